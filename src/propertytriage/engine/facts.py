@@ -1,0 +1,102 @@
+"""From a Case to the facts the rules speak (``rules/triage/facts.yaml``).
+
+All arithmetic happens here, in exact decimals, so that the rules engine decides on yes/no values
+and named bands only: a limit of 54,428 yuan and a claim of 54,428.00 yuan must compare equal, which
+floating point (the engine's number type) does not promise. The amounts used are kept as
+``explain`` values so that a reason can say which figure and which limit decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from propertytriage.engine.conditions import FactValue
+from propertytriage.models.case import Case
+from propertytriage.ruledata.loader import RuleBook
+
+
+@dataclass
+class CaseFacts:
+    """The facts of one case, and the figures behind them for explanations."""
+
+    values: dict[str, FactValue]
+    explain: dict[str, str] = field(default_factory=dict)
+
+
+def _yuan(amount: Decimal) -> str:
+    text = f"{amount:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def _points(score: Decimal) -> str:
+    return format(score.normalize(), "f") if score == score.to_integral() else str(score)
+
+
+def joint_score(case: Case) -> Decimal | None:
+    """The company's joint score: the bare ``company_score`` or the total of its ``scorecard``."""
+    if case.company_score is not None:
+        return case.company_score
+    if case.scorecard is not None:
+        from propertytriage.scoring import score  # imported late: scoring loads the rubric
+
+        return score(case.scorecard).total
+    return None
+
+
+def base_facts(case: Case, book: RuleBook) -> CaseFacts:
+    """Facts every phase may read; nothing here can fail for a valid case."""
+    failed = {a.stage for a in case.attempts if a.outcome == "failed"}
+    values: dict[str, FactValue] = {
+        "property_dispute": case.is_property_dispute,
+        "any_resolved": any(a.outcome == "resolved" for a in case.attempts),
+        "has_owners_committee": case.has_owners_committee,
+        "owners_committee_failed": "owners_committee" in failed,
+        "community_failed": "community" in failed,
+        "mediation_center_failed": "mediation_center" in failed,
+        "court_failed": "court" in failed,
+        "claimant": case.claimant,
+        "contentious": case.contentious,
+        "needs_appraisal": case.needs_appraisal,
+        "counterclaim": case.counterclaim,
+        "whereabouts_unknown": case.whereabouts_unknown,
+        "foreign_related": case.foreign_related,
+        "parties_agree_small_claims": case.parties_agree_small_claims,
+    }
+    pass_mark = book.scoring.pass_mark
+    explain = {"pass_mark": _points(pass_mark), "province": case.province}
+    score = joint_score(case) if case.is_property_dispute else None
+    if score is None:
+        values["score_status"] = "unknown"
+    else:
+        # score < pass mark → rectification; score >= pass mark → mediation (parameters/scoring.yaml)
+        values["score_status"] = "pass" if score >= pass_mark else "below_pass"
+        explain["score"] = _points(score)
+    return CaseFacts(values, explain)
+
+
+def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
+    """The amount band; needs the province's wage figure, so only computed for cases at court."""
+    amount = case.claim_amount
+    facts.explain["claim_amount"] = _yuan(amount)
+    if amount == 0:
+        facts.values["amount_band"] = "no_claim"
+        return
+    figure = book.wages.in_force(case.province, case.filed_on)
+    mandatory = figure.amount * book.small_claims.mandatory_fraction
+    consent = figure.amount * book.small_claims.consent_fraction
+    if amount <= mandatory:
+        band = "within_mandatory"
+    elif amount <= consent:
+        band = "within_consent"
+    else:
+        band = "above_consent"
+    facts.values["amount_band"] = band
+    caveat = "" if figure.verified and not figure.published_on_estimated else "（该数据待核实）"
+    facts.explain.update(
+        wage_year=str(figure.data_year),
+        wage_amount=_yuan(figure.amount) + caveat,
+        wage_series=figure.series_title,
+        mandatory_limit=_yuan(mandatory),
+        consent_limit=_yuan(consent),
+    )

@@ -1,0 +1,102 @@
+"""The Case: one dispute as registered, the input of triage (SPEC §2.1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from propertytriage.models.details import (
+    Arrears,
+    Contract,
+    Estate,
+    FocusPoint,
+    Owner,
+    PropertyCompany,
+    Venue,
+)
+from propertytriage.models.scorecard import Scorecard
+from propertytriage.models.types import STRICT_MODEL, Flag, IsoDate, Score, Yuan
+
+DisputeType = Literal[
+    "fee_arrears",
+    "service_quality",
+    "common_revenue",
+    "parking",
+    "renovation",
+    "maintenance_fund",
+    "other_property",
+    "neighbor",
+]
+Stage = Literal["owners_committee", "community", "mediation_center", "court"]
+Outcome = Literal["resolved", "failed"]
+Claimant = Literal["property_company", "owner"]
+
+
+class Attempt(BaseModel):
+    """An earlier step on the ladder and how it ended."""
+
+    model_config = STRICT_MODEL
+
+    stage: Stage
+    outcome: Outcome
+    on: IsoDate | None = None
+
+
+class Case(BaseModel):
+    """A property-management dispute as the clerk registers it.
+
+    Only the facts in the first block steer triage; the detail objects below them fill the forms.
+    """
+
+    model_config = STRICT_MODEL
+
+    case_id: str = Field(min_length=1)
+    filed_on: IsoDate
+    province: str = Field(min_length=1)
+    dispute_type: DisputeType
+    claimant: Claimant
+    claim_amount: Yuan = Decimal(0)
+    has_owners_committee: Flag = True
+    attempts: list[Attempt] = Field(default_factory=list)
+    company_score: Score | None = None
+    scorecard: Scorecard | None = None
+    needs_appraisal: Flag = False
+    counterclaim: Flag = False
+    whereabouts_unknown: Flag = False
+    foreign_related: Flag = False
+    parties_agree_small_claims: Flag = False
+    contentious: Flag = False
+
+    property_company: PropertyCompany = Field(default_factory=PropertyCompany)
+    owners: list[Owner] = Field(default_factory=list)
+    estate: Estate = Field(default_factory=Estate)
+    contract: Contract = Field(default_factory=Contract)
+    arrears: Arrears = Field(default_factory=Arrears)
+    focus_points: list[FocusPoint] = Field(default_factory=list)
+    venue: Venue = Field(default_factory=Venue)
+    facts: str | None = Field(default=None, description="事实与理由（自由文本）")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        if self.company_score is not None and self.scorecard is not None:
+            raise ValueError(
+                "scorecard::give either company_score or scorecard, not both"
+                "|company_score 与 scorecard 只能提供其一"
+            )
+        if not self.has_owners_committee:
+            for attempt in self.attempts:
+                if attempt.stage == "owners_committee":
+                    raise ValueError(
+                        "attempts::an owners_committee attempt is impossible in an estate without an "
+                        "owners' committee (has_owners_committee is false)"
+                        "|本小区无业主委员会（has_owners_committee 为 false），"
+                        "不能有业主委员会协商记录"
+                    )
+        return self
+
+    @property
+    def is_property_dispute(self) -> bool:
+        """Whether the dispute belongs to the mechanism at all (neighbour quarrels do not)."""
+        return self.dispute_type != "neighbor"

@@ -1,0 +1,240 @@
+"""Read ``rules/``, check it as a whole, and hand the engine a consistent RuleBook.
+
+A court may edit these files, so a mistake must be reported where a clerk can fix it: the file, the
+path inside it and what to write instead. Nothing is compiled until everything is consistent: every
+fact a rule tests is in the vocabulary with that value, every basis is cited, every stage a rule sends
+a case to is on the ladder, and the ladder is one chain that starts where it should and ends at court
+(the check durable-rules makes of a statechart, done here before compiling).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from propertytriage.errors import RuleDataError
+from propertytriage.ruledata.paths import rules_dir
+from propertytriage.ruledata.schema import (
+    Citation,
+    CitationsFile,
+    FactsFile,
+    FactSpec,
+    PhaseFile,
+    PipelineFile,
+    ScoringFile,
+    SmallClaimsFile,
+    WageFile,
+)
+from propertytriage.ruledata.wages import WageTable
+
+M = TypeVar("M", bound=BaseModel)
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+_FIXES = {
+    "missing": ("缺少此项，请补上", "this key is required; add it"),
+    "extra_forbidden": ("不认识的键，请检查拼写或删除", "unknown key; check its spelling or remove it"),
+    "date_from_datetime_parsing": (
+        "须为 YYYY-MM-DD 格式的日期，如 2017-01-15",
+        "must be YYYY-MM-DD, such as 2017-01-15",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Everything in ``rules/`` that triage needs, checked and cross-referenced."""
+
+    root: Path
+    citations: dict[str, Citation]
+    facts: dict[str, FactSpec]
+    pipeline: PipelineFile
+    phases: tuple[PhaseFile, ...]
+    small_claims: SmallClaimsFile
+    scoring: ScoringFile
+    wages: WageTable
+
+    def basis_label(self, ids: list[str]) -> str:
+        """The human-readable basis of a rule, joined with ；."""
+        return "；".join(self.citations[i].label() for i in ids)
+
+
+def _read_yaml(path: Path, root: Path) -> Any:
+    name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleDataError(name, "", "文件不存在", "file is missing") from None
+    except UnicodeDecodeError:
+        raise RuleDataError(name, "", "须以 UTF-8 编码保存", "must be saved as UTF-8") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        raise RuleDataError(name, where, f"YAML 格式错误：{error}", f"not valid YAML: {error}") from None
+
+
+def _parse(model: type[M], path: Path, root: Path) -> M:
+    data = _read_yaml(path, root)
+    name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        zh, en = _FIXES.get(first["type"], (f"取值无效：{first['msg']}", first["msg"]))
+        raise RuleDataError(name, where, zh, en) from None
+
+
+def _check_when(
+    when: dict[str, Any], facts: dict[str, FactSpec], file: str, where: str
+) -> None:
+    for fact, wanted in when.items():
+        if fact not in facts:
+            known = "、".join(facts)
+            raise RuleDataError(
+                file, f"{where}.{fact}", f"事实「{fact}」不在 facts.yaml 中（可用：{known}）",
+                f"fact {fact!r} is not declared in triage/facts.yaml",
+            )
+        values = wanted["in"] if isinstance(wanted, dict) and "in" in wanted else [wanted]
+        if isinstance(wanted, dict) and set(wanted) - {"in", "not"}:
+            raise RuleDataError(
+                file, f"{where}.{fact}", "条件只能写取值、{in: [...]} 或 {not: 取值}",
+                "a condition is a value, {in: [...]} or {not: value}",
+            )
+        if isinstance(wanted, dict) and "not" in wanted:
+            values = [wanted["not"]]
+        for value in values:
+            if value not in facts[fact].values or type(value) is not type(facts[fact].values[0]):
+                raise RuleDataError(
+                    file, f"{where}.{fact}",
+                    f"取值 {value!r} 不在允许范围 {facts[fact].values} 内",
+                    f"value {value!r} is not one of {facts[fact].values}",
+                )
+
+
+def _check_basis(ids: list[str], citations: dict[str, Citation], file: str, where: str) -> None:
+    for cid in ids:
+        if cid not in citations:
+            raise RuleDataError(
+                file, where, f"依据「{cid}」未在 citations.yaml 中登记",
+                f"basis {cid!r} is not in citations.yaml; add it there first",
+            )
+
+
+def _check_ladder(pipeline: PipelineFile, citations: dict[str, Citation]) -> None:
+    file = "triage/pipeline.yaml"
+    stages = [r.stage for r in pipeline.ladder]
+    if len(set(stages)) != len(stages):
+        raise RuleDataError(file, "ladder", "阶梯中有重复的环节", "a stage appears twice on the ladder")
+    targets = {r.escalates_to for r in pipeline.ladder if r.escalates_to is not None}
+    for i, rung in enumerate(pipeline.ladder):
+        _check_basis(rung.basis, citations, file, f"ladder[{i}].basis")
+        if rung.escalates_to is not None and rung.escalates_to not in stages:
+            raise RuleDataError(
+                file, f"ladder[{i}].escalates_to", f"上移目标「{rung.escalates_to}」不在阶梯上",
+                f"escalates_to {rung.escalates_to!r} is not a stage on the ladder",
+            )
+    starts = [r.stage for r in pipeline.ladder if r.stage not in targets]
+    if len(starts) != 1:
+        raise RuleDataError(
+            file, "ladder", f"阶梯须恰有一个起点，现有 {starts}",
+            f"the ladder must have exactly one first stage, found {starts}",
+        )
+    # Estates without an owners' committee skip the rungs that need one: exactly one start there too.
+    optional = {r.stage for r in pipeline.ladder if r.only_if}
+    if starts[0] in optional:
+        nxt = next(r.escalates_to for r in pipeline.ladder if r.stage == starts[0])
+        if nxt is None or nxt in optional:
+            raise RuleDataError(
+                file, "ladder", "无业主委员会的小区没有唯一的起点",
+                "estates without an owners' committee have no single first stage",
+            )
+    ends = [r.stage for r in pipeline.ladder if r.escalates_to is None]
+    if ends != ["court"]:
+        raise RuleDataError(
+            file, "ladder", "阶梯须止于人民法院（court）", "the ladder must end at the court"
+        )
+
+
+def _check_phase(
+    phase: PhaseFile, file: str, facts: dict[str, FactSpec], book: dict[str, Any]
+) -> None:
+    citations: dict[str, Citation] = book["citations"]
+    pipeline: PipelineFile = book["pipeline"]
+    stages = {r.stage for r in pipeline.ladder} | {e.stage for e in pipeline.endings}
+    _check_when(phase.applies_when, facts, file, "applies_when")
+    seen: set[str] = set()
+    for i, rule in enumerate(phase.rules):
+        where = f"rules[{i}]"
+        if rule.id in seen or not rule.id.startswith(phase.phase + "."):
+            raise RuleDataError(
+                file, f"{where}.id", f"规则编号「{rule.id}」重复或未以「{phase.phase}.」开头",
+                f"rule id {rule.id!r} is repeated or does not start with {phase.phase!r}.",
+            )
+        seen.add(rule.id)
+        _check_when(rule.when, facts, file, f"{where}.when")
+        _check_basis(rule.basis, citations, file, f"{where}.basis")
+        for name in _PLACEHOLDER.findall(rule.text):
+            if name not in book["placeholders"]:
+                raise RuleDataError(
+                    file, f"{where}.text", f"说明文字中的占位符 {{{name}}} 未在 facts.yaml 中声明",
+                    f"placeholder {{{name}}} in the text is not declared in facts.yaml",
+                )
+        target = rule.then.next_stage
+        if target is not None and target not in stages:
+            raise RuleDataError(
+                file, f"{where}.then.next_stage", f"环节「{target}」不在 pipeline.yaml 中",
+                f"stage {target!r} is not declared in pipeline.yaml",
+            )
+    if phase.rules[-1].when:
+        raise RuleDataError(
+            file, f"rules[{len(phase.rules) - 1}].when",
+            "每个阶段的最后一条规则须为兜底规则（when: {}），保证每个案件都有结论",
+            "the last rule of a phase must be the fallback (when: {}) so every case gets an outcome",
+        )
+
+
+def load_rulebook(root: Path | None = None) -> RuleBook:
+    """Load and check every file; raise RuleDataError naming the first mistake."""
+    root = (root or rules_dir()).resolve()
+    citations = _parse(CitationsFile, root / "citations.yaml", root).citations
+    facts_file = _parse(FactsFile, root / "triage" / "facts.yaml", root)
+    facts = facts_file.facts
+    pipeline = _parse(PipelineFile, root / "triage" / "pipeline.yaml", root)
+    _check_ladder(pipeline, citations)
+    book: dict[str, Any] = {
+        "citations": citations, "pipeline": pipeline, "placeholders": facts_file.placeholders
+    }
+    phases = []
+    names: set[str] = set()
+    for name in pipeline.phases:
+        file = f"triage/{name}"
+        phase = _parse(PhaseFile, root / "triage" / name, root)
+        if phase.phase in names:
+            raise RuleDataError(file, "phase", "阶段名重复", f"phase {phase.phase!r} is repeated")
+        names.add(phase.phase)
+        _check_phase(phase, file, facts, book)
+        phases.append(phase)
+    small_claims = _parse(SmallClaimsFile, root / "parameters" / "small_claims.yaml", root)
+    _check_basis(small_claims.basis, citations, "parameters/small_claims.yaml", "basis")
+    scoring = _parse(ScoringFile, root / "parameters" / "scoring.yaml", root)
+    _check_basis(scoring.basis, citations, "parameters/scoring.yaml", "basis")
+    wage_files = sorted((root / "parameters" / "wages").glob("*.yaml"))
+    wages = WageTable.from_files(
+        [(str(p.relative_to(root)), _parse(WageFile, p, root)) for p in wage_files]
+    )
+    return RuleBook(root, citations, facts, pipeline, tuple(phases), small_claims, scoring, wages)
+
+
+@lru_cache(maxsize=4)
+def default_rulebook(root: Path | None = None) -> RuleBook:
+    """The rule book in force, loaded once per process."""
+    return load_rulebook(root)

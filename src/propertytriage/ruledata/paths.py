@@ -1,0 +1,40 @@
+"""Where the rule data and form templates are.
+
+They live at the top of the repository (``rules/``, ``forms/``) so that clerks can read and edit them
+without opening the package. A wheel carries copies at ``propertytriage/_data/``; a source checkout
+or an editable install reads the originals. ``PROPERTYTRIAGE_RULES`` points at another rules folder,
+for a court that keeps its own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _first_existing(name: str) -> Path:
+    bundled = _PACKAGE / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    source = _PACKAGE.parent.parent / name
+    if source.is_dir():
+        return source
+    raise FileNotFoundError(
+        f"cannot find the {name}/ folder beside the package ({bundled}) or in the source tree "
+        f"({source}); reinstall propertytriage"
+    )
+
+
+def rules_dir() -> Path:
+    """The rules folder in force."""
+    override = os.environ.get("PROPERTYTRIAGE_RULES")
+    if override:
+        return Path(override).resolve()
+    return _first_existing("rules")
+
+
+def forms_dir() -> Path:
+    """The folder of form templates, their stylesheet and fonts."""
+    return _first_existing("forms")

@@ -1,0 +1,167 @@
+"""The shape of every file in ``rules/``, checked on load.
+
+These models only check shape (keys, types, dates). Cross-file checks (a rule names a fact that
+exists, a basis that is cited, a stage on the ladder) are in ``loader.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from propertytriage.models.types import IsoDate
+
+_FILE = ConfigDict(extra="forbid", frozen=True)
+
+FactValue = bool | str
+
+
+class Citation(BaseModel):
+    """A legal or policy basis that rules cite by id."""
+
+    model_config = _FILE
+
+    title: str
+    article: str | None = None
+    effective_on: IsoDate | None = None
+    quote: str = ""
+    href: str | None = None
+    verified: bool
+    note: str | None = None
+
+    def label(self) -> str:
+        """How a decision names this basis, e.g. 《中华人民共和国民事诉讼法（2023年修正）》第一百六十五条."""
+        if self.article is None:
+            text = f"政策：{self.title}"
+        else:
+            text = f"《{self.title}》{self.article}"
+        return text if self.verified else f"{text}（出处待核实）"
+
+
+class CitationsFile(BaseModel):
+    model_config = _FILE
+
+    citations: dict[str, Citation]
+
+
+class FactSpec(BaseModel):
+    model_config = _FILE
+
+    values: list[FactValue] = Field(min_length=1)
+    meaning: str
+
+
+class FactsFile(BaseModel):
+    model_config = _FILE
+
+    facts: dict[str, FactSpec]
+    placeholders: dict[str, str] = {}
+
+
+class Rung(BaseModel):
+    model_config = _FILE
+
+    stage: str
+    title: str
+    only_if: str | None = None
+    escalates_to: str | None
+    basis: list[str] = Field(min_length=1)
+
+
+class Ending(BaseModel):
+    model_config = _FILE
+
+    stage: str
+    title: str
+
+
+class PipelineFile(BaseModel):
+    model_config = _FILE
+
+    ladder: list[Rung] = Field(min_length=1)
+    endings: list[Ending]
+    phases: list[str] = Field(min_length=1)
+
+
+class Effects(BaseModel):
+    """What a rule decides when it fires."""
+
+    model_config = _FILE
+
+    next_stage: str | None = None
+    court_track: Literal["small_claims", "fast_track", "ordinary"] | None = None
+    rectification_required: bool | None = None
+    forms: list[Literal["scorecard", "rectification_notice", "focus_table", "inquiry_form"]] = []
+    awaiting: list[Literal["company_score", "rectification_acceptance"]] = []
+
+
+class RuleSpec(BaseModel):
+    model_config = _FILE
+
+    id: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)+$")
+    when: dict[str, Any] = {}
+    then: Effects
+    basis: list[str] = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class PhaseFile(BaseModel):
+    model_config = _FILE
+
+    phase: str = Field(pattern=r"^[a-z_]+$")
+    title: str
+    decides: list[str] = Field(min_length=1)
+    applies_when: dict[str, FactValue] = {}
+    rules: list[RuleSpec] = Field(min_length=1)
+
+
+class WageValue(BaseModel):
+    """One year's published average wage for a province."""
+
+    model_config = _FILE
+
+    data_year: int = Field(ge=1990, le=2100)
+    amount: Decimal | None = Field(default=None, gt=0)
+    published_on: IsoDate | None = None
+    published_on_estimated: bool = False
+    reference: dict[str, str | None]
+    verified: bool
+    note: str | None = None
+
+
+class WageFile(BaseModel):
+    model_config = _FILE
+
+    province: str
+    code: str = Field(pattern=r"^\d{6}$")
+    series: str
+    series_title: str
+    series_reason: str
+    values: list[WageValue] = Field(min_length=1)
+    court_announcements: list[dict[str, Any]] = []
+    last_reviewed_on: IsoDate
+
+
+class SmallClaimsFile(BaseModel):
+    model_config = _FILE
+
+    mandatory_fraction: Decimal = Field(gt=0)
+    consent_fraction: Decimal = Field(gt=0)
+    inclusive: Literal[True]
+    basis: list[str] = Field(min_length=1)
+
+
+class ScoringFile(BaseModel):
+    model_config = _FILE
+
+    pass_mark: Decimal = Field(ge=0, le=100)
+    below_pass_means: Literal["rectification"]
+    basis: list[str] = Field(min_length=1)
+
+
+def today() -> date:
+    """Today's date; a seam for tests of freshness stamps."""
+    return date.today()
