@@ -56,7 +56,7 @@ def render_form(
     case: Case | dict[str, Any],
     *,
     scorecard: Scorecard | dict[str, Any] | None = None,
-    format: str = "pdf",  # noqa: A002 - the public contract names it so
+    format: str = "pdf",
 ) -> bytes:
     """Render one form for a case: PDF bytes, or the HTML as UTF-8 when ``format="html"``."""
     from propertytriage.rendering import render_form as _render

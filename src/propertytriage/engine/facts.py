@@ -72,6 +72,13 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         # score < pass mark → rectification; score >= pass mark → mediation (parameters/scoring.yaml)
         values["score_status"] = "pass" if score >= pass_mark else "below_pass"
         explain["score"] = _points(score)
+    if case.rectification_history is not None and case.is_property_dispute:
+        # The company's history decides whether a low score has since been rectified (SPEC §2.2).
+        from propertytriage.scoring import history_score_status
+
+        values["score_status"], latest = history_score_status(case, pass_mark)
+        if latest is not None:
+            explain["score"] = _points(latest)
     return CaseFacts(values, explain)
 
 

@@ -18,6 +18,7 @@ from propertytriage.models.details import (
 )
 from propertytriage.models.scorecard import Scorecard
 from propertytriage.models.types import STRICT_MODEL, Flag, IsoDate, Score, Yuan
+from propertytriage.scoring.history import RectificationHistory
 
 DisputeType = Literal[
     "fee_arrears",
@@ -62,6 +63,10 @@ class Case(BaseModel):
     attempts: list[Attempt] = Field(default_factory=list)
     company_score: Score | None = None
     scorecard: Scorecard | None = None
+    rectification_history: RectificationHistory | None = Field(
+        default=None,
+        description="物业服务企业的评分、整改建议书与整改验收记录（docs/scoring.md）",
+    )
     needs_appraisal: Flag = False
     counterclaim: Flag = False
     whereabouts_unknown: Flag = False

@@ -31,7 +31,9 @@ def _iso_date(value: Any) -> date:
 
 def _exact_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise ValueError("must be a number of yuan, such as 1280.50, not true/false|须为金额数字，如 1280.50，不能是 true/false")
+        raise ValueError(
+            "must be a number of yuan, such as 1280.50, not true/false|须为金额数字，如 1280.50，不能是 true/false"
+        )
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):

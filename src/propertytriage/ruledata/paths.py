@@ -38,3 +38,8 @@ def rules_dir() -> Path:
 def forms_dir() -> Path:
     """The folder of form templates, their stylesheet and fonts."""
     return _first_existing("forms")
+
+
+def examples_dir() -> Path:
+    """The bundled sample data used by ``propertytriage run``."""
+    return _first_existing("examples")

@@ -34,10 +34,7 @@ class Citation(BaseModel):
 
     def label(self) -> str:
         """How a decision names this basis, e.g. 《中华人民共和国民事诉讼法（2023年修正）》第一百六十五条."""
-        if self.article is None:
-            text = f"政策：{self.title}"
-        else:
-            text = f"《{self.title}》{self.article}"
+        text = f"政策：{self.title}" if self.article is None else f"《{self.title}》{self.article}"
         return text if self.verified else f"{text}（出处待核实）"
 
 
@@ -114,7 +111,7 @@ class PhaseFile(BaseModel):
     phase: str = Field(pattern=r"^[a-z_]+$")
     title: str
     decides: list[str] = Field(min_length=1)
-    applies_when: dict[str, FactValue] = {}
+    applies_when: dict[str, Any] = {}
     rules: list[RuleSpec] = Field(min_length=1)
 
 

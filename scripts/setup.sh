@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up propertytriage on a fresh Debian machine: system libraries for PDF rendering, then a
+# virtual environment in .venv with the package (editable) and, with --test, the test tools.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# WeasyPrint needs Pango (text layout) and HarfBuzz; fontconfig finds the bundled fonts.
+DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fontconfig shared-mime-info"
+missing=""
+for pkg in $DEBS; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "setup: please install:$missing (e.g. sudo apt-get install$missing)" >&2
+    exit 1
+  fi
+fi
+
+# durable-rules 2.0.28 builds a C extension that does not import on Python 3.13: use 3.12 or 3.11.
+PY=""
+for candidate in python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] <= (3, 12)))' 2>/dev/null; then
+    PY="$candidate"; break
+  fi
+done
+[ -n "$PY" ] || { echo "setup: Python 3.11 or 3.12 is required" >&2; exit 1; }
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+else
+  .venv/bin/python -m pip install -q -e . 2>&1 | grep -v "^WARNING: Location" || true
+fi
+.venv/bin/python -c "import propertytriage, durable.engine, weasyprint" \
+  || { echo "setup: installation failed" >&2; exit 1; }

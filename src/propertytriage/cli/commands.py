@@ -1,0 +1,146 @@
+"""The work behind each subcommand; argument parsing and exit codes are in ``main.py``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import BaseModel
+
+from propertytriage.cli import jsonio
+from propertytriage.engine import Triage
+from propertytriage.errors import InputError, Problem
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """Standard output, or a file that appears only once it is complete (nothing half-written)."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def _subject(index: int, item: Any) -> str:
+    case_id = item.get("case_id") if isinstance(item, dict) else None
+    return f"case[{index}]" + (f" {case_id}" if isinstance(case_id, str) else "")
+
+
+def triage_command(args: argparse.Namespace) -> int:
+    """JSON in, JSON out; a list is all-or-nothing; JSON lines stream in constant memory."""
+    engine = Triage()
+    if args.jsonl or jsonio.is_json_lines(args.input):
+        with _output(args.out) as out:
+            for number, item in jsonio.iter_lines(args.input):
+                decision = engine.decide(item, subject=f"line {number}" + (
+                    f" {item['case_id']}" if isinstance(item, dict)
+                    and isinstance(item.get("case_id"), str) else ""))
+                out.write(jsonio.dumps(decision.model_dump(mode="json"), pretty=False) + "\n")
+        return 0
+    document = jsonio.read_document(args.input)
+    if isinstance(document, list):
+        decisions = [
+            engine.decide(item, subject=_subject(i, item)).model_dump(mode="json")
+            for i, item in enumerate(document)
+        ]
+        result: Any = decisions
+    else:
+        result = engine.decide(document).model_dump(mode="json")
+    with _output(args.out) as out:
+        out.write(jsonio.dumps(result) + "\n")
+    return 0
+
+
+def score_command(args: argparse.Namespace) -> int:
+    """Score one scorecard (or a list of them)."""
+    from propertytriage.scoring import score
+
+    document = jsonio.read_document(args.input)
+    if isinstance(document, list):
+        result: Any = [score(item).model_dump(mode="json") for item in document]
+    else:
+        result = score(document).model_dump(mode="json")
+    print(jsonio.dumps(result))
+    return 0
+
+
+def rubric_command(args: argparse.Namespace) -> int:
+    """The rubric in force, as a list of items."""
+    from propertytriage.scoring import rubric_items
+
+    print(jsonio.dumps(rubric_items()))
+    return 0
+
+
+def history_command(args: argparse.Namespace) -> int:
+    """Replay a company's scores, notices and inspections into its rectification state."""
+    from propertytriage.scoring import replay
+
+    state = replay(jsonio.read_document(args.input))
+    print(jsonio.dumps(state.model_dump(mode="json")))
+    return 0
+
+
+def forms_command(args: argparse.Namespace) -> int:
+    """Write, for each case, the PDFs its decision calls for."""
+    from propertytriage.rendering import write_forms
+
+    document = jsonio.read_document(args.input)
+    items = document if isinstance(document, list) else [document]
+    engine = Triage()
+    decisions = [engine.decide(item, subject=_subject(i, item)) for i, item in enumerate(items)]
+    out = Path(args.out)
+    for item, decision in zip(items, decisions, strict=True):
+        folder = out / decision.case_id if len(items) > 1 else out
+        for path in write_forms(item, list(decision.forms), folder, html=args.html):
+            print(path)
+    return 0
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    """JSON Schema of an input or output model, for integrators."""
+    from propertytriage.models import Case, Decision, Scorecard
+
+    models: dict[str, type[BaseModel]] = {"case": Case, "decision": Decision, "scorecard": Scorecard}
+    model = models[args.which]
+    schema = model.model_json_schema(mode="serialization" if args.which == "decision" else "validation")
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return 0
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the subcommand named in ``args``."""
+    if args.command == "run":
+        from propertytriage.cli.sample_run import run_command
+
+        return run_command(args)
+    handlers = {
+        "triage": triage_command,
+        "score": score_command,
+        "rubric": rubric_command,
+        "history": history_command,
+        "forms": forms_command,
+        "schema": schema_command,
+    }
+    handler = handlers.get(args.command)
+    if handler is None:  # pragma: no cover - argparse refuses unknown commands first
+        raise InputError([Problem("command", "unknown", "未知命令", "unknown command")])
+    return handler(args)

@@ -1,0 +1,90 @@
+"""Reading cases and writing results as JSON, JSON lines or a stream.
+
+Numbers are read as exact decimals (``parse_float=Decimal``) so that an amount such as 0.1 never
+passes through a binary float. A JSON document is read whole (a list is all-or-nothing: one bad case
+means no output at all); a ``.jsonl`` file is read line by line so a batch of any size runs in
+constant memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from propertytriage.errors import InputError, Problem
+
+
+def _bad_json(error: json.JSONDecodeError, subject: str) -> InputError:
+    return InputError(
+        [
+            Problem(
+                f"line {error.lineno} column {error.colno}", "json_invalid",
+                f"不是有效的 JSON：{error.msg}", f"not valid JSON: {error.msg}",
+            )
+        ],
+        subject=subject,
+    )
+
+
+def loads(text: str, *, subject: str = "") -> Any:
+    """Parse JSON with exact decimals; InputError with the line and column if it is malformed."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise _bad_json(error, subject) from None
+
+
+def open_input(path: str) -> IO[str]:
+    """The file at ``path``, or standard input for ``-``; InputError if it cannot be read."""
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as error:
+        raise InputError(
+            [Problem(path, "unreadable", f"无法读取文件：{error.strerror}",
+                     f"cannot read the file: {error.strerror}")]
+        ) from None
+
+
+def read_document(path: str) -> Any:
+    """A whole JSON document from a file or standard input."""
+    handle = open_input(path)
+    try:
+        text = handle.read()
+    except UnicodeDecodeError:
+        raise InputError(
+            [Problem(path, "encoding", "文件须为 UTF-8 编码", "the file must be UTF-8")]
+        ) from None
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+    return loads(text, subject=path)
+
+
+def iter_lines(path: str) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) for each non-blank line of a JSON-lines file."""
+    handle = open_input(path)
+    try:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, loads(line, subject=f"line {number}")
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def dumps(data: Any, *, pretty: bool = True) -> str:
+    """JSON for people (indented, Chinese left readable) or for streams (one line)."""
+    if pretty:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def is_json_lines(path: str) -> bool:
+    """Whether the input is JSON lines (by its name; stdin is JSON unless told otherwise)."""
+    return Path(path).suffix.lower() in {".jsonl", ".ndjson"}

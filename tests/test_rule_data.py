@@ -1,0 +1,79 @@
+"""The rule loader refuses bad data and says where and how to fix it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from propertytriage import RuleDataError
+from propertytriage.ruledata import load_rulebook, rules_dir
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(rules_dir(), target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
+    ("unknown fact", lambda r: _edit(r / "triage/court.yaml", "{contentious: true}",
+                                     "{contentous: true}"), "triage/court.yaml",
+     "rules[0].when.contentous"),
+    ("value not allowed", lambda r: _edit(r / "triage/court.yaml", "{amount_band: within_mandatory}",
+                                          "{amount_band: small}"), "triage/court.yaml",
+     "rules[5].when.amount_band"),
+    ("uncited basis", lambda r: _edit(r / "triage/court.yaml", "basis: [cpl_166]",
+                                      "basis: [cpl_999]"), "triage/court.yaml", "rules[1].basis"),
+    ("stage not on ladder", lambda r: _edit(r / "triage/stage.yaml", "{next_stage: community}",
+                                            "{next_stage: township}"), "triage/stage.yaml",
+     "rules[3].then.next_stage"),
+    ("no fallback", lambda r: _edit(r / "triage/court.yaml", "  - id: court.fast_track\n    when: {}",
+                                    "  - id: court.fast_track\n    when: {contentious: false}"),
+     "triage/court.yaml", "rules[7].when"),
+    ("ladder with two starts", lambda r: _edit(r / "triage/pipeline.yaml",
+                                               "escalates_to: community", "escalates_to: null"),
+     "triage/pipeline.yaml", "ladder"),
+    ("ladder to nowhere", lambda r: _edit(r / "triage/pipeline.yaml",
+                                          "escalates_to: mediation_center",
+                                          "escalates_to: arbitration"),
+     "triage/pipeline.yaml", "ladder[1].escalates_to"),
+    ("bad date", lambda r: _edit(r / "parameters/wages/150000-nei-mongol.yaml",
+                                 "published_on: 2024-06-24", "published_on: 24/06/2024"),
+     "parameters/wages/150000-nei-mongol.yaml", "values"),
+    ("unknown key", lambda r: _edit(r / "parameters/small_claims.yaml", "inclusive: true",
+                                    "inclusive: true\nexclusive: false"),
+     "parameters/small_claims.yaml", "exclusive"),
+    ("undeclared placeholder", lambda r: _edit(r / "triage/court.yaml", "标的额 {claim_amount} 元，不超过",
+                                               "标的额 {amount} 元，不超过"),
+     "triage/court.yaml", "rules[5].text"),
+    ("broken yaml", lambda r: _edit(r / "triage/stage.yaml", "phase: stage", "phase: [stage"),
+     "triage/stage.yaml", ""),
+]
+
+
+@pytest.mark.parametrize(("label", "breaks", "file", "path"), BREAKAGES,
+                         ids=[b[0] for b in BREAKAGES])
+def test_each_kind_of_mistake_is_reported_with_file_and_path(
+    rules_copy: Path, label: str, breaks: Callable[[Path], None], file: str, path: str
+) -> None:
+    breaks(rules_copy)
+    with pytest.raises(RuleDataError) as raised:
+        load_rulebook(rules_copy)
+    assert raised.value.file == file
+    assert raised.value.path.startswith(path)
+    assert raised.value.zh and raised.value.en
+
+
+def test_the_rules_in_force_load(rules_copy: Path) -> None:
+    book = load_rulebook(rules_copy)
+    assert [p.phase for p in book.phases] == ["stage", "rectification", "mediation", "court"]
