@@ -1,0 +1,62 @@
+"""The ``score_status`` triage reads (rules/triage/facts.yaml) for a case with a history.
+
+A case that carries the company's ``rectification_history`` is decided on the replayed history, so a
+company whose low score was followed by a passed inspection is ``rectified`` (mediation goes ahead,
+``rectification_required`` false) rather than ``below_pass``.
+
+A ``company_score`` or ``scorecard`` on the same case is the latest joint score. If the history has
+scores too, the case's score must equal the latest of them (the history then records what followed
+it); if the history has none, the case's score is taken as coming before every event in it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from propertytriage.errors import InputError, Problem
+from propertytriage.scoring.combine import score_with
+from propertytriage.scoring.history import Event, RectificationHistory, ScoreEvent
+from propertytriage.scoring.lifecycle import replay_with
+from propertytriage.scoring.rubric import default_scoring_rules
+
+if TYPE_CHECKING:
+    from propertytriage.models.case import Case
+
+_TRIAGE_STATUS = {
+    "unscored": "unknown",
+    "passing": "pass",
+    "notice_due": "below_pass",
+    "rectifying": "below_pass",
+    "rectified": "rectified",
+}
+
+
+def history_score_status(case: Case, pass_mark: Decimal) -> tuple[str, Decimal | None]:
+    """``score_status`` for triage and the latest score, from the case's rectification history."""
+    history = case.rectification_history
+    assert history is not None, "only called for cases with a rectification_history"
+    rules = default_scoring_rules()
+    own = case.company_score
+    if own is None and case.scorecard is not None:
+        own = score_with(case.scorecard, rules, location="scorecard").total
+    events = list(history.events)
+    if own is not None:
+        scores = [e for e in events if isinstance(e, ScoreEvent)]
+        if not scores:
+            first = events[0].on if events else case.filed_on
+            events.insert(0, ScoreEvent(kind="score", on=first, total=own))
+            history = RectificationHistory(company=history.company, events=events)
+        else:
+            latest = replay_with(
+                RectificationHistory(events=list[Event](scores)), rules, pass_mark=pass_mark,
+                location="rectification_history",
+            ).latest_score
+            if latest != own:
+                raise InputError([Problem(
+                    "rectification_history", "score_mismatch",
+                    f"案件的评分 {own} 与整改记录中最近一次评分 {latest} 不一致",
+                    f"the case's score {own} differs from the latest score {latest} in the history",
+                )])
+    state = replay_with(history, rules, pass_mark=pass_mark, location="rectification_history")
+    return _TRIAGE_STATUS[state.status], state.latest_score

@@ -1,0 +1,200 @@
+"""Replay a company's history through the lifecycle rules of ``rules/scoring/lifecycle.yaml``.
+
+The rules are compiled onto the same durable-rules engine as triage (:class:`PhaseEngine` on its own
+quiet host); Python only derives the facts of each event and applies the effects the fired rule
+names. A plain first-match reading of the same rules (``evaluator="reference"``) exists so the tests
+can check that the two agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any, Literal
+
+from propertytriage.engine.conditions import FactValue, holds
+from propertytriage.engine.host import PhaseEngine
+from propertytriage.errors import InputError, Problem
+from propertytriage.models.validation import validate
+from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec
+from propertytriage.scoring.combine import score_with
+from propertytriage.scoring.deadline import Deadline, deadline_after
+from propertytriage.scoring.history import Event, NoticeEvent, RectificationHistory, ScoreEvent
+from propertytriage.scoring.rubric import ScoringRules, default_scoring_rules
+from propertytriage.scoring.schema import LifecycleRule
+from propertytriage.scoring.state import (
+    FixItem,
+    PenaltyRecommendation,
+    RectificationState,
+    Status,
+    Step,
+)
+
+Evaluator = Literal["durable", "reference"]
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+@lru_cache(maxsize=4)
+def _engine(rules: ScoringRules) -> PhaseEngine:
+    """The lifecycle rules as a durable-rules phase (rule order is priority, as in triage)."""
+    phase = PhaseFile(
+        phase="lifecycle", title="整改流程", decides=["status"],
+        rules=[RuleSpec(id=r.id, when=r.when, then=Effects(), basis=r.basis, text=r.text)
+               for r in rules.lifecycle.rules],
+    )
+    return PhaseEngine(phase)
+
+
+@dataclass
+class _Run:
+    """The state being built while the events are replayed."""
+
+    rules: ScoringRules
+    pass_mark: Decimal
+    location: str
+    status: Status = "unscored"
+    latest: Decimal | None = None
+    latest_on: date | None = None
+    round: int = 0
+    deadline: Deadline | None = None
+    failures: int = 0
+    fix: list[FixItem] = field(default_factory=list)
+    penalties: list[PenaltyRecommendation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    def where(self, index: int, tail: str = "") -> str:
+        base = f"{self.location}.events[{index}]" if self.location else f"events[{index}]"
+        return base + tail
+
+
+def _fix_items(rules: ScoringRules, event: ScoreEvent, where: str) -> tuple[Decimal, list[FixItem]]:
+    """The event's total and, from a scorecard, the items below the fix fraction, weakest first."""
+    if event.scorecard is None:
+        assert event.total is not None  # the model requires one of the two
+        return event.total, []
+    result = score_with(event.scorecard, rules, location=where)
+    cut = Fraction(rules.lifecycle.fix_below_fraction)
+    low = [i for i in result.items if Fraction(i.points) < cut * Fraction(i.max_points)]
+    low.sort(key=lambda i: Fraction(i.points) / Fraction(i.max_points))
+    return result.total, [FixItem(id=i.id, title=i.title, points=i.points,
+                                  max_points=i.max_points) for i in low]
+
+
+def _facts(run: _Run, event: Event) -> dict[str, FactValue]:
+    if isinstance(event, ScoreEvent):
+        passed = run.latest is not None and run.latest >= run.pass_mark
+        kind = "score_pass" if passed else "score_below"
+    elif isinstance(event, NoticeEvent):
+        kind = "notice"
+    else:
+        kind = f"inspection_{event.result}"
+    before = run.deadline is not None and event.on <= run.deadline.due_on
+    threshold = run.rules.lifecycle.penalty_after_failures
+    return {"status": run.status, "event": kind, "before_deadline": before,
+            "reaches_penalty": run.failures + 1 >= threshold}
+
+
+def _choose(
+    rules: ScoringRules, facts: dict[str, FactValue], evaluator: Evaluator
+) -> LifecycleRule:
+    by_id = {r.id: r for r in rules.lifecycle.rules}
+    if evaluator == "durable":
+        return by_id[_engine(rules).fire(facts).id]
+    return next(r for r in rules.lifecycle.rules if holds(r.when, facts))
+
+
+def _new_deadline(run: _Run, event: Event) -> Deadline:
+    """A stated deadline is a period's last day too, so it moves off a holiday (第八十五条)."""
+    if isinstance(event, NoticeEvent) and event.deadline is not None:
+        return deadline_after(event.on, (event.deadline - event.on).days)
+    return deadline_after(event.on, run.rules.lifecycle.deadline_days)
+
+
+def _apply(run: _Run, index: int, event: Event, rule: LifecycleRule) -> None:
+    effects = rule.then
+    if effects.reject:
+        raise InputError([Problem(
+            run.where(index), "event_not_allowed",
+            f"{rule.text}（当前状态：{run.status}，事件：{event.kind}）",
+            f"this {event.kind} event is not possible while the company is {run.status}",
+        )])
+    if effects.status == "notice_due" or effects.status == "passing":
+        run.round, run.deadline, run.failures = 0, None, 0
+    if effects.count_failure:
+        run.failures += 1
+    if effects.start_round:
+        run.round += 1
+        run.deadline = _new_deadline(run, event)
+        if not run.deadline.calendar_covered:
+            run.warnings.append(run.deadline.note)
+    assert effects.status is not None  # every rule but the fallback names the new status
+    run.status = effects.status
+    values = {"pass_mark": str(run.pass_mark), "failures": str(run.failures),
+              "deadline": run.deadline.due_on.isoformat() if run.deadline else "（无）"}
+    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], rule.text)
+    if effects.penalty:
+        run.penalties.append(PenaltyRecommendation(on=event.on, round=run.round - 1,
+                                                   failures=run.failures, text=text))
+    run.steps.append(Step(event=index, on=event.on, kind=event.kind, rule=rule.id,
+                          basis=run.rules.basis_label(rule.basis), text=text))
+
+
+def replay_with(
+    history: RectificationHistory | dict[str, Any],
+    rules: ScoringRules,
+    *,
+    pass_mark: Decimal | None = None,
+    location: str = "",
+    evaluator: Evaluator = "durable",
+) -> RectificationState:
+    """Replay ``history`` under explicit ``rules``; errors name ``location``.events[i]."""
+    try:
+        valid = validate(RectificationHistory, history)
+    except InputError as error:
+        problems = [Problem(f"{location}.{p.location}".strip(".") if location else p.location,
+                            p.code, p.zh, p.en) for p in error.problems]
+        raise InputError(problems) from None
+    run = _Run(rules, rules.pass_mark if pass_mark is None else pass_mark, location)
+    known = {item.id for item in rules.rubric.items}
+    for index, event in enumerate(valid.events):
+        if isinstance(event, ScoreEvent):
+            run.latest, fix = _fix_items(rules, event, run.where(index, ".scorecard"))
+            run.latest_on, run.fix = event.on, fix
+        if isinstance(event, NoticeEvent):
+            unknown = [i for i in event.items if i not in known]
+            if unknown:
+                raise InputError([Problem(run.where(index, ".items"), "unknown_item",
+                                          f"评分细则中没有这些评分项：{'、'.join(unknown)}",
+                                          f"no rubric items with ids {unknown}")])
+        _apply(run, index, event, _choose(rules, _facts(run, event), evaluator))
+    return _state(run, valid)
+
+
+def _state(run: _Run, history: RectificationHistory) -> RectificationState:
+    from propertytriage.scoring.advice import next_action, proposed_notice
+
+    proposal = proposed_notice(run.status, run.latest_on, run.fix, run.rules)
+    if proposal is not None and not proposal.deadline.calendar_covered:
+        run.warnings.append(proposal.deadline.note)
+    action, action_text = next_action(run.status, run.deadline)
+    required = {"unscored": None, "passing": False, "rectified": False}.get(run.status, True)
+    return RectificationState(
+        company=history.company, status=run.status, rectification_required=required,
+        mediation_may_proceed=run.status in ("passing", "rectified"),
+        latest_score=run.latest, latest_score_on=run.latest_on, round=run.round,
+        deadline=run.deadline, failed_inspections=run.failures,
+        penalty_recommendations=run.penalties,
+        items_to_fix=run.fix if required else [], proposed_notice=proposal,
+        next_action=action, next_action_text=action_text,
+        calendar_warnings=run.warnings, steps=run.steps,
+    )
+
+
+def replay(history: RectificationHistory | dict[str, Any]) -> RectificationState:
+    """The company's state after its history, under the rules in force (docs/scoring.md)."""
+    return replay_with(history, default_scoring_rules())
