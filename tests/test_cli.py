@@ -110,3 +110,29 @@ def test_run_decides_every_sample_case(tmp_path: Path, capsys: pytest.CaptureFix
                       "out_of_scope"}
     assert tracks >= {"small_claims", "fast_track", "ordinary"}
     assert "KBS-2025-011" in capsys.readouterr().out
+
+
+def test_rubric_lists_items_adding_up_to_one_hundred(capsys: pytest.CaptureFixture[str]) -> None:
+    from decimal import Decimal
+
+    assert main(["rubric"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert all({"id", "category", "title", "max_points"} <= set(item) for item in items)
+    assert sum(Decimal(item["max_points"]) for item in items) == 100
+
+
+def test_score_prints_total_rectification_and_breakdown(capsys: pytest.CaptureFixture[str]) -> None:
+    from propertytriage.ruledata import examples_dir
+
+    assert main(["score", str(examples_dir() / "scorecard.json")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert 0 <= float(result["total"]) <= 100
+    assert result["rectification_required"] == (float(result["total"]) < 60)
+    assert result["by_category"]
+
+
+def test_a_bad_scorecard_names_evaluator_and_item(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    card = {"evaluated_on": "2026-03-02",
+            "evaluations": [{"evaluator": "mediation_center", "items": {"no_such_item": 1}}]}
+    assert main(["score", _write(tmp_path, "s.json", card)]) == 2
+    assert "no_such_item" in capsys.readouterr().err

@@ -81,8 +81,8 @@ def iter_lines(path: str) -> Iterator[tuple[int, Any]]:
 def dumps(data: Any, *, pretty: bool = True) -> str:
     """JSON for people (indented, Chinese left readable) or for streams (one line)."""
     if pretty:
-        return json.dumps(data, ensure_ascii=False, indent=2)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def is_json_lines(path: str) -> bool:

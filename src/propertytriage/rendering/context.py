@@ -1,0 +1,228 @@
+"""Plain data for each form, built from a Case (and, for two forms, a score).
+
+Why a separate layer: templates must never see live model objects (STYLE.md): a template that can
+call methods can reach anything, and a model change would silently change a court form. Here every
+value is turned into display text once — dates as 2024年3月15日, amounts as 1,280.00 — and what the
+case does not know stays ``None`` so the template prints a blank line for the party to fill by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from propertytriage.models import Case, Scorecard
+from propertytriage.rendering import scoreview
+
+Context = dict[str, Any]
+
+TITLES: dict[str, str] = {
+    "inquiry_form": "物业服务合同纠纷案件审判要素式询问表",
+    "focus_table": "物业纠纷争议焦点表",
+    "rectification_notice": "限期整改建议书",
+    "scorecard": "物业服务评分表",
+}
+STAGE_ZH = {
+    "owners_committee": "业主委员会协商",
+    "community": "街道社区协调",
+    "mediation_center": "物业纠纷调解中心调解",
+    "court": "人民法院诉前调解",
+}
+OUTCOME_ZH = {"resolved": "成功", "failed": "不成"}
+BLANK_FOCUS_ROWS = 5
+
+
+def zh_date(value: date | None) -> str | None:
+    """A date as written on Chinese court forms (2024年3月5日), or None when unknown."""
+    return None if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def yuan(value: Decimal | None) -> str | None:
+    """An amount of yuan with two decimals and thousands separators, or None when unknown."""
+    return None if value is None else f"{value:,.2f}"
+
+
+def _company(case: Case) -> Context:
+    c = case.property_company
+    return {
+        "kind": "company",
+        "name": c.name,
+        "credit_code": c.credit_code,
+        "address": c.address,
+        "legal_representative": c.legal_representative,
+        "phone": c.phone,
+    }
+
+
+def _owners(case: Case) -> list[Context]:
+    owners = [
+        {
+            "kind": "person",
+            "name": o.name,
+            "gender": o.gender,
+            "born_on": zh_date(o.born_on),
+            "ethnicity": o.ethnicity,
+            "id_number": o.id_number,
+            "address": o.address,
+            "phone": o.phone,
+            "unit": o.unit,
+            "area_sqm": o.area_sqm,
+        }
+        for o in case.owners
+    ]
+    if not owners:  # one blank party block for the owner to complete
+        owners = [dict.fromkeys(("name", "gender", "born_on", "ethnicity", "id_number",
+                                 "address", "phone", "unit", "area_sqm"))]
+        owners[0]["kind"] = "person"
+    return owners
+
+
+def _header(case: Case, issuer: str | None, issuer_kind: str) -> Context:
+    return {"issuer": issuer, "issuer_kind": issuer_kind, "case_id": case.case_id,
+            "filed_on": zh_date(case.filed_on)}
+
+
+def common(case: Case, form_id: str) -> Context:
+    """What every form prints: title, parties, estate, the unit."""
+    company = _company(case)
+    owners = _owners(case)
+    company_claims = case.claimant == "property_company"
+    e = case.estate
+    return {
+        "form_id": form_id,
+        "title": TITLES[form_id],
+        "company": company,
+        "owners": owners,
+        "plaintiffs": [company] if company_claims else owners,
+        "defendants": owners if company_claims else [company],
+        "claimant_is_company": company_claims,
+        "estate": {"name": e.name, "address": e.address, "street": e.street,
+                   "community": e.community, "owners_committee": e.owners_committee},
+        "units": "；".join(o["unit"] for o in owners if o["unit"]) or None,
+        "areas": "；".join(o["area_sqm"] for o in owners if o["area_sqm"]) or None,
+        "owner_names": "、".join(o["name"] for o in owners if o["name"]) or None,
+    }
+
+
+def _claims(case: Case) -> Context:
+    a = case.arrears
+    fees = a.amount if case.claimant == "property_company" else None
+    late = a.late_fee if case.claimant == "property_company" else None
+    if case.claim_amount > 0:
+        total: Decimal | None = case.claim_amount
+    elif fees is not None:
+        total = fees + (late or Decimal(0))
+    else:
+        total = None
+    other = None
+    if case.claimant == "owner" and case.claim_amount > 0:
+        other = f"请求被告赔偿（返还）{yuan(case.claim_amount)}元"
+    return {
+        "fees": yuan(fees),
+        "fees_until": zh_date(a.period_to) if fees is not None else None,
+        "late_fee": yuan(late),
+        "late_fee_until_paid": a.late_fee_until_paid if late is not None else None,
+        "other": other,
+        "total": yuan(total),
+    }
+
+
+def _facts(case: Case) -> Context:
+    c, a = case.contract, case.arrears
+    return {
+        "contract_kind": c.kind,
+        "signed_on": zh_date(c.signed_on),
+        "term_from": zh_date(c.term_from),
+        "term_to": zh_date(c.term_to),
+        "fee_standard": c.fee_standard,
+        "payment_method": c.payment_method,
+        "late_fee_terms": c.late_fee_terms,
+        "period_from": zh_date(a.period_from),
+        "period_to": zh_date(a.period_to),
+        "amount": yuan(a.amount),
+        "computation": a.computation,
+        "late_fee": yuan(a.late_fee),
+        "late_fee_computation": a.late_fee_computation,
+        "demands": a.demands,
+        "other": case.facts,
+    }
+
+
+def _attempts(case: Case) -> list[str]:
+    return [
+        f"{STAGE_ZH[t.stage]}{OUTCOME_ZH[t.outcome]}" + (f"（{zh_date(t.on)}）" if t.on else "")
+        for t in case.attempts
+    ]
+
+
+def inquiry_form(case: Case) -> Context:
+    """The court's element-style inquiry form (要素式询问表), see docs/forms.md for the elements."""
+    ctx = common(case, "inquiry_form")
+    ctx["header"] = _header(case, case.venue.court, "人民法院")
+    ctx["claims"] = _claims(case)
+    ctx["facts"] = _facts(case)
+    ctx["attempts"] = _attempts(case)
+    return ctx
+
+
+def focus_table(case: Case) -> Context:
+    """The table of points in dispute fixed in mediation; blank rows when none are known yet."""
+    ctx = common(case, "focus_table")
+    ctx["header"] = _header(case, case.venue.mediation_center, "物业纠纷调解中心")
+    rows: list[Context] = [
+        {"issue": p.issue, "claimant": p.claimant_position, "respondent": p.respondent_position,
+         "evidence": p.evidence, "agreed": p.agreed}
+        for p in case.focus_points
+    ]
+    ctx["rows"] = rows
+    ctx["blank_rows"] = max(0, BLANK_FOCUS_ROWS - len(rows)) if rows else BLANK_FOCUS_ROWS
+    ctx["score"] = scoreview.case_score(case)
+    return ctx
+
+
+def _notice_deadline(case: Case) -> date | None:
+    """The deadline set by the latest notice in the company's rectification history, if any."""
+    history = case.rectification_history
+    notices = [e for e in history.events if e.kind == "notice"] if history else []
+    return getattr(notices[-1], "deadline", None) if notices else None
+
+
+def rectification_notice(
+    case: Case, scorecard: Scorecard | None, *, deadline: date | None = None
+) -> Context:
+    """The rectification notice: the weakest items of the score, or blank lines to fill."""
+    ctx = common(case, "rectification_notice")
+    ctx["header"] = _header(case, case.venue.administration, "物业管理行政主管部门")
+    scored = scoreview.result(scorecard) if scorecard is not None else None
+    total = scored["total"] if scored else scoreview.case_score(case)
+    # The notice says "below 60": a known score at or above the line is left for the office
+    # to write in rather than printed next to a statement it contradicts.
+    ctx["score"] = total if scoreview.below_pass(total) else None
+    ctx["items"] = scored["weakest"] if scored else []
+    ctx["pass_mark"] = scoreview.points(scoreview.pass_mark())
+    ctx["deadline"] = zh_date(deadline or _notice_deadline(case))
+    return ctx
+
+
+def scorecard(case: Case, sheets: Scorecard | None) -> Context:
+    """The scoring sheet: rubric items by four evaluators, or a blank grid."""
+    ctx = common(case, "scorecard")
+    ctx["header"] = _header(case, case.venue.mediation_center, "物业纠纷调解中心")
+    ctx.update(scoreview.grid(sheets))
+    ctx["pass_mark"] = scoreview.points(scoreview.pass_mark())
+    if ctx["total"] is None and sheets is None:
+        ctx["total"] = scoreview.case_score(case)
+        ctx["below_pass"] = scoreview.below_pass(ctx["total"])
+    return ctx
+
+
+def build(form_id: str, case: Case, sheets: Scorecard | None) -> Context:
+    """The context of ``form_id`` (already known to be valid)."""
+    if form_id == "inquiry_form":
+        return inquiry_form(case)
+    if form_id == "focus_table":
+        return focus_table(case)
+    if form_id == "rectification_notice":
+        return rectification_notice(case, sheets)
+    return scorecard(case, sheets)

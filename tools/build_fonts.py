@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Build the bundled form fonts in ``forms/fonts/`` from Debian's Noto CJK fonts.
+
+Why this exists: WeasyPrint subsets every font it embeds. Given a whole system CJK font (a 20-26 MB
+TrueType collection with 65,535 CFF glyphs) that costs seconds per form when HarfBuzz-subset is
+missing (fontTools path), and even with HarfBuzz the retained glyph-id space bloats each PDF. So we
+ship the fonts pre-processed:
+
+* only the Simplified-Chinese face of the collection, Hangul dropped (never needed in our forms);
+* CFF outlines converted to TrueType ``glyf`` (cu2qu, max error 1 unit of 1000): subsetting glyf is
+  cheap for both HarfBuzz and fontTools, and the embedded size is about the same as CFF;
+* hinting, vertical metrics and every OpenType feature but ``kern`` dropped (PDFs never use
+  them);
+* split into *slices* by how common a character is: slice 00 holds ASCII, punctuation, the symbols
+  forms use and the 3,755 GB 2312 level-1 hanzi (≈99.7 % of running Chinese text), slice 01 the
+  GB 2312 level-2 hanzi, and the rest (rare name characters, CJK Ext A/B…) follows in code-point
+  order in slices of ``--chunk`` characters. A typical form therefore touches one or two small
+  fonts, plus one small slice per rare character, and every embedded subset has a small glyph-id
+  space (WeasyPrint keeps glyph ids, so the id space is paid for in every PDF).
+
+Every slice gets its own family name ("PT Form Serif S00", ...): WeasyPrint keys embedded fonts by
+their Pango description, so two files with the same family/weight would be merged into one. The
+renderer (``propertytriage.rendering.pdf``) maps the public families "PT Form Serif" / "PT Form
+Sans" onto the slices with a fontconfig alias generated from ``manifest.json``.
+
+Outputs in the target folder: ``*.ttf``, ``manifest.json`` (files, families, coverage as code-point
+ranges), ``LICENSE-OFL.txt``. The build is deterministic for a given source font and fontTools
+version. Usage::
+
+    apt-get install fonts-noto-cjk          # source fonts (OFL-1.1)
+    python tools/build_fonts.py             # writes forms/fonts/
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
+COPYRIGHT_FILE = Path("/usr/share/doc/fonts-noto-cjk/copyright")
+SC_FACE = "SC"  # which face of the TTC to take
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """One bundled family: where it comes from and how much of it we keep."""
+
+    family: str  # public family name used in CSS
+    file_stem: str
+    source: str  # file name in NOTO_DIR
+    weight: str  # "Regular" / "Bold"
+    tiers: int | None  # None = every tier; 2 = only slices 00 and 01 (GB 2312)
+
+
+SPECS = (
+    FontSpec("PT Form Serif", "PTFormSerif", "NotoSerifCJK-Regular.ttc", "Regular", None),
+    FontSpec("PT Form Sans", "PTFormSans", "NotoSansCJK-Bold.ttc", "Bold", 2),
+)
+
+# Non-hanzi code points a form may need; kept in slice 00 when the font has them.
+CORE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # ASCII
+    (0x00A0, 0x024F),  # Latin-1, Latin Extended-A/B (pinyin tone marks)
+    (0x02B0, 0x02FF),  # spacing modifiers
+    (0x0370, 0x03FF),  # Greek (α, β, Ω in specifications)
+    (0x0400, 0x04FF),  # Cyrillic (GB 2312 has it)
+    (0x2000, 0x206F),  # general punctuation
+    (0x2070, 0x209F),  # super/subscripts (m²)
+    (0x20A0, 0x20CF),  # currency
+    (0x2100, 0x214F),  # letterlike (℃, №, ℡)
+    (0x2150, 0x218F),  # number forms (Ⅰ Ⅱ, ½)
+    (0x2190, 0x21FF),  # arrows
+    (0x2200, 0x22FF),  # math operators
+    (0x2300, 0x23FF),  # misc technical
+    (0x2460, 0x24FF),  # enclosed alphanumerics (① ②)
+    (0x2500, 0x257F),  # box drawing
+    (0x2580, 0x259F),  # block elements
+    (0x25A0, 0x25FF),  # geometric shapes (□ ■ ○ ●)
+    (0x2600, 0x26FF),  # misc symbols (★ ☆ ☑)
+    (0x2700, 0x27BF),  # dingbats (✓ ✗)
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # kana (Japanese names)
+    (0x3100, 0x312F),  # bopomofo
+    (0x3200, 0x32FF),  # enclosed CJK (㈠ ㊣)
+    (0x3300, 0x33FF),  # CJK compatibility (㎡ ㎏)
+    (0xFE10, 0xFE1F),  # vertical forms
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFE50, 0xFE6F),  # small forms
+    (0xFF00, 0xFFEF),  # half/full-width forms
+    (0xFFFC, 0xFFFD),  # replacement characters
+)
+
+HANGUL_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1100, 0x11FF),
+    (0x3130, 0x318F),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF),
+)
+
+
+def _in_ranges(cp: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(lo <= cp <= hi for lo, hi in ranges)
+
+
+def gb2312_levels() -> tuple[set[int], set[int], set[int]]:
+    """GB 2312 split into (symbols, level-1 hanzi, level-2 hanzi), from Python's codec."""
+    symbols: set[int] = set()
+    level1: set[int] = set()
+    level2: set[int] = set()
+    for row in range(0xA1, 0xF8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                ch = bytes((row, cell)).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            if row < 0xB0:
+                symbols.add(ord(ch))
+            elif row < 0xD8:
+                level1.add(ord(ch))
+            else:
+                level2.add(ord(ch))
+    return symbols, level1, level2
+
+
+def face_index(path: Path, region: str) -> int:
+    """Index of the 'Noto … CJK <region>' face (not the Mono one) in a TTC."""
+    from fontTools.ttLib import TTCollection
+
+    collection = TTCollection(str(path), lazy=True)
+    for index, font in enumerate(collection):
+        name = font["name"].getDebugName(1) or ""
+        if name.endswith(f"CJK {region}") and "Mono" not in name:
+            return index
+    raise SystemExit(f"no CJK {region} face in {path}")
+
+
+def plan_slices(cmap: dict[int, str], chunk: int, tiers: int | None) -> list[list[int]]:
+    """Assign every kept code point of the font to a slice (see module docstring)."""
+    symbols, level1, level2 = gb2312_levels()
+    kept = sorted(cp for cp in cmap if not _in_ranges(cp, HANGUL_RANGES))
+    core = [cp for cp in kept if cp in level1 or cp in symbols or _in_ranges(cp, CORE_RANGES)]
+    core_set = set(core)
+    second = [cp for cp in kept if cp in level2 and cp not in core_set]
+    slices = [core, second]
+    if tiers is not None:
+        return slices[:tiers]
+    taken = core_set | set(second)
+    rest = [cp for cp in kept if cp not in taken]
+    slices.extend(rest[i : i + chunk] for i in range(0, len(rest), chunk))
+    return slices
+
+
+def cff_to_glyf(font: TTFont, max_err: float = 1.0) -> None:
+    """Replace the CFF table by TrueType glyf/loca (quadratic curves via cu2qu)."""
+    glyph_order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in glyph_order:
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = glyph_order
+    glyf.glyphs = glyphs
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for attr in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, attr, 0)
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: smaller, and CID names mean nothing
+    post.extraNames = []
+    post.mapping = {}
+    font.sfntVersion = "\0\1\0\0"
+
+
+def rename(font: TTFont, family: str, weight: str, version_note: str) -> None:
+    """Give the slice its own family (see module docstring), keeping copyright/licence records."""
+    name = font["name"]
+    keep = {0, 7, 8, 9, 11, 12, 13, 14}  # copyright, trademark, vendor, designer, URLs, licence
+    name.names = [rec for rec in name.names if rec.nameID in keep]
+    ps_family = family.replace(" ", "")
+    for name_id, text in (
+        (1, family),
+        (2, weight),
+        (3, f"{ps_family}-{weight};{version_note}"),
+        (4, f"{family} {weight}"),
+        (5, version_note),
+        (6, f"{ps_family}-{weight}"),
+        (10, "Subset of Noto CJK SC converted to TrueType for propertytriage court forms."),
+    ):
+        name.setName(text, name_id, 3, 1, 0x409)
+        name.setName(text, name_id, 1, 0, 0)
+
+
+def build_slice(job: tuple[str, int, list[int], str, str, str, str]) -> tuple[str, int, str]:
+    """Subset one slice out of the source face, convert it, rename it and save it."""
+    source, index, codepoints, family, weight, out_path, version_note = job
+    font = TTFont(source, fontNumber=index, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["kern"]
+    options.hinting = False
+    options.desubroutinize = True
+    options.notdef_outline = True
+    options.glyph_names = False
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.drop_tables += ["BASE", "VORG", "vhea", "vmtx", "DSIG", "GSUB", "meta"]
+    options.prune_unicode_ranges = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    cff_to_glyf(font)
+    rename(font, family, weight, version_note)
+    font.save(out_path)
+    data = Path(out_path).read_bytes()
+    return out_path, len(data), hashlib.sha256(data).hexdigest()
+
+
+def to_ranges(codepoints: Sequence[int]) -> str:
+    """Compress sorted code points into "4e00-4e0b 4e0d ..." (hex, inclusive ranges)."""
+    ranges: list[list[int]] = []
+    for cp in codepoints:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return " ".join(f"{lo:x}" if lo == hi else f"{lo:x}-{hi:x}" for lo, hi in ranges)
+
+
+def licence_text(copyright_notice: str) -> str:
+    """OFL 1.1 text from Debian's copyright file, headed by the fonts' copyright notice."""
+    raw = COPYRIGHT_FILE.read_text(encoding="utf-8")
+    block = raw.split("License: SIL-1.1\n", 2)[-1].split("\nLicense:", 1)[0]
+    lines = []
+    for line in block.splitlines():
+        line = line[1:] if line.startswith(" ") else line
+        lines.append("" if line == "." else line)
+    body = "\n".join(lines).strip()
+    return (
+        f"{copyright_notice}\n\n"
+        "The fonts in this folder are Modified Versions (subset, converted to TrueType and\n"
+        "renamed) of Noto Serif CJK SC Regular and Noto Sans CJK SC Bold, released under the\n"
+        "SIL Open Font License 1.1, reproduced below.\n\n"
+        f"{body}\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "forms" / "fonts")
+    parser.add_argument("--source-dir", type=Path, default=NOTO_DIR)
+    parser.add_argument("--chunk", type=int, default=2000, help="code points per rare slice")
+    parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.ttf"):
+        old.unlink()
+
+    jobs = []
+    manifest_fonts = []
+    copyright_lines: list[str] = []
+    sources = {}
+    for spec in SPECS:
+        source = args.source_dir / spec.source
+        if not source.is_file():
+            raise SystemExit(f"{source} missing: apt-get install fonts-noto-cjk")
+        index = face_index(source, SC_FACE)
+        head = TTFont(str(source), fontNumber=index, lazy=True)
+        cmap = head.getBestCmap()
+        version = head["name"].getDebugName(5) or "?"
+        notice = f"{head['name'].getDebugName(4)}: {head['name'].getDebugName(0)}"
+        copyright_lines.append(notice)
+        sources[spec.family] = {
+            "file": spec.source,
+            "face": head["name"].getDebugName(4),
+            "version": version,
+            "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        }
+        note = f"{version}; propertytriage build_fonts.py"
+        for number, codepoints in enumerate(plan_slices(cmap, args.chunk, spec.tiers)):
+            slice_family = f"{spec.family} S{number:02d}"
+            file_name = f"{spec.file_stem}-{number:02d}.ttf"
+            target = str(out / file_name)
+            jobs.append((str(source), index, codepoints, slice_family, spec.weight, target, note))
+            manifest_fonts.append(
+                {
+                    "file": file_name,
+                    "family": spec.family,
+                    "slice_family": slice_family,
+                    "weight": spec.weight,
+                    "codepoints": len(codepoints),
+                    "ranges": to_ranges(codepoints),
+                }
+            )
+
+    with multiprocessing.Pool(max(1, args.jobs)) as pool:
+        results = {path: (size, digest) for path, size, digest in pool.imap(build_slice, jobs)}
+    for entry in manifest_fonts:
+        size, digest = results[str(out / str(entry["file"]))]
+        entry["bytes"] = size
+        entry["sha256"] = digest
+
+    manifest = {
+        "comment": "Generated by tools/build_fonts.py; do not edit by hand.",
+        "families": [spec.family for spec in SPECS],
+        "sources": sources,
+        "fonts": manifest_fonts,
+    }
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+    )
+    (out / "LICENSE-OFL.txt").write_text(licence_text("\n".join(copyright_lines)), encoding="utf-8")
+    total = sum(int(str(f["bytes"])) for f in manifest_fonts)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{len(manifest_fonts)} fonts, {total / 1e6:.1f} MB, in {elapsed:.0f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
