@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
+import durable_rules_engine as native
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from propertytriage import EngineError, Triage
 from propertytriage.engine.host import PhaseEngine
 from propertytriage.ruledata import default_rulebook
+from propertytriage.ruledata.schema import PhaseFile
 from tests.strategies import random_case
 
 
@@ -36,16 +39,36 @@ def test_thousands_of_distinct_cases_through_the_uncached_engine_match_the_rules
     assert decisions == list(reference.decide_many(batch))
 
 
-def test_an_exception_inside_an_action_is_not_swallowed() -> None:
-    phase = default_rulebook().phases[0]
+def _phase(rules: list[dict[str, Any]]) -> PhaseFile:
+    return PhaseFile.model_validate({"phase": "probe", "title": "probe", "decides": ["court_track"],
+                                     "rules": rules})
+
+
+def _rule(rule_id: str, when: dict[str, Any]) -> dict[str, Any]:
+    return {"id": rule_id, "when": when, "then": {}, "basis": ["cpl_165"], "text": "测试"}
+
+
+def test_the_engine_itself_lets_the_first_matching_rule_win() -> None:
+    engine = PhaseEngine(_phase([_rule("probe.specific", {"contentious": True, "counterclaim": True}),
+                                 _rule("probe.general", {"contentious": True}),
+                                 _rule("probe.fallback", {})]), cache_size=0)
+    assert engine.fire({"contentious": True, "counterclaim": True}).id == "probe.specific"
+    assert engine.fire({"contentious": True, "counterclaim": False}).id == "probe.general"
+    assert engine.fire({"contentious": False, "counterclaim": True}).id == "probe.fallback"
+
+
+def test_a_miss_is_an_engine_error_not_a_silent_default() -> None:
+    engine = PhaseEngine(_phase([_rule("probe.only", {"contentious": True})]), cache_size=0)
+    with pytest.raises(EngineError, match="no rule matched"):
+        engine.fire({"contentious": False})
+
+
+def test_nothing_is_left_pending_in_the_engine_after_many_posts() -> None:
+    phase = default_rulebook().phases[-1]
     engine = PhaseEngine(phase, cache_size=0)
-
-    def explode(_closure: Any) -> None:
-        raise RuntimeError("boom")
-
-    engine._recorder = lambda rule_id: explode  # type: ignore[method-assign]
-    engine._host = type(engine._host)()
-    engine._host.register_rulesets(engine._definition())
-    facts = {name: False for name in engine.fact_names}
-    with pytest.raises(EngineError, match="boom"):
-        engine.fire(facts)
+    rng = random.Random(7)
+    for _ in range(5000):
+        engine.fire({name: rng.choice(default_rulebook().facts[name].values) for name in engine.fact_names})
+    assert engine._handle is not None
+    assert json.loads(native.get_events(engine._handle, "0")) == []
+    assert json.loads(native.get_facts(engine._handle, "0")) == []
