@@ -23,12 +23,19 @@ their Pango description, so two files with the same family/weight would be merge
 renderer (``propertytriage.rendering.pdf``) maps the public families "PT Form Serif" / "PT Form
 Sans" onto the slices with a fontconfig alias generated from ``manifest.json``.
 
-Outputs in the target folder: ``*.ttf``, ``manifest.json`` (files, families, coverage as code-point
-ranges), ``LICENSE-OFL.txt``. The build is deterministic for a given source font and fontTools
-version. Usage::
+Noto CJK has the empty box □ but no ballot boxes (☐ ☑ ☒) and not every tick/cross, which court
+forms print for their check boxes. Those few glyphs come from DejaVu Sans (Bitstream Vera / Arev
+licence, redistribution allowed with renaming) into a one-slice family "PT Form Symbols": each
+outline is scaled and shifted so that the ballot box ☐ of ☑/☒ lands exactly on Noto Serif's □
+(same baseline, same size), full-width (1 em) like the CJK symbols, with Noto Serif's vertical
+metrics so line heights do not change. Code points Noto already has (✓, □, ○…) are left to Noto.
 
-    apt-get install fonts-noto-cjk          # source fonts (OFL-1.1)
-    python tools/build_fonts.py             # writes forms/fonts/
+Outputs in the target folder: ``*.ttf``, ``manifest.json`` (files, families, coverage as code-point
+ranges), ``LICENSE-OFL.txt``, ``LICENSE-DejaVu.txt``. The build is deterministic for a given source
+font and fontTools version. Usage::
+
+    apt-get install fonts-noto-cjk fonts-dejavu-core   # source fonts
+    python tools/build_fonts.py                        # writes forms/fonts/
 """
 
 from __future__ import annotations
@@ -44,7 +51,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.transformPen import TransformPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
@@ -52,6 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 COPYRIGHT_FILE = Path("/usr/share/doc/fonts-noto-cjk/copyright")
 SC_FACE = "SC"  # which face of the TTC to take
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,28 @@ CORE_RANGES: tuple[tuple[int, int], ...] = (
     (0xFE50, 0xFE6F),  # small forms
     (0xFF00, 0xFFEF),  # half/full-width forms
     (0xFFFC, 0xFFFD),  # replacement characters
+)
+
+@dataclass(frozen=True)
+class SymbolSpec:
+    """The symbol family: a few check-box glyphs from DejaVu Sans, fitted to Noto's □."""
+
+    family: str
+    file_stem: str
+    source: str  # file name in DEJAVU_DIR
+    codepoints: tuple[int, ...]  # wanted; those the Serif already has are left out
+    box: int  # the source's empty ballot box, fitted onto reference_box of the Serif
+    reference_box: int
+
+
+SYMBOLS = SymbolSpec(
+    family="PT Form Symbols",
+    file_stem="PTFormSymbols",
+    source="DejaVuSans.ttf",
+    # ☐ ☑ ☒ ✓ ✔ ✗ ✘ (✓ is in Noto, so it stays Noto's)
+    codepoints=(0x2610, 0x2611, 0x2612, 0x2713, 0x2714, 0x2717, 0x2718),
+    box=0x2610,  # BALLOT BOX: the box of ☑ and ☒
+    reference_box=0x25A1,  # WHITE SQUARE □ of Noto Serif CJK, printed for an empty check box
 )
 
 HANGUL_RANGES: tuple[tuple[int, int], ...] = (
@@ -244,6 +277,115 @@ def build_slice(job: tuple[str, int, list[int], str, str, str, str]) -> tuple[st
     return out_path, len(data), hashlib.sha256(data).hexdigest()
 
 
+def _bounds(glyph_set: object, name: str) -> tuple[float, float, float, float]:
+    pen = BoundsPen(glyph_set)
+    glyph_set[name].draw(pen)  # type: ignore[index]
+    assert pen.bounds is not None, name
+    return pen.bounds
+
+
+def build_symbols(
+    spec: SymbolSpec, source: Path, serif: TTFont, out_path: Path
+) -> tuple[list[int], int, str]:
+    """Build the symbol slice; returns (code points, size, sha256).
+
+    One affine map for every glyph: scale so the source's ballot box ☐ has the height of the
+    Serif's □ and sits on the same bottom edge; each glyph is centred on a 1 em advance (the
+    source's advance centre goes to 500), as full-width CJK symbols are.
+    """
+    dejavu = TTFont(str(source), recalcTimestamp=False)
+    cmap = dejavu.getBestCmap()
+    glyph_set = dejavu.getGlyphSet()
+    serif_cmap = serif.getBestCmap()
+    codepoints = [cp for cp in spec.codepoints if cp not in serif_cmap and cp in cmap]
+    ref = _bounds(serif.getGlyphSet(), serif_cmap[spec.reference_box])
+    box = _bounds(glyph_set, cmap[spec.box])
+    upm = int(serif["head"].unitsPerEm)
+    scale = (ref[3] - ref[1]) / (box[3] - box[1])
+    dy = ref[1] - box[1] * scale
+
+    order = [".notdef"] + [f"uni{cp:04X}" for cp in codepoints]
+    glyphs = {".notdef": TTGlyphPen(None).glyph()}
+    metrics = {".notdef": (upm, 0)}
+    for cp, name in zip(codepoints, order[1:]):
+        source_name = cmap[cp]
+        advance = dejavu["hmtx"][source_name][0]
+        dx = upm / 2 - advance / 2 * scale
+        pen = TTGlyphPen(None)
+        glyph_set[source_name].draw(TransformPen(pen, (scale, 0, 0, scale, dx, dy)))
+        glyph = pen.glyph()
+        glyphs[name] = glyph
+        glyph.recalcBounds(None)  # type: ignore[no-untyped-call]
+        metrics[name] = (upm, int(glyph.xMin))
+
+    source_head = dejavu["head"]
+    builder = FontBuilder(upm, isTTF=True)
+    builder.font.recalcTimestamp = False
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(dict(zip(codepoints, order[1:])))
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics(metrics)
+    hhea = serif["hhea"]
+    builder.setupHorizontalHeader(
+        ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap
+    )
+    version = dejavu["name"].getDebugName(5) or "?"
+    ps_family = f"{spec.family} S00".replace(" ", "")
+    names = {
+        "copyright": (dejavu["name"].getDebugName(0) or "").strip(),
+        "familyName": f"{spec.family} S00",
+        "styleName": "Regular",
+        "uniqueFontIdentifier": f"{ps_family}-Regular;{version}; propertytriage build_fonts.py",
+        "fullName": f"{spec.family} S00 Regular",
+        "version": f"{version}; propertytriage build_fonts.py",
+        "psName": f"{ps_family}-Regular",
+        "description": "Check-box symbols of DejaVu Sans, scaled to Noto Serif CJK for "
+        "propertytriage court forms.",
+        "licenseDescription": dejavu["name"].getDebugName(13) or "",
+        "licenseInfoURL": dejavu["name"].getDebugName(14) or "",
+    }
+    builder.setupNameTable(names, mac=False)  # Windows names only: the licence text is long
+    serif_os2 = serif["OS/2"]
+    builder.setupOS2(
+        usWeightClass=400,
+        fsType=dejavu["OS/2"].fsType,
+        achVendID=dejavu["OS/2"].achVendID,
+        sTypoAscender=serif_os2.sTypoAscender,
+        sTypoDescender=serif_os2.sTypoDescender,
+        sTypoLineGap=serif_os2.sTypoLineGap,
+        usWinAscent=serif_os2.usWinAscent,
+        usWinDescent=serif_os2.usWinDescent,
+        fsSelection=0x40,  # REGULAR
+    )
+    builder.setupPost(keepGlyphNames=False)
+    builder.updateHead(
+        created=source_head.created,
+        modified=source_head.modified,
+        fontRevision=source_head.fontRevision,
+    )
+    font = builder.font
+    font["OS/2"].recalcAvgCharWidth(font)
+    font["OS/2"].recalcUnicodeRanges(font)
+    font["OS/2"].recalcCodePageRanges(font)
+    font.save(str(out_path))
+    data = out_path.read_bytes()
+    return codepoints, len(data), hashlib.sha256(data).hexdigest()
+
+
+def dejavu_licence_text(source: Path) -> str:
+    """The licence of the symbol font, as DejaVu Sans carries it in its name table (ID 13)."""
+    name = TTFont(str(source), lazy=True)["name"]
+    body = (name.getDebugName(13) or "").strip()
+    return (
+        f"{(name.getDebugName(0) or '').strip()}\n\n"
+        f"{SYMBOLS.file_stem}-*.ttf (\"{SYMBOLS.family}\") is a Modified Version (a few glyphs,\n"
+        f"scaled, renamed) of {name.getDebugName(4)} {name.getDebugName(5)} from the DejaVu fonts,\n"
+        "released under the licence below (Bitstream Vera licence with the Arev fonts licence).\n"
+        "It does not use the names \"Bitstream\", \"Vera\", \"Arev\" or \"Tavmjong Bah\".\n\n"
+        f"{body}\n"
+    )
+
+
 def to_ranges(codepoints: Sequence[int]) -> str:
     """Compress sorted code points into "4e00-4e0b 4e0d ..." (hex, inclusive ranges)."""
     ranges: list[list[int]] = []
@@ -277,6 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "forms" / "fonts")
     parser.add_argument("--source-dir", type=Path, default=NOTO_DIR)
+    parser.add_argument("--symbol-dir", type=Path, default=DEJAVU_DIR)
     parser.add_argument("--chunk", type=int, default=2000, help="code points per rare slice")
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     args = parser.parse_args(argv)
@@ -331,9 +474,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         entry["bytes"] = size
         entry["sha256"] = digest
 
+    symbol_source = args.symbol_dir / SYMBOLS.source
+    if not symbol_source.is_file():
+        raise SystemExit(f"{symbol_source} missing: apt-get install fonts-dejavu-core")
+    serif_source = args.source_dir / SPECS[0].source
+    serif = TTFont(str(serif_source), fontNumber=face_index(serif_source, SC_FACE), lazy=True)
+    symbol_file = f"{SYMBOLS.file_stem}-00.ttf"
+    symbol_cps, symbol_size, symbol_digest = build_symbols(
+        SYMBOLS, symbol_source, serif, out / symbol_file
+    )
+    symbol_font = TTFont(str(symbol_source), lazy=True)
+    sources[SYMBOLS.family] = {
+        "file": SYMBOLS.source,
+        "face": symbol_font["name"].getDebugName(4),
+        "version": symbol_font["name"].getDebugName(5) or "?",
+        "sha256": hashlib.sha256(symbol_source.read_bytes()).hexdigest(),
+    }
+    manifest_fonts.append(
+        {
+            "file": symbol_file,
+            "family": SYMBOLS.family,
+            "slice_family": f"{SYMBOLS.family} S00",
+            "weight": "Regular",
+            "codepoints": len(symbol_cps),
+            "ranges": to_ranges(symbol_cps),
+            "bytes": symbol_size,
+            "sha256": symbol_digest,
+        }
+    )
+
     manifest = {
         "comment": "Generated by tools/build_fonts.py; do not edit by hand.",
-        "families": [spec.family for spec in SPECS],
+        "families": [spec.family for spec in SPECS] + [SYMBOLS.family],
         "sources": sources,
         "fonts": manifest_fonts,
     }
@@ -341,6 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
     )
     (out / "LICENSE-OFL.txt").write_text(licence_text("\n".join(copyright_lines)), encoding="utf-8")
+    (out / "LICENSE-DejaVu.txt").write_text(dejavu_licence_text(symbol_source), encoding="utf-8")
     total = sum(int(str(f["bytes"])) for f in manifest_fonts)
     elapsed = time.perf_counter() - started
     print(
