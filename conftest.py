@@ -39,8 +39,12 @@ class TriageExample(pytest.Item):
         self.expect = expect
 
     def runtest(self) -> None:
-        from propertytriage import InputError, Triage
+        from propertytriage import Decision, InputError, Triage
 
+        allowed = set(Decision.model_fields) | {"rules", "error", "reasons_mention"}
+        unknown = set(self.expect) - allowed
+        if not self.expect or unknown:
+            raise ExampleMismatchError("expect", f"one or more of {sorted(allowed)}", sorted(unknown) or "nothing")
         if "error" in self.expect:
             try:
                 Triage().decide(self.case)
@@ -52,7 +56,13 @@ class TriageExample(pytest.Item):
             raise ExampleMismatchError("error", self.expect["error"], "no error")
         decision = Triage().decide(self.case).model_dump(mode="json")
         decision["rules"] = [r["rule"] for r in decision["reasons"]]
+        told = "\n".join(r["text"] for r in decision["reasons"])
+        for phrase in self.expect.get("reasons_mention", []):
+            if phrase not in told:
+                raise ExampleMismatchError("reasons_mention", phrase, told)
         for key, wanted in self.expect.items():
+            if key == "reasons_mention":
+                continue
             if decision.get(key) != wanted:
                 raise ExampleMismatchError(key, wanted, decision.get(key))
 

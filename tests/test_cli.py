@@ -136,3 +136,50 @@ def test_a_bad_scorecard_names_evaluator_and_item(tmp_path: Path, capsys: pytest
             "evaluations": [{"evaluator": "mediation_center", "items": {"no_such_item": 1}}]}
     assert main(["score", _write(tmp_path, "s.json", card)]) == 2
     assert "no_such_item" in capsys.readouterr().err
+
+
+def test_a_single_bad_case_is_named_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["triage", _write(tmp_path, "c.json", {**CASE, "case_id": "S1", "claim_amount": "-5"})]) == 2
+    assert "S1" in capsys.readouterr().err
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.json"
+    path.write_text("\ufeff" + json.dumps(CASE, ensure_ascii=False), encoding="utf-8")
+    assert main(["triage", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["case_id"] == "C-1"
+
+
+def test_a_key_given_twice_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.json"
+    text = json.dumps(CASE, ensure_ascii=False)[:-1] + ', "claimant": "owner"}'
+    path.write_text(text, encoding="utf-8")
+    assert main(["triage", str(path)]) == 2
+    assert "claimant" in capsys.readouterr().err
+
+
+def test_an_absurdly_large_amount_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({**CASE, "claim_amount": "X"}).replace('"X"', "1e30"), encoding="utf-8")
+    assert main(["triage", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "claim_amount" in err and "Traceback" not in err
+
+
+def test_forms_never_write_outside_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    at_mediation = {**CASE, "attempts": [{"stage": "owners_committee", "outcome": "failed"},
+                                         {"stage": "community", "outcome": "failed"}]}
+    cases = [{**at_mediation, "case_id": "../escape"}, {**at_mediation, "case_id": "C-2"}]
+    out = tmp_path / "nested" / "out"
+    assert main(["forms", _write(tmp_path, "c.json", cases), "--out", str(out)]) == 0
+    written = [Path(line) for line in capsys.readouterr().out.splitlines()]
+    assert written and all(path.resolve().is_relative_to(out.resolve()) for path in written)
+    assert not (tmp_path / "nested" / "escape").exists()
+
+
+def test_two_cases_with_one_id_are_refused_before_any_form_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["forms", _write(tmp_path, "c.json", [CASE, CASE]), "--out", str(out)]) == 2
+    assert "case_id" in capsys.readouterr().err and not out.exists()

@@ -54,3 +54,13 @@ def test_wage_data_was_reviewed_within_the_last_eighteen_months() -> None:
         assert date.today() - reviewed < timedelta(days=548), (
             f"{path.name}: last_reviewed_on {reviewed} is stale; check for newly published figures"
         )
+
+
+def test_every_problem_code_raised_in_the_source_is_documented() -> None:
+    documented = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    pattern = re.compile(r'Problem\(\s*(?:[^,()]|\([^()]*\))+?,\s*"([a-z_]+)"', re.S)
+    codes = {m.group(1) for path in (ROOT / "src").rglob("*.py")
+             for m in pattern.finditer(path.read_text(encoding="utf-8"))}
+    assert len(codes) > 10  # the pattern still finds them
+    missing = sorted(code for code in codes if f"`{code}`" not in documented)
+    assert not missing, f"problem codes not in docs/errors.md: {missing}"

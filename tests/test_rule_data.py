@@ -39,7 +39,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
      "rules[3].then.next_stage"),
     ("no fallback", lambda r: _edit(r / "triage/court.yaml", "  - id: court.fast_track\n    when: {}",
                                     "  - id: court.fast_track\n    when: {contentious: false}"),
-     "triage/court.yaml", "rules[7].when"),
+     "triage/court.yaml", "rules[8].when"),
     ("ladder with two starts", lambda r: _edit(r / "triage/pipeline.yaml",
                                                "escalates_to: community", "escalates_to: null"),
      "triage/pipeline.yaml", "ladder"),

@@ -47,6 +47,8 @@ def test_scoring_example(example: dict[str, Any]) -> None:
         return
     result = score(data)
     expect = example["expect"]
+    known = {"total", "rectification_required", "missing_evaluators", "weakest_items"}
+    assert expect and set(expect) <= known, f"expect must name some of {sorted(known)}, got {sorted(expect)}"
     if "total" in expect:
         assert result.total == Decimal(expect["total"])
     if "rectification_required" in expect:
@@ -65,7 +67,9 @@ def test_lifecycle_example(example: dict[str, Any]) -> None:
         assert _first_problem(lambda: replay({"events": events})) == example["problem"]
         return
     state = replay({"events": events})
+    assert example["expect"], "an example must expect something"
     for key, wanted in example["expect"].items():
+        assert key in {"deadline", "penalties"} or hasattr(state, key), f"unknown expectation {key!r}"
         if key == "deadline":
             assert state.deadline is not None and state.deadline.due_on == wanted
         elif key == "penalties":

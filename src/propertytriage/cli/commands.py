@@ -63,7 +63,9 @@ def triage_command(args: argparse.Namespace) -> int:
         ]
         result: Any = decisions
     else:
-        result = engine.decide(document).model_dump(mode="json")
+        result = engine.decide(document, subject=_subject(0, document).replace("case[0]", "case")).model_dump(
+            mode="json"
+        )
     with _output(args.out) as out:
         out.write(jsonio.dumps(result) + "\n")
     return 0
@@ -75,7 +77,12 @@ def score_command(args: argparse.Namespace) -> int:
 
     document = jsonio.read_document(args.input)
     if isinstance(document, list):
-        result: Any = [score(item).model_dump(mode="json") for item in document]
+        result: Any = []
+        for index, item in enumerate(document):
+            try:
+                result.append(score(item).model_dump(mode="json"))
+            except InputError as error:
+                raise error.within(f"scorecard[{index}]") from None
     else:
         result = score(document).model_dump(mode="json")
     print(jsonio.dumps(result))
@@ -107,12 +114,40 @@ def forms_command(args: argparse.Namespace) -> int:
     items = document if isinstance(document, list) else [document]
     engine = Triage()
     decisions = [engine.decide(item, subject=_subject(i, item)) for i, item in enumerate(items)]
-    out = Path(args.out)
-    for item, decision in zip(items, decisions, strict=True):
-        folder = out / decision.case_id if len(items) > 1 else out
-        for path in write_forms(item, list(decision.forms), folder, html=args.html):
+    folders = case_folders([d.case_id for d in decisions], Path(args.out), nested=len(items) > 1)
+    for item, decision, folder in zip(items, decisions, folders, strict=True):
+        for path in write_forms(item, list(decision.forms), folder):
             print(path)
+        if args.html:
+            for path in write_forms(item, list(decision.forms), folder, html=True):
+                print(path)
     return 0
+
+
+def case_folders(case_ids: list[str], out: Path, *, nested: bool = True) -> list[Path]:
+    """One folder per case under ``out``, named safely: a case id never walks out of ``out``.
+
+    Two cases with the same id in one batch would overwrite each other's forms, so that is refused.
+    """
+    seen: dict[str, int] = {}
+    for index, case_id in enumerate(case_ids):
+        if case_id in seen:
+            raise InputError([Problem(
+                f"case[{index}].case_id", "duplicate_case_id",
+                f"案件编号「{case_id}」与 case[{seen[case_id]}] 重复",
+                f"case_id {case_id!r} repeats case[{seen[case_id]}]",
+            )])
+        seen[case_id] = index
+    if not nested:
+        return [out for _ in case_ids]
+    return [out / safe_name(case_id) for case_id in case_ids]
+
+
+def safe_name(case_id: str) -> str:
+    """A single path component made from a case id (separators and leading dots replaced)."""
+    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in case_id).strip()
+    cleaned = cleaned.lstrip(".") or "_"
+    return cleaned[:120]
 
 
 def schema_command(args: argparse.Namespace) -> int:

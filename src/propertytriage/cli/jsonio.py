@@ -30,12 +30,35 @@ def _bad_json(error: json.JSONDecodeError, subject: str) -> InputError:
     )
 
 
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows a key twice and keeps the last; a clerk's file with two claimants is a mistake."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
 def loads(text: str, *, subject: str = "") -> Any:
     """Parse JSON with exact decimals; InputError with the line and column if it is malformed."""
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(
+            text.removeprefix("\ufeff"), parse_float=Decimal, object_pairs_hook=_refuse_duplicate_keys
+        )
     except json.JSONDecodeError as error:
         raise _bad_json(error, subject) from None
+    except _DuplicateKeyError as error:
+        key = str(error)
+        raise InputError(
+            [Problem(key, "duplicate_key", f"键「{key}」在同一对象中出现两次",
+                     f"key {key!r} appears twice in one object")],
+            subject=subject,
+        ) from None
 
 
 def open_input(path: str) -> IO[str]:

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from propertytriage.cli import jsonio
+from propertytriage.cli.commands import case_folders
 from propertytriage.engine import Triage
 from propertytriage.models.decision import Decision
 from propertytriage.ruledata.paths import examples_dir
@@ -82,9 +83,10 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.no_forms:
         from propertytriage.rendering import render_batch
 
+        folders = case_folders([d.case_id for d in decisions], out / "forms")
         jobs = [
-            (case, decision.forms, out / "forms" / decision.case_id)
-            for case, decision in zip(cases, decisions, strict=True)
+            (case, decision.forms, folder)
+            for case, decision, folder in zip(cases, decisions, folders, strict=True)
             if decision.forms
         ]
         written = render_batch(jobs, progress=sys.stderr.isatty())

@@ -9,9 +9,11 @@ floating point (the engine's number type) does not promise. The amounts used are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from propertytriage.engine.conditions import FactValue
+from propertytriage.errors import InputError, Problem
 from propertytriage.models.case import Case
 from propertytriage.ruledata.loader import RuleBook
 
@@ -38,9 +40,10 @@ def joint_score(case: Case) -> Decimal | None:
     if case.company_score is not None:
         return case.company_score
     if case.scorecard is not None:
-        from propertytriage.scoring import score  # imported late: scoring loads the rubric
+        # imported late: scoring loads the rubric, which triage without scorecards never needs
+        from propertytriage.scoring import default_scoring_rules, score_with
 
-        return score(case.scorecard).total
+        return score_with(case.scorecard, default_scoring_rules(), location="scorecard").total
     return None
 
 
@@ -89,6 +92,15 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
     if amount == 0:
         facts.values["amount_band"] = "no_claim"
         return
+    rules = book.small_claims
+    if case.filed_on < rules.effective_from:
+        since = rules.effective_from.isoformat()
+        raise InputError([Problem(
+            "filed_on", "before_rules_in_force",
+            f"立案日期早于本系统小额诉讼规则的施行日期（{since}，民事诉讼法第一百六十五条现行规定），无法确定审理程序",
+            f"filed before {since}, when the current small-claims rule (Civil Procedure Law art. 165) took effect; "
+            "the earlier rule is not modelled",
+        )])
     figure = book.wages.in_force(case.province, case.filed_on)
     mandatory = figure.amount * book.small_claims.mandatory_fraction
     consent = figure.amount * book.small_claims.consent_fraction
@@ -100,9 +112,13 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
         band = "above_consent"
     facts.values["amount_band"] = band
     caveat = "" if figure.verified and not figure.published_on_estimated else "（该数据待核实）"
+    expected = rules.newer_figure_expected_by
+    if case.filed_on >= date(figure.data_year + 2, expected.month, expected.day):
+        caveat += f"（{figure.data_year + 1}年度数据按惯例应已公布，本系统尚未收录，请核实）"
     facts.explain.update(
         wage_year=str(figure.data_year),
-        wage_amount=_yuan(figure.amount) + caveat,
+        wage_amount=_yuan(figure.amount),
+        wage_caveat=caveat,
         wage_series=figure.series_title,
         mandatory_limit=_yuan(mandatory),
         consent_limit=_yuan(consent),

@@ -74,8 +74,9 @@ class Triage:
     def decide_many(self, cases: Iterable[Case | dict[str, Any]]) -> Iterator[Decision]:
         """Decisions one by one, so a large batch streams in constant memory."""
         for index, case in enumerate(cases):
-            case_id = case.get("case_id") if isinstance(case, dict) else case.case_id
-            yield self.decide(case, subject=f"case[{index}] {case_id or ''}".strip())
+            case_id = case.get("case_id") if isinstance(case, dict) else getattr(case, "case_id", None)
+            label = f" {case_id}" if isinstance(case_id, str) else ""
+            yield self.decide(case, subject=f"case[{index}]{label}")
 
     def _decide(self, case: Case) -> Decision:
         facts = base_facts(case, self.book)

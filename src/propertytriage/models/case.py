@@ -91,10 +91,10 @@ class Case(BaseModel):
                 "|company_score 与 scorecard 只能提供其一"
             )
         if not self.has_owners_committee:
-            for attempt in self.attempts:
+            for index, attempt in enumerate(self.attempts):
                 if attempt.stage == "owners_committee":
                     raise ValueError(
-                        "attempts::an owners_committee attempt is impossible in an estate without an "
+                        f"attempts[{index}].stage::an owners_committee attempt is impossible in an estate without an "
                         "owners' committee (has_owners_committee is false)"
                         "|本小区无业主委员会（has_owners_committee 为 false），"
                         "不能有业主委员会协商记录"

@@ -25,15 +25,19 @@ def _iso_date(value: Any) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            pass
+            raise ValueError(
+                f"{value} is not a calendar date (check the month and day)|{value} 不是日历上存在的日期（请核对月、日）"
+            ) from None
     raise ValueError("must be a date written YYYY-MM-DD, such as 2024-03-15|须为 YYYY-MM-DD 格式的日期，如 2024-03-15")
+
+
+# Amounts and scores beyond this are typing mistakes; refusing them keeps decimal arithmetic exact.
+_LARGEST = Decimal("1e15")
 
 
 def _exact_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise ValueError(
-            "must be a number of yuan, such as 1280.50, not true/false|须为金额数字，如 1280.50，不能是 true/false"
-        )
+        raise ValueError("must be a number, not true/false|须为数字，不能是 true/false")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -50,6 +54,8 @@ def _exact_decimal(value: Any) -> Decimal:
         raise ValueError("must be a number such as 1280.50|须为数字，如 1280.50")
     if not number.is_finite():
         raise ValueError("must be a finite number|须为有限数字")
+    if abs(number) >= _LARGEST:
+        raise ValueError("is too large (at most 15 digits before the decimal point)|数值过大（整数部分最多 15 位）")
     return number
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from propertytriage.errors import RuleDataError
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -21,9 +23,11 @@ def _first_existing(name: str) -> Path:
     source = _PACKAGE.parent.parent / name
     if source.is_dir():
         return source
-    raise FileNotFoundError(
-        f"cannot find the {name}/ folder beside the package ({bundled}) or in the source tree "
-        f"({source}); reinstall propertytriage"
+    raise RuleDataError(
+        f"{name}/", "",
+        f"找不到 {name}/ 文件夹（{bundled} 或 {source}），请重新安装 propertytriage",
+        f"cannot find the {name}/ folder beside the package ({bundled}) or in the source tree ({source}); "
+        "reinstall propertytriage",
     )
 
 

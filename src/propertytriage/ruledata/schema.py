@@ -142,9 +142,18 @@ class WageFile(BaseModel):
     last_reviewed_on: IsoDate
 
 
+class MonthDay(BaseModel):
+    model_config = _FILE
+
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=28)
+
+
 class SmallClaimsFile(BaseModel):
     model_config = _FILE
 
+    effective_from: IsoDate
+    newer_figure_expected_by: MonthDay
     mandatory_fraction: Decimal = Field(gt=0)
     consent_fraction: Decimal = Field(gt=0)
     inclusive: Literal[True]
