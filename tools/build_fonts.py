@@ -44,11 +44,13 @@ import argparse
 import hashlib
 import json
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fontTools import subset
 from fontTools.fontBuilder import FontBuilder
@@ -135,6 +137,8 @@ SYMBOLS = SymbolSpec(
     box=0x2610,  # BALLOT BOX: the box of ☑ and ☒
     reference_box=0x25A1,  # WHITE SQUARE □ of Noto Serif CJK, printed for an empty check box
 )
+
+SPACES = (0x0020, 0x00A0, 0x3000)  # space, no-break space, ideographic space
 
 HANGUL_RANGES: tuple[tuple[int, int], ...] = (
     (0x1100, 0x11FF),
@@ -253,6 +257,16 @@ def rename(font: TTFont, family: str, weight: str, version_note: str) -> None:
         name.setName(text, name_id, 1, 0, 0)
 
 
+def save_atomically(font: TTFont, path: Path) -> bytes:
+    """Save next to ``path`` and rename over it: a reader (or a ``git commit -a`` running
+    meanwhile) never sees the bundled font missing or half written. Returns the bytes."""
+    partial = path.with_name(path.name + ".partial")
+    font.save(str(partial))
+    data = partial.read_bytes()
+    os.replace(partial, path)
+    return data
+
+
 def build_slice(job: tuple[str, int, list[int], str, str, str, str]) -> tuple[str, int, str]:
     """Subset one slice out of the source face, convert it, rename it and save it."""
     source, index, codepoints, family, weight, out_path, version_note = job
@@ -272,16 +286,16 @@ def build_slice(job: tuple[str, int, list[int], str, str, str, str]) -> tuple[st
     subsetter.subset(font)
     cff_to_glyf(font)
     rename(font, family, weight, version_note)
-    font.save(out_path)
-    data = Path(out_path).read_bytes()
+    data = save_atomically(font, Path(out_path))
     return out_path, len(data), hashlib.sha256(data).hexdigest()
 
 
-def _bounds(glyph_set: object, name: str) -> tuple[float, float, float, float]:
+def _bounds(glyph_set: Any, name: str) -> tuple[float, float, float, float]:
     pen = BoundsPen(glyph_set)
-    glyph_set[name].draw(pen)  # type: ignore[index]
+    glyph_set[name].draw(pen)
     assert pen.bounds is not None, name
-    return pen.bounds
+    x_min, y_min, x_max, y_max = pen.bounds
+    return float(x_min), float(y_min), float(x_max), float(y_max)
 
 
 def build_symbols(
@@ -298,16 +312,23 @@ def build_symbols(
     glyph_set = dejavu.getGlyphSet()
     serif_cmap = serif.getBestCmap()
     codepoints = [cp for cp in spec.codepoints if cp not in serif_cmap and cp in cmap]
+    # Pango keeps a space between two symbols in the symbols' run, so the font needs spaces
+    # (empty, with the Serif's advance) or WeasyPrint draws them as .notdef.
+    spaces = [cp for cp in SPACES if cp in serif_cmap]
     ref = _bounds(serif.getGlyphSet(), serif_cmap[spec.reference_box])
     box = _bounds(glyph_set, cmap[spec.box])
     upm = int(serif["head"].unitsPerEm)
     scale = (ref[3] - ref[1]) / (box[3] - box[1])
     dy = ref[1] - box[1] * scale
 
-    order = [".notdef"] + [f"uni{cp:04X}" for cp in codepoints]
+    space_names = [f"uni{cp:04X}" for cp in spaces]
+    order = [".notdef"] + space_names + [f"uni{cp:04X}" for cp in codepoints]
     glyphs = {".notdef": TTGlyphPen(None).glyph()}
     metrics = {".notdef": (upm, 0)}
-    for cp, name in zip(codepoints, order[1:]):
+    for cp, name in zip(spaces, space_names, strict=True):
+        glyphs[name] = TTGlyphPen(None).glyph()
+        metrics[name] = (serif["hmtx"][serif_cmap[cp]][0], 0)
+    for cp, name in zip(codepoints, order[1 + len(spaces) :], strict=True):
         source_name = cmap[cp]
         advance = dejavu["hmtx"][source_name][0]
         dx = upm / 2 - advance / 2 * scale
@@ -315,14 +336,14 @@ def build_symbols(
         glyph_set[source_name].draw(TransformPen(pen, (scale, 0, 0, scale, dx, dy)))
         glyph = pen.glyph()
         glyphs[name] = glyph
-        glyph.recalcBounds(None)  # type: ignore[no-untyped-call]
+        glyph.recalcBounds(None)
         metrics[name] = (upm, int(glyph.xMin))
 
     source_head = dejavu["head"]
     builder = FontBuilder(upm, isTTF=True)
     builder.font.recalcTimestamp = False
     builder.setupGlyphOrder(order)
-    builder.setupCharacterMap(dict(zip(codepoints, order[1:])))
+    builder.setupCharacterMap(dict(zip(spaces + codepoints, order[1:], strict=True)))
     builder.setupGlyf(glyphs)
     builder.setupHorizontalMetrics(metrics)
     hhea = serif["hhea"]
@@ -367,9 +388,8 @@ def build_symbols(
     font["OS/2"].recalcAvgCharWidth(font)
     font["OS/2"].recalcUnicodeRanges(font)
     font["OS/2"].recalcCodePageRanges(font)
-    font.save(str(out_path))
-    data = out_path.read_bytes()
-    return codepoints, len(data), hashlib.sha256(data).hexdigest()
+    data = save_atomically(font, out_path)
+    return sorted(spaces + codepoints), len(data), hashlib.sha256(data).hexdigest()
 
 
 def dejavu_licence_text(source: Path) -> str:
@@ -427,8 +447,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.ttf"):
-        old.unlink()
 
     jobs = []
     manifest_fonts = []
@@ -502,6 +520,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sha256": symbol_digest,
         }
     )
+
+    # Fonts are replaced in place (never deleted first); only files no longer built go.
+    built = {str(entry["file"]) for entry in manifest_fonts}
+    for stale in sorted(out.glob("*.ttf")):
+        if stale.name not in built:
+            stale.unlink()
 
     manifest = {
         "comment": "Generated by tools/build_fonts.py; do not edit by hand.",

@@ -90,7 +90,8 @@ def drawn_glyphs(pdf: bytes) -> list[DrawnGlyph]:
     seen: set[int] = set()
     glyphs: list[DrawnGlyph] = []
     for page in reader.pages:
-        fonts = page["/Resources"].get("/Font", {})
+        resources: Any = page["/Resources"]
+        fonts = resources.get("/Font", {})
         for ref in fonts.values():
             font = ref.get_object()
             key = ref.idnum if hasattr(ref, "idnum") else id(font)

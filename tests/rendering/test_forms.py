@@ -184,6 +184,63 @@ def test_checked_boxes_follow_the_case() -> None:
     assert 'class="cb on"' not in render_html("inquiry_form", MINIMAL)
 
 
+# The element labels of the 2025 model complaint for property-service disputes (法〔2025〕82号),
+# in their order; see docs/forms.md for the sources and what is not verified.
+MODEL_ELEMENTS = [
+    "一、诉讼请求", "物业费", "违约金", "是否主张诉讼费用", "其他请求", "标的总额",
+    "二、约定管辖和诉前保全", "有无仲裁、法院管辖约定", "是否已经诉前保全",
+    "三、事实与理由", "物业服务合同或前期物业服务合同签订情况（名称、编号、签订时间、地点等）",
+    "签订主体", "物业项目情况", "约定的物业费标准", "约定的物业服务期限", "约定的物业费支付方式",
+    "约定的逾期支付物业费违约金标准", "被告欠付物业费数额及计算方式",
+    "被告应付违约金数额及计算方式", "催缴情况", "其他需要说明的内容（可另附页）",
+    "请求依据 / 答辩依据", "证据清单（可另附页）",
+    "四、对纠纷解决方式的意愿", "是否考虑先行调解",
+]
+
+
+def _element_labels(html: str) -> list[str]:
+    table = html.split('<table class="grid elements">', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<tr(?: class="section"[^>]*)?><td(?: colspan="4")?>([^<]*)</td>'
+                       r'(?:<td>([^<]*)</td>)?', re.sub(r"\s*\n\s*", "", table))
+    return [label or first for first, label in cells]
+
+
+def test_inquiry_form_follows_the_model_element_order() -> None:
+    labels = _element_labels(render_html("inquiry_form", MINIMAL))
+    positions = [labels.index(label) for label in MODEL_ELEMENTS]
+    assert positions == sorted(positions)
+    assert "四、被告答辩要素" not in labels  # owner defences live in the answer column now
+
+
+def test_inquiry_form_uses_the_model_wording_and_fills_the_case() -> None:
+    text = re.sub(r"\s+", "", pdf_text(render_form("inquiry_form", FULL)))
+    for phrase in ["截至2024年6月30日止，尚欠物业费4,957.34元", "欠逾期物业费的违约金279.46元",
+                   "是否请求支付至实际清偿之日止", "合同条款及内容", "保全案号",
+                   "坐落位置：呼和浩特市赛罕区丰州路66号锦绣苑小区锦绣苑3号楼2单元501室",
+                   "所有权人：李淑珍", "业主/建设单位：建设单位", "物业服务人：呼和浩特市青城物业服务有限公司",
+                   "欠付物业费数额：4,957.34元", "具体计算方式：98.36平方米×1.20元×42个月",
+                   "应付违约金数额：279.46元", "暂不确定，想要了解更多内容"]:
+        assert phrase in text, phrase
+
+
+def test_inquiry_form_answer_column_holds_the_owner_defences() -> None:
+    html = render_html("inquiry_form", MINIMAL)
+    row = html.split("其他需要说明的内容（可另附页）</td>", 1)[1].split("</tr>", 1)[0]
+    assert "物业服务是否符合约定或者法定标准" in row and "是否存在违规收费" in row
+    basis = html.split("请求依据 / 答辩依据</td>", 1)[1].split("</tr>", 1)[0]
+    assert basis.count("合同约定") == 2 and basis.count("法律规定") == 2
+    # every claim and fact the answer model asks about gets 无□ 有□ and a reasons line
+    assert html.count('<div class="objection">无') == 5 + 2 + 10
+
+
+def test_inquiry_form_signatories_follow_the_contract_kind() -> None:
+    case = copy.deepcopy(FULL)
+    case["contract"]["kind"] = "物业服务合同"
+    text = re.sub(r"\s+", "", pdf_text(render_form("inquiry_form", case)))
+    assert "业主/建设单位：业主（由锦绣苑小区业主委员会签订）" in text
+    assert form_context("inquiry_form", MINIMAL)["location"] is None
+
+
 def test_focus_table_has_blank_rows_when_no_points() -> None:
     assert form_context("focus_table", MINIMAL)["blank_rows"] == 5
     assert render_html("focus_table", MINIMAL).count('class="blank-row"') == 5

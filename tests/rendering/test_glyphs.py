@@ -7,6 +7,7 @@ character), so these tests read the glyph ids per character from the embedded fo
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import socket
@@ -14,12 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
 
 from propertytriage.rendering import pdf as pdf_module
 from propertytriage.rendering.glyphs import (
     MissingGlyphError,
     check_text,
     covered_codepoints,
+    fonts_dir,
     missing_characters,
 )
 from propertytriage.rendering.pdf import LocalOnlyURLFetcher, html_to_pdf
@@ -176,3 +181,98 @@ def test_local_stylesheet_is_used(tmp_path: Path) -> None:
     names = font_names(pdf)
     assert any(n.startswith("PT-Form-Sans") for n in names), names
     assert any(n.startswith("PT-Form-Serif") for n in names), names
+
+
+CHECK_BOXES = "☐☑☒✔✗✘"  # not in Noto CJK: the bundled "PT Form Symbols" slice (DejaVu Sans)
+
+
+def test_check_box_symbols_are_covered() -> None:
+    assert missing_characters(CHECK_BOXES + "□✓") == []
+
+
+def test_ticked_box_is_a_real_glyph(tmp_path: Path) -> None:
+    body = (
+        "<p>性别：男☑　女□　是否：是☒ 否☐ ✔ ✗ ✘</p>"
+        "<h2>是否同意调解：是☑　否□</h2>"  # bold sans text falls back to the symbol slice too
+    )
+    pdf = html_to_pdf(page(body), base_dir=tmp_path)
+    glyph_ids = char_glyph_ids(pdf)
+    for char in CHECK_BOXES + "□":
+        assert char in glyph_ids, f"{char!r} (U+{ord(char):04X}) not drawn"
+        assert 0 not in glyph_ids[char], f"{char!r} (U+{ord(char):04X}) drawn as .notdef"
+    drawn = [g for g in drawn_glyphs(pdf) if g.text in CHECK_BOXES]
+    assert drawn and all(g.has_outline for g in drawn)
+    assert {g.font.split("+", 1)[-1] for g in drawn} == {"PT-Form-Symbols-S00"}
+    text = pdf_text(pdf)
+    assert "男☑" in text and "女□" in text and "是☑" in text
+    assert "✓" not in text  # no tick drawn over a box any more
+
+
+def test_ticked_box_has_the_size_and_baseline_of_the_empty_box() -> None:
+    """☐ of ☑ (DejaVu Sans, scaled by build_fonts.py) lands on Noto Serif's □."""
+
+    def box(file: str, char: str) -> tuple[float, ...]:
+        font = TTFont(str(fonts_dir() / file))
+        name = font.getBestCmap()[ord(char)]
+        pen = BoundsPen(font.getGlyphSet())
+        font.getGlyphSet()[name].draw(pen)
+        assert pen.bounds is not None
+        return (font["hmtx"][name][0], *pen.bounds)
+
+    advance, x0, y0, x1, y1 = box("PTFormSerif-00.ttf", "□")
+    for char in "☐☑☒":
+        s_advance, s_x0, s_y0, s_x1, s_y1 = box("PTFormSymbols-00.ttf", char)
+        assert s_advance == advance
+        assert abs(s_y0 - y0) <= 1 and abs(s_y1 - y1) <= 1  # same baseline offset and height
+        assert abs((s_x0 + s_x1) / 2 - (x0 + x1) / 2) <= 2  # centred alike
+        assert abs((s_x1 - s_x0) - (x1 - x0)) <= 0.03 * (x1 - x0)
+
+
+def test_linked_stylesheet_is_applied(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "x.css").write_text(
+        '@page { size: 100mm 50mm } p::after { content: "（样式已应用）" }', encoding="utf-8"
+    )
+    caplog.set_level(logging.WARNING)
+    pdf = html_to_pdf(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<link rel="stylesheet" href="x.css"></head><body><p>正文</p></body></html>',
+        base_dir=tmp_path,
+    )
+    assert "正文（样式已应用）" in pdf_text(pdf)
+    width, height = PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:]
+    assert (round(float(width) / 72 * 25.4), round(float(height) / 72 * 25.4)) == (100, 50)
+    assert not [r for r in caplog.records if "Unsupported stylesheet" in r.getMessage()]
+
+
+def test_remote_stylesheet_is_refused_without_network(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, no_network: list[Any]
+) -> None:
+    caplog.set_level(logging.WARNING)
+    pdf = html_to_pdf(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<link rel="stylesheet" href="http://example.com/x.css"></head>'
+        "<body><p>正文</p></body></html>",
+        base_dir=tmp_path,
+    )
+    assert "正文" in pdf_text(pdf)
+    refusals = [r.getMessage() for r in caplog.records if "refused to fetch" in r.getMessage()]
+    assert any("http://example.com/x.css" in m for m in refusals), refusals
+    assert no_network == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("forms.css", "text/css"),
+        ("seal.PNG", "image/png"),
+        ("seal.svg", "image/svg+xml"),
+        ("seal.jpg", "image/jpeg"),
+        ("font.ttf", "font/ttf"),
+        ("font.woff2", "font/woff2"),
+        ("notes.unknownext", "application/octet-stream"),
+    ],
+)
+def test_fetcher_returns_the_mime_type(tmp_path: Path, name: str, expected: str) -> None:
+    (tmp_path / name).write_bytes(b"x")
+    response = LocalOnlyURLFetcher(tmp_path).fetch((tmp_path / name).as_uri())
+    assert response.content_type == expected

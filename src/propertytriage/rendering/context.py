@@ -156,12 +156,20 @@ def _attempts(case: Case) -> list[str]:
     ]
 
 
+def _location(ctx: Context) -> str | None:
+    """坐落位置 of the model complaint: estate address, estate name and units, as far as known."""
+    estate = ctx["estate"]
+    parts = [estate["address"], estate["name"], ctx["units"]]
+    return "".join(p for p in parts if p) or None
+
+
 def inquiry_form(case: Case) -> Context:
     """The court's element-style inquiry form (要素式询问表), see docs/forms.md for the elements."""
     ctx = common(case, "inquiry_form")
     ctx["header"] = _header(case, case.venue.court, "人民法院")
     ctx["claims"] = _claims(case)
     ctx["facts"] = _facts(case)
+    ctx["location"] = _location(ctx)
     ctx["attempts"] = _attempts(case)
     return ctx
 

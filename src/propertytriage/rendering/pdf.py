@@ -14,7 +14,9 @@ Why it is built this way (measurements in ``forms/fonts/README.md``):
   :data:`SERIF_FAMILY` ("PT Form Serif", 宋体-like, regular) and :data:`SANS_FAMILY` ("PT Form
   Sans", 黑体-like, bold only, GB 2312 coverage) and the generic ``serif``/``sans-serif``/
   ``monospace`` onto the slices, and appends the serif family to every request, so rare
-  characters in a bold heading still get a real (regular-weight) glyph.
+  characters in a bold heading still get a real (regular-weight) glyph. Both also fall back to
+  :data:`SYMBOL_FAMILY` ("PT Form Symbols"), a few check-box glyphs (☐ ☑ ☒ ✔ ✗ ✘) from DejaVu
+  Sans fitted to the serif's □, which Noto CJK lacks.
 * **Speed.** The configuration is built once per process (scanning 17 small fonts) and reused;
   WeasyPrint then only subsets the one or two small slices a form touches. With Debian's
   ``libharfbuzz-subset0`` subsetting is done by HarfBuzz; without it WeasyPrint falls back to
@@ -22,6 +24,8 @@ Why it is built this way (measurements in ``forms/fonts/README.md``):
 * **No fetching.** Templates may reference files in the forms folder (stylesheets, a court seal
   image). Anything else — http(s), ftp, ``file:`` outside ``base_dir`` — is refused by
   :class:`LocalOnlyURLFetcher`, so rendering never touches the network or the rest of the disk.
+  Local files are returned with their MIME type (WeasyPrint ignores a linked stylesheet that is
+  not ``text/css``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import ctypes.util
 import functools
 import html as html_module
 import logging
+import mimetypes
 import pathlib
 import threading
 import urllib.parse
@@ -51,6 +56,8 @@ LOGGER = logging.getLogger(__name__)
 SERIF_FAMILY = "PT Form Serif"
 #: Public family of the heading font (Noto Sans CJK SC Bold, GB 2312 + symbols only).
 SANS_FAMILY = "PT Form Sans"
+#: Check-box symbols (☐ ☑ ☒ ✔ ✗ ✘) that Noto CJK lacks, from DejaVu Sans; a fallback of both.
+SYMBOL_FAMILY = "PT Form Symbols"
 
 #: Default font families, given to WeasyPrint as a *user* stylesheet so any template CSS
 #: (author origin) overrides it. Bold text falls back to the serif for characters outside
@@ -74,6 +81,8 @@ def _fontconfig_xml(fonts: list[dict[str, Any]]) -> bytes:
     for entry in fonts:
         by_family.setdefault(str(entry["family"]), []).append(str(entry["slice_family"]))
 
+    symbols = by_family.get(SYMBOL_FAMILY, [])
+
     def alias(family: str, prefer: list[str]) -> str:
         items = "".join(f"<family>{xml_escape(name)}</family>" for name in prefer)
         return f'<alias binding="strong"><family>{xml_escape(family)}</family><prefer>{items}</prefer></alias>'
@@ -88,7 +97,12 @@ def _fontconfig_xml(fonts: list[dict[str, Any]]) -> bytes:
         alias("serif", [SERIF_FAMILY]),
         alias("monospace", [SERIF_FAMILY]),
         alias("sans-serif", [SANS_FAMILY, SERIF_FAMILY]),
-        *(alias(family, slices) for family, slices in by_family.items()),
+        # The symbol slices follow each public family's own slices (they only add code points
+        # the CJK fonts lack, so the order only matters for speed).
+        *(
+            alias(family, slices if family == SYMBOL_FAMILY else slices + symbols)
+            for family, slices in by_family.items()
+        ),
         "</fontconfig>",
     ]
     return "\n".join(parts).encode()
@@ -152,11 +166,39 @@ def font_configuration() -> ProjectFontConfiguration:
     return ProjectFontConfiguration()
 
 
+#: MIME types of the files a form may link, whatever the machine's mime.types says.
+_MIME_TYPES = {
+    ".css": "text/css",
+    ".html": "text/html",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+
+
+def mime_type(path: pathlib.Path) -> str:
+    """The MIME type of a local file from its name (``application/octet-stream`` if unknown)."""
+    known = _MIME_TYPES.get(path.suffix.lower())
+    if known is not None:
+        return known
+    guessed, _encoding = mimetypes.guess_type(path.name, strict=False)
+    return guessed or "application/octet-stream"
+
+
 class LocalOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
     """Fetch ``file:`` URLs under ``base_dir`` and ``data:`` URLs; refuse everything else.
 
-    A refusal is a ``ValueError`` that WeasyPrint turns into a warning (the resource is left
-    out), and is logged here at WARNING with the URL. ``refused`` lists the refused URLs, so a
+    Files are returned with a ``Content-Type`` guessed from their name (:func:`mime_type`):
+    WeasyPrint drops a linked stylesheet whose type is not ``text/css``. A refusal is a
+    ``ValueError`` that WeasyPrint turns into a warning (the resource is left out), and is logged
+    here at WARNING with the URL. ``refused`` lists the refused URLs, so a
     caller or a test can tell that something was asked for.
     """
 
@@ -185,7 +227,7 @@ class LocalOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
             raise self._refuse(url, f"outside {self.base_dir}")
         if not path.is_file():
             raise self._refuse(url, "no such file")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": mime_type(path)})
 
 
 def _check_drawn_glyphs(document: Any, families: frozenset[str]) -> None:

@@ -18,10 +18,9 @@ from markupsafe import Markup, escape
 from propertytriage.ruledata import forms_dir
 
 BOX_EMPTY = "□"
-#: A ticked box. The bundled fonts (Noto CJK) have no ☑ (U+2611), and the renderer refuses
-#: characters without a glyph, so the tick ✓ is drawn over an empty box □ by forms.css: it looks
-#: like ☑ on paper and reads "□✓" in the PDF's text layer.
-BOX_CHECKED = Markup('<span class="cb on">□<span class="tick">✓</span></span>')
+#: A ticked box: a real ☑ (U+2611) from the bundled symbol font, drawn at the size and on the
+#: baseline of the CJK font's □, so a clerk's copy-paste of the PDF text reads "☑" too.
+BOX_CHECKED = Markup('<span class="cb on">☑</span>')
 
 
 def blank(value: Any, width: str = "8em") -> Markup:
