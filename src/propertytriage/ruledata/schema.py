@@ -95,14 +95,21 @@ class Effects(BaseModel):
     awaiting: list[Literal["company_score", "rectification_acceptance"]] = []
 
 
-class RuleSpec(BaseModel):
+class RuleBase(BaseModel):
+    """What every rule in ``rules/`` has, whatever it decides: a condition, a basis, an explanation."""
+
     model_config = _FILE
 
     id: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)+$")
     when: dict[str, Any] = {}
-    then: Effects
     basis: list[str] = Field(min_length=1)
     text: str = Field(min_length=1)
+
+
+class RuleSpec(RuleBase):
+    """A triage rule."""
+
+    then: Effects
 
 
 class PhaseFile(BaseModel):

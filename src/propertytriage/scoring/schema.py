@@ -7,12 +7,13 @@ basis is cited is checked in :mod:`propertytriage.scoring.rubric`, which can nam
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from propertytriage.models.scorecard import Evaluator
 from propertytriage.models.types import IsoDate
+from propertytriage.ruledata.schema import RuleBase
 
 _FILE = ConfigDict(extra="forbid", frozen=True)
 
@@ -98,14 +99,11 @@ class LifecycleEffects(BaseModel):
     reject: bool = False
 
 
-class LifecycleRule(BaseModel):
-    model_config = _FILE
+class LifecycleRule(RuleBase):
+    """A rectification-lifecycle rule: the same shape as a triage rule, with its own effects."""
 
     id: str = Field(pattern=r"^lifecycle(\.[a-z_]+)+$")
-    when: dict[str, Any] = {}
     then: LifecycleEffects
-    basis: list[str] = Field(min_length=1)
-    text: str = Field(min_length=1)
 
 
 class LifecycleFile(BaseModel):
