@@ -18,6 +18,7 @@ never reach the user bare.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,16 @@ class Problem:
         return f"{where}{self.zh} / {self.en} [{self.code}]"
 
 
+def _rebuild(cls: type[PropertyTriageError], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    return cls(*args, **kwargs)
+
+
 class PropertyTriageError(Exception):
-    """Root of every error this package raises on purpose."""
+    """Root of every error this package raises on purpose.
+
+    Errors cross process boundaries (forms are rendered in worker processes), so each one pickles
+    by its constructor's arguments, whatever its signature.
+    """
 
     code = "error"
 
@@ -45,7 +54,16 @@ class PropertyTriageError(Exception):
         self.en = en
         if code is not None:
             self.code = code
+        self.remember(zh, en, code=code)
         super().__init__(f"{zh} / {en} [{self.code}]")
+
+    def remember(self, *args: Any, **kwargs: Any) -> None:
+        """Record the constructor's arguments (the most derived constructor's call wins)."""
+        if not hasattr(self, "_init_args"):
+            self._init_args, self._init_kwargs = args, kwargs
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self._init_args, self._init_kwargs))
 
 
 class InputError(PropertyTriageError, ValueError):
@@ -56,6 +74,7 @@ class InputError(PropertyTriageError, ValueError):
     def __init__(self, problems: list[Problem], *, subject: str = "") -> None:
         if not problems:
             raise ValueError("InputError needs at least one problem")
+        self.remember(problems, subject=subject)
         self.problems = problems
         self.subject = subject
         prefix = f"{subject}: " if subject else ""
@@ -84,6 +103,7 @@ class RuleDataError(PropertyTriageError):
     code = "rule_data"
 
     def __init__(self, file: str, path: str, problem_zh: str, problem_en: str) -> None:
+        self.remember(file, path, problem_zh, problem_en)
         self.file = file
         self.path = path
         where = f"{file}: {path}" if path else file

@@ -114,8 +114,15 @@ def forms_command(args: argparse.Namespace) -> int:
     items = document if isinstance(document, list) else [document]
     engine = Triage()
     decisions = [engine.decide(item, subject=_subject(i, item)) for i, item in enumerate(items)]
+    from propertytriage.models import Case
+    from propertytriage.rendering.glyphs import check_model_text
+
+    for index, item in enumerate(items):  # every case is printable before anything is written
+        check_model_text(Case.model_validate(item), subject=_subject(index, item))
     folders = case_folders([d.case_id for d in decisions], Path(args.out), nested=len(items) > 1)
     for item, decision, folder in zip(items, decisions, folders, strict=True):
+        if not decision.forms:
+            continue
         for path in write_forms(item, list(decision.forms), folder):
             print(path)
         if args.html:

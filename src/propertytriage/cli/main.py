@@ -68,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as error:  # an output folder that is a file, a disk that is full, no permission
+        where = f" {error.filename}" if error.filename else ""
+        print(f"propertytriage: 无法读写{where}：{error.strerror} / cannot read or write{where}: {error.strerror}",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

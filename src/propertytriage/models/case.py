@@ -17,7 +17,7 @@ from propertytriage.models.details import (
     Venue,
 )
 from propertytriage.models.scorecard import Scorecard
-from propertytriage.models.types import STRICT_MODEL, Flag, IsoDate, Score, Yuan
+from propertytriage.models.types import STRICT_MODEL, Flag, IsoDate, LongText, Score, ShortText, Yuan
 from propertytriage.scoring.history import RectificationHistory
 
 DisputeType = Literal[
@@ -53,9 +53,9 @@ class Case(BaseModel):
 
     model_config = STRICT_MODEL
 
-    case_id: str = Field(min_length=1)
+    case_id: ShortText = Field(min_length=1)
     filed_on: IsoDate
-    province: str = Field(min_length=1)
+    province: ShortText = Field(min_length=1)
     dispute_type: DisputeType
     claimant: Claimant
     claim_amount: Yuan = Decimal(0)
@@ -81,7 +81,7 @@ class Case(BaseModel):
     arrears: Arrears = Field(default_factory=Arrears)
     focus_points: list[FocusPoint] = Field(default_factory=list)
     venue: Venue = Field(default_factory=Venue)
-    facts: str | None = Field(default=None, description="事实与理由（自由文本）")
+    facts: LongText | None = Field(default=None, description="事实与理由（自由文本）")
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:

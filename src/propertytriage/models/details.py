@@ -11,9 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from propertytriage.models.types import STRICT_MODEL, IsoDate, Yuan
+from propertytriage.models.types import STRICT_MODEL, IsoDate, LongText, ShortText, Yuan
 
-Text = str | None
+Text = ShortText | None
+Prose = LongText | None
 
 
 class PropertyCompany(BaseModel):
@@ -66,8 +67,8 @@ class Contract(BaseModel):
     term_from: IsoDate | None = None
     term_to: IsoDate | None = None
     fee_standard: Text = Field(default=None, description="收费标准，如 1.20元/平方米·月")
-    payment_method: Text = Field(default=None, description="缴费方式及期限")
-    late_fee_terms: Text = Field(default=None, description="违约金约定")
+    payment_method: Prose = Field(default=None, description="缴费方式及期限")
+    late_fee_terms: Prose = Field(default=None, description="违约金约定")
 
 
 class Arrears(BaseModel):
@@ -78,13 +79,13 @@ class Arrears(BaseModel):
     period_from: IsoDate | None = None
     period_to: IsoDate | None = None
     amount: Yuan | None = Field(default=None, description="欠缴物业费（元）")
-    computation: Text = Field(default=None, description="欠费计算方式")
+    computation: Prose = Field(default=None, description="欠费计算方式")
     late_fee: Yuan | None = Field(default=None, description="违约金（元）")
-    late_fee_computation: Text = None
+    late_fee_computation: Prose = None
     late_fee_until_paid: bool | None = Field(
         default=None, description="是否主张违约金计算至实际清偿之日"
     )
-    demands: Text = Field(default=None, description="催缴情况")
+    demands: Prose = Field(default=None, description="催缴情况")
 
 
 class FocusPoint(BaseModel):
@@ -92,10 +93,10 @@ class FocusPoint(BaseModel):
 
     model_config = STRICT_MODEL
 
-    issue: str
-    claimant_position: Text = None
-    respondent_position: Text = None
-    evidence: Text = None
+    issue: LongText
+    claimant_position: Prose = None
+    respondent_position: Prose = None
+    evidence: Prose = None
     agreed: bool | None = None
 
 

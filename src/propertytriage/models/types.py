@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer, StrictBool
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainSerializer, StrictBool
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -31,8 +31,10 @@ def _iso_date(value: Any) -> date:
     raise ValueError("must be a date written YYYY-MM-DD, such as 2024-03-15|须为 YYYY-MM-DD 格式的日期，如 2024-03-15")
 
 
-# Amounts and scores beyond this are typing mistakes; refusing them keeps decimal arithmetic exact.
+# Amounts and scores beyond this are typing mistakes; refusing them keeps decimal arithmetic exact
+# and cheap (a number like 1E-999999999 would otherwise expand to a billion digits downstream).
 _LARGEST = Decimal("1e15")
+_FINEST_EXPONENT = -6
 
 
 def _exact_decimal(value: Any) -> Decimal:
@@ -56,6 +58,9 @@ def _exact_decimal(value: Any) -> Decimal:
         raise ValueError("must be a finite number|须为有限数字")
     if abs(number) >= _LARGEST:
         raise ValueError("is too large (at most 15 digits before the decimal point)|数值过大（整数部分最多 15 位）")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < _FINEST_EXPONENT and number != number.quantize(Decimal("1e-6")):
+        raise ValueError("has too many decimal places (at most 6)|小数位数过多（最多 6 位）")
     return number
 
 
@@ -68,18 +73,55 @@ def _yuan(value: Any) -> Decimal:
     return number
 
 
+def _two_places(number: Decimal) -> Decimal:
+    if number != number.quantize(Decimal("0.01")):
+        raise ValueError("must have at most two decimal places|最多保留两位小数")
+    return number
+
+
 def _score(value: Any) -> Decimal:
     number = _exact_decimal(value)
     if not Decimal(0) <= number <= Decimal(100):
         raise ValueError("must be between 0 and 100|须在 0 到 100 之间")
-    return number
+    return _two_places(number)
 
 
 def _points(value: Any) -> Decimal:
     number = _exact_decimal(value)
     if number < 0:
         raise ValueError("must not be negative|不能为负数")
-    return number
+    return _two_places(number)
+
+
+# Characters a clerk cannot see or that change how the text around them is shown: C0/C1 controls,
+# bidirectional overrides and isolates, zero-width and tag characters. Line breaks and tabs are
+# allowed in long free text only.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
+
+
+def _clean(value: str, *, limit: int, multiline: bool) -> str:
+    if len(value) > limit:
+        raise ValueError(
+            f"is too long ({len(value)} characters, at most {limit})|过长（{len(value)} 字，最多 {limit} 字）"
+        )
+    bad = _INVISIBLE.search(value) or (None if multiline else re.search("[\n\r\t]", value))
+    if bad is not None:
+        code = f"U+{ord(bad.group()):04X}"
+        raise ValueError(
+            f"contains an invisible or control character ({code}) at position {bad.start() + 1}"
+            f"|第 {bad.start() + 1} 个字符是不可见字符或控制字符（{code}），请删除"
+        )
+    return value
+
+
+ShortText = Annotated[str, AfterValidator(lambda v: _clean(v, limit=300, multiline=False))]
+"""A name, address, number or short phrase that is printed on a form: one line, no hidden characters."""
+
+LongText = Annotated[str, AfterValidator(lambda v: _clean(v, limit=20000, multiline=True))]
+"""Free text (facts, positions): line breaks allowed, no hidden characters."""
 
 
 _as_json_number = PlainSerializer(lambda d: str(d), return_type=str, when_used="json")

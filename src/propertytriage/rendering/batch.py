@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
 from propertytriage.rendering.forms import check_form_id, file_name, render_form
+from propertytriage.rendering.glyphs import check_model_text
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def _tasks(jobs: Iterable[JobInput]) -> list[_Task]:
     for index, raw in enumerate(jobs):
         job = raw if isinstance(raw, BatchJob) else BatchJob(*raw)
         case = validate(Case, job.case, subject=f"jobs[{index}]")
+        check_model_text(case, subject=f"jobs[{index}] {case.case_id}")
         fmt = "html" if job.html else "pdf"
         for form_id in (check_form_id(f) for f in job.form_ids):
             path = Path(job.out_dir) / file_name(case.case_id, form_id, fmt)

@@ -14,6 +14,7 @@ from typing import Any
 
 from propertytriage.models import Case, Scorecard
 from propertytriage.rendering import scoreview
+from propertytriage.scoring.state import RectificationState
 
 Context = dict[str, Any]
 
@@ -189,27 +190,62 @@ def focus_table(case: Case) -> Context:
     return ctx
 
 
-def _notice_deadline(case: Case) -> date | None:
-    """The deadline set by the latest notice in the company's rectification history, if any."""
+def _lifecycle(case: Case, scorecard: Scorecard | None) -> RectificationState | None:
+    """The company's rectification state, replayed from what the case knows.
+
+    The notice must say what the lifecycle says: the latest score, the items below the rubric's
+    line (rules/scoring/lifecycle.yaml, not just the five weakest) and the deadline rolled past
+    holidays. A history is replayed as given; a scorecard alone is replayed as one score event on
+    its evaluation date; a bare score has no date, so its deadline stays a blank line.
+    """
+    from propertytriage.scoring import replay
+
+    if case.rectification_history is not None:
+        return replay(case.rectification_history)
+    if scorecard is not None:
+        return replay({"events": [{"kind": "score", "on": scorecard.evaluated_on.isoformat(),
+                                   "scorecard": scorecard.model_dump(mode="json")}]})
+    return None
+
+
+def _issued_items(case: Case) -> list[str]:
+    """The rubric items named by the latest notice in the company's history, if any."""
     history = case.rectification_history
     notices = [e for e in history.events if e.kind == "notice"] if history else []
-    return getattr(notices[-1], "deadline", None) if notices else None
+    return list(getattr(notices[-1], "items", []) or []) if notices else []
 
 
 def rectification_notice(
     case: Case, scorecard: Scorecard | None, *, deadline: date | None = None
 ) -> Context:
-    """The rectification notice: the weakest items of the score, or blank lines to fill."""
+    """The rectification notice: the items to fix and the deadline, or blank lines to fill."""
     ctx = common(case, "rectification_notice")
     ctx["header"] = _header(case, case.venue.administration, "物业管理行政主管部门")
-    scored = scoreview.result(scorecard) if scorecard is not None else None
-    total = scored["total"] if scored else scoreview.case_score(case)
+    state = _lifecycle(case, scorecard)
+    known = {r["id"]: r for r in scoreview.rubric() or []}
+    if state is not None:
+        total = scoreview.points(state.latest_score)
+        fix = state.items_to_fix or (state.proposed_notice.items if state.proposed_notice else [])
+        items = [{"id": f.id, "category": known.get(f.id, {}).get("category"), "title": f.title,
+                  "points": scoreview.points(f.points), "max_points": scoreview.points(f.max_points)}
+                 for f in fix]
+        issued = _issued_items(case)
+        if issued:  # the items the office actually named in its notice come first
+            scored = {i["id"]: i for i in items}
+            items = [scored.get(i) or {"id": i, "category": known.get(i, {}).get("category"),
+                                       "title": known.get(i, {}).get("title") or i, "points": None,
+                                       "max_points": known.get(i, {}).get("max_points")}
+                     for i in issued]
+        due = state.deadline or (state.proposed_notice.deadline if state.proposed_notice else None)
+        deadline = deadline or (due.due_on if due else None)
+    else:
+        total, items = scoreview.case_score(case), []
     # The notice says "below 60": a known score at or above the line is left for the office
     # to write in rather than printed next to a statement it contradicts.
     ctx["score"] = total if scoreview.below_pass(total) else None
-    ctx["items"] = scored["weakest"] if scored else []
+    ctx["items"] = items
     ctx["pass_mark"] = scoreview.points(scoreview.pass_mark())
-    ctx["deadline"] = zh_date(deadline or _notice_deadline(case))
+    ctx["deadline"] = zh_date(deadline)
     return ctx
 
 

@@ -16,7 +16,7 @@ from propertytriage.errors import InputError, Problem, RenderError
 from propertytriage.models import Case, Scorecard
 from propertytriage.models.validation import validate
 from propertytriage.rendering import context
-from propertytriage.rendering.glyphs import MissingGlyphError
+from propertytriage.rendering.glyphs import MissingGlyphError, check_model_text
 from propertytriage.rendering.templates import environment
 from propertytriage.ruledata import forms_dir
 
@@ -52,9 +52,12 @@ def _check_format(fmt: object) -> str:
 
 def _inputs(case: CaseInput, scorecard: ScorecardInput) -> tuple[Case, Scorecard | None]:
     model = validate(Case, case, subject="case")
+    check_model_text(model, subject="case")
     if scorecard is None:
         return model, model.scorecard
-    return model, validate(Scorecard, scorecard, subject="scorecard")
+    card = validate(Scorecard, scorecard, subject="scorecard")
+    check_model_text(card, subject="scorecard")
+    return model, card
 
 
 def form_context(form_id: str, case: CaseInput, scorecard: ScorecardInput = None) -> dict[str, Any]:
@@ -115,6 +118,7 @@ def write_forms(
     All form ids are checked before anything is written, so a typo writes nothing.
     """
     model = validate(Case, case, subject="case")
+    check_model_text(model, subject=f"case {model.case_id}")
     ids = [check_form_id(f) for f in form_ids]
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

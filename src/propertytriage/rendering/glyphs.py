@@ -16,10 +16,12 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from propertytriage.errors import RenderError
+from pydantic import BaseModel
+
+from propertytriage.errors import InputError, Problem, RenderError
 from propertytriage.ruledata.paths import forms_dir
 
 #: Unicode categories that need no glyph of their own: controls, format characters (ZWJ, soft
@@ -40,6 +42,7 @@ class MissingGlyphError(RenderError, ValueError):
     code = "missing_glyph"
 
     def __init__(self, char: str, *, missing: Iterable[str] = ()) -> None:
+        self.remember(char, missing=tuple(missing))
         self.char = char
         self.codepoint = ord(char)
         self.missing: tuple[str, ...] = tuple(missing) or (char,)
@@ -110,3 +113,38 @@ def check_text(text: str) -> None:
     missing = missing_characters(text)
     if missing:
         raise MissingGlyphError(missing[0], missing=missing)
+
+
+def _strings(value: object, location: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield location, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), f"{location}.{name}" if location else name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{location}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{location}[{index}]")
+
+
+def check_model_text(model: BaseModel, *, subject: str = "", prefix: str = "") -> None:
+    """Refuse, as invalid input naming the field, any text of ``model`` that the fonts cannot draw.
+
+    Checking the input before rendering lets a batch fail before it writes anything and tells the
+    clerk which field to correct; the check on the rendered page stays as a backstop.
+    """
+    problems: list[Problem] = []
+    for location, text in _strings(model, prefix):
+        for char in missing_characters(text):
+            label = f"U+{ord(char):04X}"
+            name = unicodedata.name(char, "")
+            named = f"{label} {name}".strip()
+            problems.append(Problem(
+                location, "missing_glyph",
+                f"字符 {named} 在表单字体中没有字形，无法打印；请改用常用字或删除",
+                f"character {named} has no glyph in the form fonts and cannot be printed; replace or remove it",
+            ))
+    if problems:
+        raise InputError(problems, subject=subject)

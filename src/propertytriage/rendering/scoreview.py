@@ -70,9 +70,9 @@ def rubric() -> list[dict[str, Any]] | None:
 
 def _score(sheets: Scorecard) -> Any | None:
     module = _scoring()
-    if module is None or not hasattr(module, "score"):
+    if module is None or not hasattr(module, "score_with"):
         return None
-    return module.score(sheets)
+    return module.score_with(sheets, module.default_scoring_rules(), location="scorecard")
 
 
 def _weakest(item: Any, known: dict[str, Any]) -> dict[str, Any]:
@@ -116,6 +116,10 @@ def case_score(case: Case) -> str | None:
     if case.scorecard is not None:
         total: str | None = result(case.scorecard)["total"]
         return total
+    if case.rectification_history is not None:
+        from propertytriage.scoring import replay
+
+        return points(replay(case.rectification_history).latest_score)
     return None
 
 

@@ -1,7 +1,9 @@
 """Rectification deadlines: count the days, then move off statutory holidays and rest days.
 
-民事诉讼法 第八十五条: the day a period starts is not counted, and a period whose last day is a
-statutory holiday (法定休假日) ends on the first day after it. Which days are holidays, rest
+A rectification deadline is a civil period set by the administration, not a litigation period, so
+the Civil Code's rules on periods apply: the day a period starts is not counted (民法典 第二百零一条),
+and a period whose last day is a statutory holiday (法定休假日) ends on the day after it
+(第二百零三条). Which days are holidays, rest
 days and adjusted working days (调休上班) comes from the ``chinese_calendar`` data, which stops at
 the last year the State Council has announced. Beyond it we do not guess silently: only Saturdays
 and Sundays are skipped and the result carries a warning that the date must be checked by hand.
@@ -26,6 +28,9 @@ class Deadline(BaseModel):
     due_on: date
     rolled: bool
     calendar_covered: bool
+    calendar_version: str = ""
+    """The holiday data used (chinese_calendar's version): a later release that adds a year's
+    holidays can change a deadline in that year, so a replayed state says which data it used."""
     note: str
 
 
@@ -76,4 +81,4 @@ def deadline_after(start: date, days: int) -> Deadline:
                  f" / holiday data does not cover {nominal.year}: only weekends were skipped; "
                  "check the State Council's holiday schedule by hand")
     return Deadline(starts_on=start, days=days, nominal=nominal, due_on=due, rolled=rolled,
-                    calendar_covered=covered, note=note)
+                    calendar_covered=covered, calendar_version=str(chinese_calendar.__version__), note=note)

@@ -109,7 +109,7 @@ def _choose(
 
 
 def _new_deadline(run: _Run, event: Event) -> Deadline:
-    """A stated deadline is a period's last day too, so it moves off a holiday (第八十五条)."""
+    """A stated deadline is a period's last day too, so it moves off a holiday (民法典 第二百零三条)."""
     if isinstance(event, NoticeEvent) and event.deadline is not None:
         return deadline_after(event.on, (event.deadline - event.on).days)
     return deadline_after(event.on, run.rules.lifecycle.deadline_days)
