@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from propertytriage.models.details import PropertyCompany
 from propertytriage.models.scorecard import Scorecard
-from propertytriage.models.types import STRICT_MODEL, IsoDate, Score
+from propertytriage.models.types import STRICT_MODEL, IsoDate, LongText, Score
 
 
 class ScoreEvent(BaseModel):
@@ -26,7 +26,7 @@ class ScoreEvent(BaseModel):
     on: IsoDate
     total: Score | None = None
     scorecard: Scorecard | None = None
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _one_score(self) -> ScoreEvent:
@@ -46,7 +46,7 @@ class NoticeEvent(BaseModel):
     on: IsoDate
     deadline: IsoDate | None = None
     items: list[str] = Field(default_factory=list)
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _deadline_after_issue(self) -> NoticeEvent:
@@ -65,7 +65,7 @@ class InspectionEvent(BaseModel):
     kind: Literal["inspection"]
     on: IsoDate
     result: Literal["passed", "failed"]
-    note: str | None = None
+    note: LongText | None = None
 
 
 Event = Annotated[ScoreEvent | NoticeEvent | InspectionEvent, Field(discriminator="kind")]
