@@ -72,3 +72,13 @@ def test_nothing_is_left_pending_in_the_engine_after_many_posts() -> None:
     assert engine._handle is not None
     assert json.loads(native.get_events(engine._handle, "0")) == []
     assert json.loads(native.get_facts(engine._handle, "0")) == []
+
+
+@pytest.mark.slow
+def test_one_hundred_thousand_distinct_cases_give_one_hundred_thousand_right_decisions() -> None:
+    rng = random.Random(20261123)
+    batch = [random_case(rng, i) for i in range(100_000)]
+    decisions = list(Triage().decide_many(batch))
+    assert len(decisions) == 100_000
+    assert len({d.case_id for d in decisions}) == 100_000
+    assert decisions == list(Triage(evaluator="reference").decide_many(batch))
