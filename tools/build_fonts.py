@@ -192,12 +192,16 @@ def plan_slices(cmap: dict[int, str], chunk: int, tiers: int | None) -> list[lis
     core_set = set(core)
     second = [cp for cp in kept if cp in level2 and cp not in core_set]
     slices = [core, second]
-    if tiers is not None:
-        return slices[:tiers]
-    taken = core_set | set(second)
-    rest = [cp for cp in kept if cp not in taken]
-    slices.extend(rest[i : i + chunk] for i in range(0, len(rest), chunk))
-    return slices
+    if tiers is None:
+        taken = core_set | set(second)
+        rest = [cp for cp in kept if cp not in taken]
+        slices.extend(rest[i : i + chunk] for i in range(0, len(rest), chunk))
+    else:
+        slices = slices[:tiers]  # the bold face covers the first tiers only
+    # Pango keeps a space between two characters of one slice in that slice's run, so every slice
+    # needs the spaces too (a name like "淼 堃" otherwise draws its space as a missing glyph).
+    spaces = [cp for cp in SPACES if cp in cmap]
+    return [slices[0]] + [sorted(set(s) | set(spaces)) for s in slices[1:]]
 
 
 def cff_to_glyf(font: TTFont, max_err: float = 1.0) -> None:

@@ -72,3 +72,21 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(
     blocker.write_text("x")
     assert main(["forms", str(path), "--out", str(blocker)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_notice_from_a_scorecard_alone_leaves_the_deadline_blank() -> None:
+    card = json.loads((examples_dir() / "scorecard.json").read_text(encoding="utf-8"))
+    html = render_form("rectification_notice", {**AT_MEDIATION, "scorecard": card}, format="html").decode()
+    deadline_line = html[html.index("请你单位于"):html.index("前完成整改")]
+    assert "年" not in deadline_line and "blank" in deadline_line
+
+
+def test_names_with_spaces_between_rare_characters_print() -> None:
+    from tests.rendering.pdfglyphs import char_glyph_ids
+
+    case = {**AT_MEDIATION, "owners": [{"name": "淼 堃"}, {"name": "焱 垚"}, {"name": "䶮\u3000龑"}],
+            "property_company": {"name": "鑫 淼 物业"}}
+    pdf = render_form("inquiry_form", case)
+    drawn = char_glyph_ids(pdf)
+    for char in "淼堃焱垚䶮龑鑫":
+        assert char in drawn and 0 not in drawn[char], char

@@ -196,7 +196,7 @@ def _lifecycle(case: Case, scorecard: Scorecard | None) -> RectificationState | 
     The notice must say what the lifecycle says: the latest score, the items below the rubric's
     line (rules/scoring/lifecycle.yaml, not just the five weakest) and the deadline rolled past
     holidays. A history is replayed as given; a scorecard alone is replayed as one score event on
-    its evaluation date; a bare score has no date, so its deadline stays a blank line.
+    its evaluation date (for its items; the deadline is left blank); a bare score has no items.
     """
     from propertytriage.scoring import replay
 
@@ -236,7 +236,10 @@ def rectification_notice(
                                        "title": known.get(i, {}).get("title") or i, "points": None,
                                        "max_points": known.get(i, {}).get("max_points")}
                      for i in issued]
-        due = state.deadline or (state.proposed_notice.deadline if state.proposed_notice else None)
+        # Only a notice in the history fixes a deadline. A scorecard alone says nothing of when the
+        # office issues its notice, so the deadline stays a blank line rather than a date counted
+        # from the scoring day (which may already have passed).
+        due = state.deadline if case.rectification_history is not None else None
         deadline = deadline or (due.due_on if due else None)
     else:
         total, items = scoreview.case_score(case), []
