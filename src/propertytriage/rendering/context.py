@@ -90,6 +90,7 @@ def common(case: Case, form_id: str) -> Context:
     owners = _owners(case)
     company_claims = case.claimant == "property_company"
     e = case.estate
+    flats = list(dict.fromkeys((o["unit"], o["area_sqm"]) for o in owners))
     return {
         "form_id": form_id,
         "title": TITLES[form_id],
@@ -100,8 +101,9 @@ def common(case: Case, form_id: str) -> Context:
         "claimant_is_company": company_claims,
         "estate": {"name": e.name, "address": e.address, "street": e.street,
                    "community": e.community, "owners_committee": e.owners_committee},
-        "units": "；".join(o["unit"] for o in owners if o["unit"]) or None,
-        "areas": "；".join(o["area_sqm"] for o in owners if o["area_sqm"]) or None,
+        # co-owners of one flat share its unit and area: print each flat once, not once per owner
+        "units": "；".join(u for u, _ in flats if u) or None,
+        "areas": "；".join(a for _, a in flats if a) or None,
         "owner_names": "、".join(o["name"] for o in owners if o["name"]) or None,
     }
 
