@@ -36,7 +36,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
                                       "basis: [cpl_999]"), "triage/court.yaml", "rules[1].basis"),
     ("stage not on ladder", lambda r: _edit(r / "triage/stage.yaml", "{next_stage: community}",
                                             "{next_stage: township}"), "triage/stage.yaml",
-     "rules[3].then.next_stage"),
+     "rules[4].then.next_stage"),
     ("no fallback", lambda r: _edit(r / "triage/court.yaml", "  - id: court.fast_track\n    when: {}",
                                     "  - id: court.fast_track\n    when: {contentious: false}"),
      "triage/court.yaml", "rules[8].when"),

@@ -58,6 +58,8 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         "community_failed": "community" in failed,
         "mediation_center_failed": "mediation_center" in failed,
         "court_failed": "court" in failed,
+        "community_or_later_failed": bool(failed & {"community", "mediation_center", "court"}),
+        "mediation_center_or_later_failed": bool(failed & {"mediation_center", "court"}),
         "claimant": case.claimant,
         "contentious": case.contentious,
         "needs_appraisal": case.needs_appraisal,
