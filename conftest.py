@@ -41,7 +41,7 @@ class TriageExample(pytest.Item):
     def runtest(self) -> None:
         from propertytriage import Decision, InputError, Triage
 
-        allowed = set(Decision.model_fields) | {"rules", "error", "reasons_mention"}
+        allowed = set(Decision.model_fields) | {"rules", "error", "reasons_mention", "reasons_never_mention"}
         unknown = set(self.expect) - allowed
         if not self.expect or unknown:
             raise ExampleMismatchError("expect", f"one or more of {sorted(allowed)}", sorted(unknown) or "nothing")
@@ -60,8 +60,11 @@ class TriageExample(pytest.Item):
         for phrase in self.expect.get("reasons_mention", []):
             if phrase not in told:
                 raise ExampleMismatchError("reasons_mention", phrase, told)
+        for phrase in self.expect.get("reasons_never_mention", []):
+            if phrase in told:
+                raise ExampleMismatchError("reasons_never_mention", phrase, told)
         for key, wanted in self.expect.items():
-            if key == "reasons_mention":
+            if key in ("reasons_mention", "reasons_never_mention"):
                 continue
             if decision.get(key) != wanted:
                 raise ExampleMismatchError(key, wanted, decision.get(key))

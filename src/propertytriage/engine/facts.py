@@ -16,6 +16,7 @@ from propertytriage.engine.conditions import FactValue
 from propertytriage.errors import InputError, Problem
 from propertytriage.models.case import Case
 from propertytriage.ruledata.loader import RuleBook
+from propertytriage.ruledata.wages import WageFigure
 
 
 @dataclass
@@ -87,6 +88,21 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
     return CaseFacts(values, explain)
 
 
+def _newer_figure_caveat(book: RuleBook, figure: WageFigure, on: date) -> str:
+    """Say so when a newer figure than the one used has (or normally would have) been published."""
+    released = book.wages.newer_unrecorded(figure, on)
+    if released:
+        listed = "、".join(f"{year}年度（{day.year}年{day.month}月{day.day}日公布）" for year, day in released)
+        return f"（{listed}数据已公布，本系统尚未收录其数额，所用上限可能已过时，请核实）"
+    expected = book.small_claims.newer_figure_expected_by
+    due = [year for year in range(figure.data_year + 1, on.year)
+           if on >= date(year + 1, expected.month, expected.day)]
+    if due:
+        years = "、".join(str(year) for year in due)
+        return f"（{years}年度数据按惯例应已公布，本系统尚未收录，所用上限可能已过时，请核实）"
+    return ""
+
+
 def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
     """The amount band; needs the province's wage figure, so only computed for cases at court."""
     amount = case.claim_amount
@@ -114,9 +130,7 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
         band = "above_consent"
     facts.values["amount_band"] = band
     caveat = "" if figure.verified and not figure.published_on_estimated else "（该数据待核实）"
-    expected = rules.newer_figure_expected_by
-    if case.filed_on >= date(figure.data_year + 2, expected.month, expected.day):
-        caveat += f"（{figure.data_year + 1}年度数据按惯例应已公布，本系统尚未收录，请核实）"
+    caveat += _newer_figure_caveat(book, figure, case.filed_on)
     facts.explain.update(
         wage_year=str(figure.data_year),
         wage_amount=_yuan(figure.amount),

@@ -33,14 +33,21 @@ class WageFigure:
 class WageTable:
     """Look up the wage figure in force for a province on a date."""
 
-    def __init__(self, by_province: dict[str, list[WageFigure]]) -> None:
+    def __init__(
+        self,
+        by_province: dict[str, list[WageFigure]],
+        known_unrecorded: dict[str, dict[int, date]] | None = None,
+    ) -> None:
         self._by_province = {p: sorted(v, key=lambda f: f.published_on) for p, v in by_province.items()}
         self._dates = {p: [f.published_on for f in v] for p, v in self._by_province.items()}
+        # Years whose release is known to have happened (we have its date) but whose amount we lack.
+        self._unrecorded = known_unrecorded or {}
 
     @classmethod
     def from_files(cls, files: list[tuple[str, WageFile]]) -> WageTable:
         """Build the table, refusing two files for one province or two figures on one date."""
         table: dict[str, list[WageFigure]] = {}
+        unrecorded: dict[str, dict[int, date]] = {}
         for name, data in files:
             if data.province in table:
                 raise RuleDataError(
@@ -49,8 +56,10 @@ class WageTable:
                 )
             figures: list[WageFigure] = []
             for i, v in enumerate(data.values):
-                if v.amount is None:
-                    continue  # a documented gap: the year's figure was not found
+                if v.amount is None:  # a documented gap: the year's figure was not found
+                    if v.published_on is not None:
+                        unrecorded.setdefault(data.province, {})[v.data_year] = v.published_on
+                    continue
                 if v.published_on is None:
                     raise RuleDataError(
                         name, f"values[{i}].published_on",
@@ -76,7 +85,12 @@ class WageTable:
                     name, "values", "两个数字的公布日期相同", "two figures share a publication date"
                 )
             table[data.province] = figures
-        return cls(table)
+        return cls(table, unrecorded)
+
+    def newer_unrecorded(self, figure: WageFigure, on: date) -> list[tuple[int, date]]:
+        """Years after ``figure``'s whose release is known to have come out by ``on`` but is missing."""
+        known = self._unrecorded.get(figure.province, {})
+        return sorted((y, d) for y, d in known.items() if y > figure.data_year and d <= on)
 
     @property
     def provinces(self) -> list[str]:
