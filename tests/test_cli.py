@@ -183,3 +183,26 @@ def test_two_cases_with_one_id_are_refused_before_any_form_is_written(
     out = tmp_path / "out"
     assert main(["forms", _write(tmp_path, "c.json", [CASE, CASE]), "--out", str(out)]) == 2
     assert "case_id" in capsys.readouterr().err and not out.exists()
+
+
+def test_every_bad_case_in_a_list_is_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [{**CASE, "case_id": "B-1", "claim_amount": "-1"}, CASE,
+             {**CASE, "case_id": "B-3", "filed_on": "2025/03/01"}]
+    assert main(["triage", _write(tmp_path, "c.json", cases)]) == 2
+    err = capsys.readouterr().err
+    assert "case[0] B-1: claim_amount" in err and "case[2] B-3: filed_on" in err
+
+
+def test_two_cases_with_one_id_in_a_triage_list_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["triage", _write(tmp_path, "c.json", [CASE, CASE])]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "case[1] C-1: case_id" in captured.err
+
+
+def test_json_lines_given_as_json_get_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cases.txt"
+    path.write_text(json.dumps(CASE) + "\n" + json.dumps(CASE) + "\n", encoding="utf-8")
+    assert main(["triage", str(path)]) == 2
+    assert "--jsonl" in capsys.readouterr().err

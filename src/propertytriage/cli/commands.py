@@ -44,6 +44,31 @@ def _subject(index: int, item: Any) -> str:
     return f"case[{index}]" + (f" {case_id}" if isinstance(case_id, str) else "")
 
 
+def decide_all(engine: Triage, items: list[Any]) -> list[dict[str, Any]]:
+    """Decide every case of a list, or report every bad case at once (and decide none)."""
+    decisions: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    first_index: dict[str, int] = {}
+    for index, item in enumerate(items):
+        subject = _subject(index, item)
+        case_id = item.get("case_id") if isinstance(item, dict) else None
+        if isinstance(case_id, str):
+            if case_id in first_index:
+                problems.append(Problem(
+                    f"{subject}: case_id", "duplicate_case_id",
+                    f"案件编号与 case[{first_index[case_id]}] 重复", f"case_id repeats case[{first_index[case_id]}]",
+                ))
+                continue
+            first_index[case_id] = index
+        try:
+            decisions.append(engine.decide(item).model_dump(mode="json"))
+        except InputError as error:
+            problems.extend(Problem(f"{subject}: {p.location}", p.code, p.zh, p.en) for p in error.problems)
+    if problems:
+        raise InputError(problems)
+    return decisions
+
+
 def triage_command(args: argparse.Namespace) -> int:
     """JSON in, JSON out; a list is all-or-nothing; JSON lines stream in constant memory."""
     engine = Triage()
@@ -57,11 +82,7 @@ def triage_command(args: argparse.Namespace) -> int:
         return 0
     document = jsonio.read_document(args.input)
     if isinstance(document, list):
-        decisions = [
-            engine.decide(item, subject=_subject(i, item)).model_dump(mode="json")
-            for i, item in enumerate(document)
-        ]
-        result: Any = decisions
+        result: Any = decide_all(engine, document)
     else:
         result = engine.decide(document, subject=_subject(0, document).replace("case[0]", "case")).model_dump(
             mode="json"

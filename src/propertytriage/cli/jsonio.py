@@ -19,11 +19,15 @@ from propertytriage.errors import InputError, Problem
 
 
 def _bad_json(error: json.JSONDecodeError, subject: str) -> InputError:
+    hint_zh, hint_en = "", ""
+    if error.msg == "Extra data":  # a second document after the first: JSON lines read as JSON
+        hint_zh = "；如为每行一个案件的 JSON Lines 文件，请使用 .jsonl 扩展名或加 --jsonl"
+        hint_en = "; for one case per line (JSON Lines), name the file .jsonl or add --jsonl"
     return InputError(
         [
             Problem(
                 f"line {error.lineno} column {error.colno}", "json_invalid",
-                f"不是有效的 JSON：{error.msg}", f"not valid JSON: {error.msg}",
+                f"不是有效的 JSON：{error.msg}{hint_zh}", f"not valid JSON: {error.msg}{hint_en}",
             )
         ],
         subject=subject,

@@ -42,7 +42,7 @@ class Owner(BaseModel):
     address: Text = None
     phone: Text = None
     unit: Text = Field(default=None, description="房屋坐落，如 3号楼2单元501室")
-    area_sqm: str | None = Field(default=None, description="建筑面积（平方米），文本以保留原样")
+    area_sqm: Text = Field(default=None, description="建筑面积（平方米），文本以保留原样")
 
 
 class Estate(BaseModel):

@@ -9,6 +9,7 @@ where it matters and convert exactly where the input is unambiguous.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -21,6 +22,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _iso_date(value: Any) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).strip()  # full-width digits typed with a Chinese IME
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return date.fromisoformat(value)
@@ -117,10 +120,21 @@ def _clean(value: str, *, limit: int, multiline: bool) -> str:
     return value
 
 
-ShortText = Annotated[str, AfterValidator(lambda v: _clean(v, limit=300, multiline=False))]
+def _text(value: Any) -> Any:
+    """A phone number or an area typed as a JSON number is still text on a form: keep its digits."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+ShortText = Annotated[str, BeforeValidator(_text), AfterValidator(lambda v: _clean(v, limit=300, multiline=False))]
 """A name, address, number or short phrase that is printed on a form: one line, no hidden characters."""
 
-LongText = Annotated[str, AfterValidator(lambda v: _clean(v, limit=20000, multiline=True))]
+LongText = Annotated[str, BeforeValidator(_text), AfterValidator(lambda v: _clean(v, limit=20000, multiline=True))]
 """Free text (facts, positions): line breaks allowed, no hidden characters."""
 
 

@@ -102,6 +102,13 @@ class WageTable:
         figures = self._by_province.get(province)
         if not figures:
             known = "、".join(self.provinces) or "（无）"
+            close = [p for p in self.provinces if province and (p.startswith(province) or province.startswith(p))]
+            if close:
+                raise MissingWageFigureError([Problem(
+                    "province", "missing_wage_figure",
+                    f"省份应写全称：是否指「{close[0]}」？",
+                    f"write the province's full name: did you mean {close[0]!r}?",
+                )])
             raise MissingWageFigureError([
                 Problem(
                     "province", "missing_wage_figure",
