@@ -46,3 +46,15 @@ def test_beyond_the_calendar_data_the_result_says_so(start: date, days: int) -> 
     assert not deadline.calendar_covered
     assert deadline.due_on.weekday() < 5
     assert "未覆盖" in deadline.note and "does not cover" in deadline.note
+
+
+def test_fixed_date_holidays_are_skipped_even_where_the_calendar_stops() -> None:
+    from datetime import date
+
+    from propertytriage.scoring.deadline import deadline_after
+
+    new_year = deadline_after(date(2026, 12, 2), 30)  # nominal 2027-01-01, a Friday, 元旦
+    assert new_year.due_on == date(2027, 1, 4) and not new_year.calendar_covered
+    assert "人工核对" in new_year.note
+    national_day = deadline_after(date(2027, 9, 1), 30)  # nominal 2027-10-01, a Friday, 国庆节
+    assert national_day.due_on == date(2027, 10, 4)

@@ -27,6 +27,9 @@ _STAGE_ZH = {
     "out_of_scope": "不属物业纠纷",
 }
 _TRACK_ZH = {"small_claims": "小额诉讼", "fast_track": "速裁团队", "ordinary": "民事审判庭"}
+_AWAIT_ZH = {"company_score": "待联合评分", "rectification_acceptance": "待整改验收"}
+_FORM_ZH = {"scorecard": "评分表", "rectification_notice": "整改建议书", "focus_table": "争议焦点表",
+            "inquiry_form": "要素式询问表"}
 
 
 def _width(text: str) -> int:
@@ -54,8 +57,8 @@ def summary_table(decisions: list[Decision]) -> str:
             _STAGE_ZH[d.next_stage],
             _TRACK_ZH.get(d.court_track or "", "—"),
             rectification,
-            ",".join(d.awaiting) or "—",
-            ",".join(d.forms) or "—",
+            "、".join(_AWAIT_ZH[a] for a in d.awaiting) or "—",
+            "、".join(_FORM_ZH[f] for f in d.forms) or "—",
             _deciding_rule(d),
         ])
     widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]

@@ -11,10 +11,14 @@ and Sundays are skipped and the result carries a warning that the date must be c
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import chinese_calendar
+import yaml
 from pydantic import BaseModel, ConfigDict
+
+from propertytriage.ruledata.paths import rules_dir
 
 
 class Deadline(BaseModel):
@@ -50,14 +54,25 @@ def _holiday_name(day: date) -> str:
     return str(name) if name else ""
 
 
+@functools.cache
+def fixed_date_holidays() -> frozenset[tuple[int, int]]:
+    """(month, day) of the statutory holidays with fixed dates (rules/parameters/holidays.yaml)."""
+    data = yaml.safe_load((rules_dir() / "parameters" / "holidays.yaml").read_text(encoding="utf-8"))
+    return frozenset((int(md[:2]), int(md[3:])) for md in data["fixed_dates"])
+
+
 def next_working_day(day: date) -> tuple[date, bool]:
-    """The first working day on or after ``day``; False if the calendar missed a day looked at."""
+    """The first working day on or after ``day``; False if the calendar missed a day looked at.
+
+    For a year the calendar does not cover, weekends and the fixed-date statutory holidays (元旦,
+    劳动节, 国庆节) are skipped; the lunar holidays and adjusted working days are unknown.
+    """
     covered = True
     while True:
         working = is_working_day(day)
         if working is None:
             covered = False
-            working = day.weekday() < 5
+            working = day.weekday() < 5 and (day.month, day.day) not in fixed_date_holidays()
         if working:
             return day, covered
         day += timedelta(days=1)
@@ -72,13 +87,15 @@ def deadline_after(start: date, days: int) -> Deadline:
         name = _holiday_name(nominal)
         why = f"（{name}）" if name else ""
         note = f"期限末日 {nominal.isoformat()} 为法定休假日或休息日{why}，顺延至 {due.isoformat()}"
-    else:
+    elif covered:
         note = f"期限末日 {due.isoformat()} 为工作日"
+    else:
+        note = f"期限末日 {due.isoformat()} 不是周末或固定日期的法定节假日"
     if not covered:
         version = chinese_calendar.__version__
         note += (f"；节假日数据未覆盖 {nominal.year} 年（chinese_calendar {version}），"
-                 "仅按周六、周日顺延，请人工核对国务院公布的放假安排"
-                 f" / holiday data does not cover {nominal.year}: only weekends were skipped; "
-                 "check the State Council's holiday schedule by hand")
+                 "仅按周末及元旦、劳动节、国庆节顺延，春节、清明、端午、中秋及调休须人工核对国务院公布的放假安排"
+                 f" / holiday data does not cover {nominal.year}: only weekends and the fixed-date holidays "
+                 "were skipped; check the State Council's holiday schedule by hand")
     return Deadline(starts_on=start, days=days, nominal=nominal, due_on=due, rolled=rolled,
                     calendar_covered=covered, calendar_version=str(chinese_calendar.__version__), note=note)
