@@ -115,12 +115,18 @@ def _new_deadline(run: _Run, event: Event) -> Deadline:
     return deadline_after(event.on, run.rules.lifecycle.deadline_days)
 
 
+_STATUS_ZH = {"unscored": "尚未评分", "passing": "评分达到及格线", "notice_due": "评分低于及格线、尚未下发整改建议书",
+              "rectifying": "整改期内", "rectified": "整改已验收合格"}
+_EVENT_ZH = {"score": "评分", "notice": "下发整改建议书", "inspection": "整改验收"}
+
+
 def _apply(run: _Run, index: int, event: Event, rule: LifecycleRule) -> None:
     effects = rule.then
     if effects.reject:
         raise InputError([Problem(
             run.where(index), "event_not_allowed",
-            f"{rule.text}（当前状态：{run.status}，事件：{event.kind}）",
+            f"{rule.text}（当前状态：{_STATUS_ZH.get(run.status, run.status)}，"
+            f"事件：{_EVENT_ZH.get(event.kind, event.kind)}）",
             f"this {event.kind} event is not possible while the company is {run.status}",
         )])
     if effects.status == "notice_due" or effects.status == "passing":
