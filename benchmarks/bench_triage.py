@@ -54,10 +54,12 @@ def _stream_rss_mib(n: int, folder: Path) -> float:
     with path.open("w", encoding="utf-8") as handle:
         for i in range(n):
             handle.write(json.dumps(random_case(rng, i), ensure_ascii=False) + "\n")
+    # VmHWM, not ru_maxrss: a child keeps the parent's ru_maxrss across fork and exec on Linux,
+    # so ru_maxrss would report this (large) benchmark process instead of the command.
     code = (
-        "import resource, sys; from propertytriage.cli.main import main; "
+        "import re, sys; from propertytriage.cli.main import main; "
         f"rc = main(['triage', {str(path)!r}, '--out', {str(folder / 'out.jsonl')!r}]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)"
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); sys.exit(rc)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(done.stdout.strip()) / 1024
