@@ -130,3 +130,19 @@ def test_every_problem_is_reported_at_once() -> None:
     sheet["items"]["nope"] = "1"
     sheet["items"]["bm_handover"] = "9"
     assert len(_problems(card(sheet))) == 3
+
+
+def test_one_mistyped_number_does_not_hide_other_mistakes_on_the_sheets() -> None:
+    from propertytriage import InputError, score
+
+    card = {"evaluated_on": "2026-01-01", "evaluations": [{"evaluator": "mediation_center", "items": {
+        "bm_records": "4,5", "bm_handover": 5, "no_such_item": 1}}]}
+    try:
+        score(card)
+    except InputError as error:
+        found = {(p.location, p.code) for p in error.problems}
+    else:  # pragma: no cover - the sheet is invalid
+        raise AssertionError("expected InputError")
+    assert ("evaluations[0].items.bm_records", "invalid_value") in found
+    assert ("evaluations[0].items.bm_handover", "points_out_of_range") in found
+    assert ("evaluations[0].items.no_such_item", "unknown_item") in found

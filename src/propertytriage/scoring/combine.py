@@ -7,7 +7,7 @@ three sheets are thirds, which no decimal holds exactly.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -81,6 +81,38 @@ def _problems(card: Scorecard, rules: ScoringRules) -> list[Problem]:
     return problems
 
 
+def _raw_rubric_problems(scorecard: Any, rules: ScoringRules) -> list[Problem]:
+    """Rubric problems of sheets that did not validate, item by item, as far as they can be read."""
+    if not isinstance(scorecard, dict) or not isinstance(scorecard.get("evaluations"), list):
+        return []
+    maxima = {item.id: item.max_points for item in rules.rubric.items}
+    problems: list[Problem] = []
+    for i, sheet in enumerate(scorecard["evaluations"]):
+        items = sheet.get("items") if isinstance(sheet, dict) else None
+        if not isinstance(items, dict):
+            continue
+        for item_id, raw in items.items():
+            where = f"evaluations[{i}].items.{item_id}"
+            if item_id not in maxima:
+                problems.append(Problem(
+                    where, "unknown_item",
+                    f"评分细则中没有编号为「{item_id}」的评分项（运行 propertytriage rubric 查看全部编号）",
+                    f"no rubric item has id {item_id!r} (run `propertytriage rubric` to list them)",
+                ))
+                continue
+            try:
+                points = Decimal(str(raw))
+            except (InvalidOperation, ValueError):
+                continue
+            if points.is_finite() and points > maxima[item_id]:
+                problems.append(Problem(
+                    where, "points_out_of_range",
+                    f"得分 {points} 超出该项满分 {maxima[item_id]}，须在 0 到 {maxima[item_id]} 之间",
+                    f"{points} points exceed the item's max_points {maxima[item_id]}; give 0 to {maxima[item_id]}",
+                ))
+    return problems
+
+
 def _prefixed(error: InputError, prefix: str) -> InputError:
     if not prefix:
         return error
@@ -96,7 +128,11 @@ def score_with(
     try:
         card = validate(Scorecard, scorecard)
     except InputError as error:
-        raise _prefixed(error, location) from None
+        # One mistyped number must not hide the unknown items and over-max points elsewhere on the
+        # sheets: check what can be read of them against the rubric and report everything at once.
+        seen = {p.location for p in error.problems}
+        extra = [p for p in _raw_rubric_problems(scorecard, rules) if p.location not in seen]
+        raise _prefixed(InputError(error.problems + extra, subject=error.subject), location) from None
     problems = _problems(card, rules)
     if problems:
         raise _prefixed(InputError(problems), location)
