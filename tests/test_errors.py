@@ -54,7 +54,7 @@ def test_scorecard_points_with_absurd_precision_are_refused_quickly() -> None:
     assert raised.value.problems[0].location == "evaluations[0].items.bm_records"
 
 
-@pytest.mark.parametrize("name", ["张\x1b[31m三", "张\u202e三", "张\u200b三", "张\x00三", "张\n三"])
+@pytest.mark.parametrize("name", ["张\x1b[31m三", "张\u202e三", "张\u200b三", "张\x00三", "张\u3164三"])
 def test_hidden_or_control_characters_in_a_name_are_refused(name: str) -> None:
     with pytest.raises(InputError) as raised:
         triage({**CASE, "owners": [{"name": name}]})
@@ -64,7 +64,25 @@ def test_hidden_or_control_characters_in_a_name_are_refused(name: str) -> None:
 
 
 def test_line_breaks_are_allowed_in_free_text_but_length_is_bounded() -> None:
-    assert triage({**CASE, "facts": "第一段。\n第二段。"}).case_id == "E-1"
+    assert triage({**CASE, "facts": "第一段。\n第二段。\x0b第三段。"}).case_id == "E-1"
     with pytest.raises(InputError) as raised:
         triage({**CASE, "owners": [{"name": "张" * 301}]})
     assert "300" in str(raised.value)
+
+
+def test_an_address_pasted_over_two_lines_becomes_one_line() -> None:
+    from propertytriage.models import Case
+
+    case = Case.model_validate({**CASE, "estate": {"address": "康巴什区\r\n康和路18号\t"}})
+    assert case.estate.address == "康巴什区 康和路18号"
+
+
+@pytest.mark.parametrize("value", ["-0", "-0.00", "0E-999999999"])
+def test_every_zero_is_plain_zero(value: str) -> None:
+    from decimal import Decimal
+
+    from propertytriage.models import Case
+
+    case = Case.model_validate({**CASE, "claim_amount": value, "company_score": value})
+    assert str(case.claim_amount) == "0" and str(case.company_score) == "0"
+    assert case.claim_amount == Decimal(0)

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from propertytriage.cli import jsonio
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem
+from propertytriage.models import Case, Decision
 
 
 @contextlib.contextmanager
@@ -44,29 +45,40 @@ def _subject(index: int, item: Any) -> str:
     return f"case[{index}]" + (f" {case_id}" if isinstance(case_id, str) else "")
 
 
-def decide_all(engine: Triage, items: list[Any]) -> list[dict[str, Any]]:
-    """Decide every case of a list, or report every bad case at once (and decide none)."""
-    decisions: list[dict[str, Any]] = []
+def decide_every(engine: Triage, items: list[Any]) -> list[Decision]:
+    """Decide every case of a list, or report every bad case at once (and decide none).
+
+    Two cases with one id (as validated: "A1 " is "A1") are refused too: an id is what a clerk
+    files a decision under, and two forms folders of one name would overwrite each other.
+    """
+    decisions: list[Decision] = []
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
     for index, item in enumerate(items):
         subject = _subject(index, item)
-        case_id = item.get("case_id") if isinstance(item, dict) else None
-        if isinstance(case_id, str):
-            if case_id in first_index:
-                problems.append(Problem(
-                    f"{subject}: case_id", "duplicate_case_id",
-                    f"案件编号与 case[{first_index[case_id]}] 重复", f"case_id repeats case[{first_index[case_id]}]",
-                ))
-                continue
-            first_index[case_id] = index
         try:
-            decisions.append(engine.decide(item).model_dump(mode="json"))
+            decision = engine.decide(item)
         except InputError as error:
             problems.extend(Problem(f"{subject}: {p.location}", p.code, p.zh, p.en) for p in error.problems)
+            continue
+        key = safe_name(decision.case_id).casefold()
+        if key in first_index:
+            problems.append(Problem(
+                f"{subject}: case_id", "duplicate_case_id",
+                f"案件编号与 case[{first_index[key]}] 重复（或仅有大小写、符号之别）",
+                f"case_id repeats case[{first_index[key]}] (or differs only in case or symbols)",
+            ))
+            continue
+        first_index[key] = index
+        decisions.append(decision)
     if problems:
         raise InputError(problems)
     return decisions
+
+
+def decide_all(engine: Triage, items: list[Any]) -> list[dict[str, Any]]:
+    """Decisions for a list of cases, as JSON-ready dicts (see :func:`decide_every`)."""
+    return [d.model_dump(mode="json") for d in decide_every(engine, items)]
 
 
 def triage_command(args: argparse.Namespace) -> int:
@@ -130,16 +142,20 @@ def history_command(args: argparse.Namespace) -> int:
 def forms_command(args: argparse.Namespace) -> int:
     """Write, for each case, the PDFs its decision calls for."""
     from propertytriage.rendering import write_forms
+    from propertytriage.rendering.glyphs import check_model_text
 
     document = jsonio.read_document(args.input)
     items = document if isinstance(document, list) else [document]
-    engine = Triage()
-    decisions = [engine.decide(item, subject=_subject(i, item)) for i, item in enumerate(items)]
-    from propertytriage.models import Case
-    from propertytriage.rendering.glyphs import check_model_text
-
+    decisions = decide_every(Triage(), items)
+    problems: list[Problem] = []
     for index, item in enumerate(items):  # every case is printable before anything is written
-        check_model_text(Case.model_validate(item), subject=_subject(index, item))
+        try:
+            check_model_text(Case.model_validate(item))
+        except InputError as error:
+            subject = _subject(index, item)
+            problems.extend(Problem(f"{subject}: {p.location}", p.code, p.zh, p.en) for p in error.problems)
+    if problems:
+        raise InputError(problems)
     folders = case_folders([d.case_id for d in decisions], Path(args.out), nested=len(items) > 1)
     for item, decision, folder in zip(items, decisions, folders, strict=True):
         if not decision.forms:
@@ -159,13 +175,14 @@ def case_folders(case_ids: list[str], out: Path, *, nested: bool = True) -> list
     """
     seen: dict[str, int] = {}
     for index, case_id in enumerate(case_ids):
-        if case_id in seen:
+        key = safe_name(case_id).casefold()  # "a/b" and "a_b" would share a folder
+        if key in seen:
             raise InputError([Problem(
                 f"case[{index}].case_id", "duplicate_case_id",
-                f"案件编号「{case_id}」与 case[{seen[case_id]}] 重复",
-                f"case_id {case_id!r} repeats case[{seen[case_id]}]",
+                f"案件编号「{case_id}」与 case[{seen[key]}] 重复（或仅有大小写、符号之别）",
+                f"case_id {case_id!r} repeats case[{seen[key]}] (or differs only in case or symbols)",
             )])
-        seen[case_id] = index
+        seen[key] = index
     if not nested:
         return [out for _ in case_ids]
     return [out / safe_name(case_id) for case_id in case_ids]
@@ -175,7 +192,7 @@ def safe_name(case_id: str) -> str:
     """A single path component made from a case id (separators and leading dots replaced)."""
     cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in case_id).strip()
     cleaned = cleaned.lstrip(".") or "_"
-    return cleaned[:120]
+    return cleaned[:200]
 
 
 def schema_command(args: argparse.Namespace) -> int:

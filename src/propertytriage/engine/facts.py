@@ -25,6 +25,8 @@ class CaseFacts:
 
     values: dict[str, FactValue]
     explain: dict[str, str] = field(default_factory=dict)
+    pending_error: InputError | None = None
+    """Why ``amount_band`` could not be determined; raised if a rule that reads it decides."""
 
 
 def _yuan(amount: Decimal) -> str:
@@ -89,18 +91,31 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
 
 
 def _newer_figure_caveat(book: RuleBook, figure: WageFigure, on: date) -> str:
-    """Say so when a newer figure than the one used has (or normally would have) been published."""
-    released = book.wages.newer_unrecorded(figure, on)
-    if released:
-        listed = "、".join(f"{year}年度（{day.year}年{day.month}月{day.day}日公布）" for year, day in released)
-        return f"（{listed}数据已公布，本系统尚未收录其数额，所用上限可能已过时，请核实）"
+    """Say so when a newer figure than the one used has (or normally would have) been published.
+
+    A year whose figure is recorded is never mentioned (it takes effect on its own publication
+    date); a year known to have been released by ``on`` is named with its date; a year with no
+    record is mentioned once the usual publication date has passed.
+    """
     expected = book.small_claims.newer_figure_expected_by
-    due = [year for year in range(figure.data_year + 1, on.year)
-           if on >= date(year + 1, expected.month, expected.day)]
+    recorded = book.wages.recorded_years(figure.province)
+    releases = book.wages.unrecorded_releases(figure.province)
+    parts: list[str] = []
+    due: list[int] = []
+    for year in range(figure.data_year + 1, on.year):
+        if year in recorded:
+            continue
+        if year in releases:
+            day = releases[year]
+            if day <= on:
+                parts.append(f"{year}年度数据已于{day.year}年{day.month}月{day.day}日公布")
+        elif on >= date(year + 1, expected.month, expected.day):
+            due.append(year)
     if due:
-        years = "、".join(str(year) for year in due)
-        return f"（{years}年度数据按惯例应已公布，本系统尚未收录，所用上限可能已过时，请核实）"
-    return ""
+        parts.append("、".join(str(year) for year in due) + "年度数据按惯例应已公布")
+    if not parts:
+        return ""
+    return "（" + "；".join(parts) + "，本系统尚未收录，所用上限可能已过时，请核实）"
 
 
 def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
@@ -111,15 +126,22 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
         facts.values["amount_band"] = "no_claim"
         return
     rules = book.small_claims
-    if case.filed_on < rules.effective_from:
-        since = rules.effective_from.isoformat()
-        raise InputError([Problem(
-            "filed_on", "before_rules_in_force",
-            f"立案日期早于本系统小额诉讼规则的施行日期（{since}，民事诉讼法第一百六十五条现行规定），无法确定审理程序",
-            f"filed before {since}, when the current small-claims rule (Civil Procedure Law art. 165) took effect; "
-            "the earlier rule is not modelled",
-        )])
-    figure = book.wages.in_force(case.province, case.filed_on)
+    try:
+        if case.filed_on < rules.effective_from:
+            since = rules.effective_from.isoformat()
+            raise InputError([Problem(
+                "filed_on", "before_rules_in_force",
+                f"立案日期早于本系统小额诉讼规则的施行日期（{since}，民事诉讼法第一百六十五条现行规定），无法确定审理程序",
+                f"filed before {since}, when the current small-claims rule (Civil Procedure Law art. 165) took "
+                "effect; the earlier rule is not modelled",
+            )])
+        figure = book.wages.in_force(case.province, case.filed_on)
+    except InputError as error:
+        # Only an error if the track turns on the amount: a contentious case or one excluded from
+        # small claims is decided without the wage figure (the engine checks after it fires).
+        facts.values["amount_band"] = "undetermined"
+        facts.pending_error = error
+        return
     mandatory = figure.amount * book.small_claims.mandatory_fraction
     consent = figure.amount * book.small_claims.consent_fraction
     if amount <= mandatory:

@@ -91,6 +91,8 @@ class Triage:
             if phase.phase == "court":
                 add_court_facts(facts, case, self.book)
             rule = self._choose(phase, facts.values)
+            if facts.pending_error is not None and (not rule.when or "amount_band" in rule.when):
+                raise facts.pending_error  # the track turns on the amount, which could not be placed
             effects = rule.then
             for key in ("next_stage", "court_track", "rectification_required"):
                 if key in effects.model_fields_set:

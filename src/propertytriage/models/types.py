@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainSerializer, StrictBool
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def _iso_date(value: Any) -> date:
@@ -61,9 +61,14 @@ def _exact_decimal(value: Any) -> Decimal:
         raise ValueError("must be a finite number|须为有限数字")
     if abs(number) >= _LARGEST:
         raise ValueError("is too large (at most 15 digits before the decimal point)|数值过大（整数部分最多 15 位）")
+    if number.is_zero():
+        return Decimal(0)  # "-0", "0E-999999999": one zero, printed as 0
     exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < _FINEST_EXPONENT and number != number.quantize(Decimal("1e-6")):
-        raise ValueError("has too many decimal places (at most 6)|小数位数过多（最多 6 位）")
+    if isinstance(exponent, int) and exponent < _FINEST_EXPONENT:
+        finest = Decimal(1).scaleb(_FINEST_EXPONENT)
+        if number != number.quantize(finest):
+            raise ValueError("has too many decimal places (at most 6)|小数位数过多（最多 6 位）")
+        number = number.quantize(finest)  # trailing zeros beyond the sixth place carry nothing
     return number
 
 
@@ -97,20 +102,28 @@ def _points(value: Any) -> Decimal:
 
 
 # Characters a clerk cannot see or that change how the text around them is shown: C0/C1 controls,
-# bidirectional overrides and isolates, zero-width and tag characters. Line breaks and tabs are
-# allowed in long free text only.
+# bidirectional overrides and isolates, zero-width, filler and tag characters. (Mongolian's free
+# variation selectors and vowel separator are kept: Mongolian names need them.)
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\u3164\ufeff\U000e0000-\U000e007f]"
 )
+# Joiners and direction marks belong to scripts written right to left and to pasted text; they are
+# kept in free text but not in names, where they would make two equal-looking ids differ.
+_JOINERS = re.compile("[\u200c-\u200f]")
+_BREAKS = re.compile("[\r\n\t\x0b\x0c\u2028\u2029]+")
+_PARAGRAPH_BREAKS = re.compile("\r\n?|[\x0b\x0c\u2028\u2029]")
 
 
 def _clean(value: str, *, limit: int, multiline: bool) -> str:
+    # Text pasted from a word processor: in free text its line and page breaks become plain line
+    # breaks; in a one-line field (an address pasted over two lines) they become one space.
+    value = _PARAGRAPH_BREAKS.sub("\n", value) if multiline else _BREAKS.sub(" ", value).strip()
     if len(value) > limit:
         raise ValueError(
             f"is too long ({len(value)} characters, at most {limit})|过长（{len(value)} 字，最多 {limit} 字）"
         )
-    bad = _INVISIBLE.search(value) or (None if multiline else re.search("[\n\r\t]", value))
+    bad = _INVISIBLE.search(value) or (None if multiline else _JOINERS.search(value))
     if bad is not None:
         code = f"U+{ord(bad.group()):04X}"
         raise ValueError(

@@ -87,10 +87,13 @@ class WageTable:
             table[data.province] = figures
         return cls(table, unrecorded)
 
-    def newer_unrecorded(self, figure: WageFigure, on: date) -> list[tuple[int, date]]:
-        """Years after ``figure``'s whose release is known to have come out by ``on`` but is missing."""
-        known = self._unrecorded.get(figure.province, {})
-        return sorted((y, d) for y, d in known.items() if y > figure.data_year and d <= on)
+    def recorded_years(self, province: str) -> set[int]:
+        """Data years with a figure for ``province`` (whenever they take effect)."""
+        return {f.data_year for f in self._by_province.get(province, [])}
+
+    def unrecorded_releases(self, province: str) -> dict[int, date]:
+        """Data years known to have been published (with the date) but whose amount is not recorded."""
+        return dict(self._unrecorded.get(province, {}))
 
     @property
     def provinces(self) -> list[str]:
