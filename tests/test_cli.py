@@ -206,3 +206,12 @@ def test_json_lines_given_as_json_get_a_hint(tmp_path: Path, capsys: pytest.Capt
     path.write_text(json.dumps(CASE) + "\n" + json.dumps(CASE) + "\n", encoding="utf-8")
     assert main(["triage", str(path)]) == 2
     assert "--jsonl" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("first", "second"), [("A1", "A1 "), ("a/b", "a_b"), ("KBS-1", "kbs-1")])
+def test_ids_that_would_share_a_folder_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], first: str, second: str
+) -> None:
+    cases = [{**CASE, "case_id": first}, {**CASE, "case_id": second}]
+    assert main(["triage", _write(tmp_path, "c.json", cases)]) == 2
+    assert "duplicate_case_id" in capsys.readouterr().err
