@@ -32,6 +32,23 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     return Decimal(steps).scaleb(-places)
 
 
+def _item_problem(where: str, item_id: str, points: Decimal | None, maxima: dict[str, Decimal]) -> Problem | None:
+    """What is wrong with one item of a sheet against the rubric (points None: not readable)."""
+    if item_id not in maxima:
+        return Problem(
+            where, "unknown_item",
+            f"评分细则中没有编号为「{item_id}」的评分项（运行 propertytriage rubric 查看全部编号）",
+            f"no rubric item has id {item_id!r} (run `propertytriage rubric` to list them)",
+        )
+    if points is not None and points > maxima[item_id]:
+        return Problem(
+            where, "points_out_of_range",
+            f"得分 {points} 超出该项满分 {maxima[item_id]}，须在 0 到 {maxima[item_id]} 之间",
+            f"{points} points exceed the item's max_points {maxima[item_id]}; give 0 to {maxima[item_id]}",
+        )
+    return None
+
+
 def _problems(card: Scorecard, rules: ScoringRules) -> list[Problem]:
     """Everything wrong with the sheets against the rubric, so one run shows all of it."""
     maxima = {item.id: item.max_points for item in rules.rubric.items}
@@ -54,21 +71,9 @@ def _problems(card: Scorecard, rules: ScoringRules) -> list[Problem]:
                 f"evaluator {sheet.evaluator} has no weight in scoring/combination.yaml",
             ))
         for item_id, points in sheet.items.items():
-            if item_id not in maxima:
-                problems.append(Problem(
-                    f"{where}.items.{item_id}", "unknown_item",
-                    f"评分细则中没有编号为「{item_id}」的评分项"
-                    "（运行 propertytriage rubric 查看全部编号）",
-                    f"no rubric item has id {item_id!r} (run `propertytriage rubric` to list them)",
-                ))
-            elif points > maxima[item_id]:
-                problems.append(Problem(
-                    f"{where}.items.{item_id}", "points_out_of_range",
-                    f"得分 {points} 超出该项满分 {maxima[item_id]}，"
-                    f"须在 0 到 {maxima[item_id]} 之间",
-                    f"{points} points exceed the item's max_points {maxima[item_id]}; "
-                    f"give 0 to {maxima[item_id]}",
-                ))
+            problem = _item_problem(f"{where}.items.{item_id}", item_id, points, maxima)
+            if problem is not None:
+                problems.append(problem)
         if sheet.evaluator in combination.complete_sheets:
             missing = [item_id for item_id in maxima if item_id not in sheet.items]
             if missing:
@@ -92,24 +97,15 @@ def _raw_rubric_problems(scorecard: Any, rules: ScoringRules) -> list[Problem]:
         if not isinstance(items, dict):
             continue
         for item_id, raw in items.items():
-            where = f"evaluations[{i}].items.{item_id}"
-            if item_id not in maxima:
-                problems.append(Problem(
-                    where, "unknown_item",
-                    f"评分细则中没有编号为「{item_id}」的评分项（运行 propertytriage rubric 查看全部编号）",
-                    f"no rubric item has id {item_id!r} (run `propertytriage rubric` to list them)",
-                ))
-                continue
             try:
-                points = Decimal(str(raw))
+                points: Decimal | None = Decimal(str(raw))
             except (InvalidOperation, ValueError):
-                continue
-            if points.is_finite() and points > maxima[item_id]:
-                problems.append(Problem(
-                    where, "points_out_of_range",
-                    f"得分 {points} 超出该项满分 {maxima[item_id]}，须在 0 到 {maxima[item_id]} 之间",
-                    f"{points} points exceed the item's max_points {maxima[item_id]}; give 0 to {maxima[item_id]}",
-                ))
+                points = None
+            if points is not None and not points.is_finite():
+                points = None
+            problem = _item_problem(f"evaluations[{i}].items.{item_id}", item_id, points, maxima)
+            if problem is not None:
+                problems.append(problem)
     return problems
 
 

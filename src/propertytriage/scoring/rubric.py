@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from propertytriage.errors import RuleDataError
-from propertytriage.ruledata.loader import (
-    _parse,  # the shared YAML reader: same file/path/fix messages as the triage rules
+from propertytriage.ruledata.loader import (  # shared with the triage rules: same file/path/fix messages
+    _check_basis,
+    _parse,
     default_rulebook,
     load_rulebook,
 )
@@ -105,13 +106,6 @@ def _check_sources(ids: list[str], rubric: RubricFile, file: str, where: str) ->
         if source not in rubric.sources:
             raise _fail(file, where, f"出处「{source}」未在 sources 中登记",
                         f"source {source!r} is not declared under sources; add it there first")
-
-
-def _check_basis(ids: list[str], citations: dict[str, Citation], file: str, where: str) -> None:
-    for cid in ids:
-        if cid not in citations:
-            raise _fail(file, where, f"依据「{cid}」未在 citations.yaml 中登记",
-                        f"basis {cid!r} is not in citations.yaml; add it there first")
 
 
 def _check_combination(combination: CombinationFile, citations: dict[str, Citation]) -> None:
