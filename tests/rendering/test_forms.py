@@ -289,7 +289,10 @@ def test_rectification_notice_leaves_a_passing_score_blank() -> None:
 def test_scorecard_and_notice_use_the_scoring_result() -> None:
     sheets = _sheets("0.5")
     grid = form_context("scorecard", MINIMAL, sheets)
-    assert grid["rubric_known"] and grid["total"] == "50" and grid["below_pass"] is True
+    from propertytriage.scoring import rubric_items
+
+    assert len(grid["rows"]) == len(rubric_items()) and grid["max_total"] == "100"
+    assert grid["total"] == "50" and grid["below_pass"] is True
     assert all(p == grid["rows"][0]["points"][0] for p in grid["rows"][0]["points"])
     notice = form_context("rectification_notice", MINIMAL, sheets)
     assert notice["score"] == "50" and notice["items"]

@@ -14,6 +14,8 @@ from typing import Any
 
 from propertytriage.models import Case, Scorecard
 from propertytriage.rendering import scoreview
+from propertytriage.scoring import replay
+from propertytriage.scoring.history import NoticeEvent
 from propertytriage.scoring.state import RectificationState
 
 Context = dict[str, Any]
@@ -200,8 +202,6 @@ def _lifecycle(case: Case, scorecard: Scorecard | None) -> RectificationState | 
     holidays. A history is replayed as given; a scorecard alone is replayed as one score event on
     its evaluation date (for its items; the deadline is left blank); a bare score has no items.
     """
-    from propertytriage.scoring import replay
-
     if case.rectification_history is not None:
         return replay(case.rectification_history)
     if scorecard is not None:
@@ -213,38 +213,40 @@ def _lifecycle(case: Case, scorecard: Scorecard | None) -> RectificationState | 
 def _issued_items(case: Case) -> list[str]:
     """The rubric items named by the latest notice in the company's history, if any."""
     history = case.rectification_history
-    notices = [e for e in history.events if e.kind == "notice"] if history else []
-    return list(getattr(notices[-1], "items", []) or []) if notices else []
+    notices = [e for e in history.events if isinstance(e, NoticeEvent)] if history else []
+    return list(notices[-1].items) if notices else []
 
 
-def rectification_notice(
-    case: Case, scorecard: Scorecard | None, *, deadline: date | None = None
-) -> Context:
+def _fix_row(known: dict[str, Context], item_id: str, *, title: str | None = None,
+             points: str | None = None, max_points: str | None = None) -> Context:
+    """One row of the notice's table: what the rubric knows of the item, and its points if scored."""
+    row = known.get(item_id, {})
+    return {"id": item_id, "category": row.get("category"), "title": title or row.get("title") or item_id,
+            "points": points, "max_points": max_points or row.get("max_points")}
+
+
+def rectification_notice(case: Case, scorecard: Scorecard | None) -> Context:
     """The rectification notice: the items to fix and the deadline, or blank lines to fill."""
     ctx = common(case, "rectification_notice")
     ctx["header"] = _header(case, case.venue.administration, "物业管理行政主管部门")
     state = _lifecycle(case, scorecard)
-    known = {r["id"]: r for r in scoreview.rubric() or []}
+    known = {r["id"]: r for r in scoreview.rubric()}
     if state is not None:
         total = scoreview.points(state.latest_score)
         fix = state.items_to_fix or (state.proposed_notice.items if state.proposed_notice else [])
-        items = [{"id": f.id, "category": known.get(f.id, {}).get("category"), "title": f.title,
-                  "points": scoreview.points(f.points), "max_points": scoreview.points(f.max_points)}
-                 for f in fix]
+        items = [_fix_row(known, f.id, title=f.title, points=scoreview.points(f.points),
+                          max_points=scoreview.points(f.max_points)) for f in fix]
         issued = _issued_items(case)
         if issued:  # the items the office actually named in its notice come first
             scored = {i["id"]: i for i in items}
-            items = [scored.get(i) or {"id": i, "category": known.get(i, {}).get("category"),
-                                       "title": known.get(i, {}).get("title") or i, "points": None,
-                                       "max_points": known.get(i, {}).get("max_points")}
-                     for i in issued]
+            items = [scored.get(i) or _fix_row(known, i) for i in issued]
         # Only a notice in the history fixes a deadline. A scorecard alone says nothing of when the
         # office issues its notice, so the deadline stays a blank line rather than a date counted
         # from the scoring day (which may already have passed).
         due = state.deadline if case.rectification_history is not None else None
-        deadline = deadline or (due.due_on if due else None)
+        deadline = due.due_on if due else None
     else:
-        total, items = scoreview.case_score(case), []
+        total, items, deadline = scoreview.case_score(case), [], None
     # The notice says "below 60": a known score at or above the line is left for the office
     # to write in rather than printed next to a statement it contradicts.
     ctx["score"] = total if scoreview.below_pass(total) else None
