@@ -84,7 +84,7 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         # The company's history decides whether a low score has since been rectified (SPEC §2.2).
         from propertytriage.scoring import history_score_status
 
-        values["score_status"], latest = history_score_status(case, pass_mark)
+        values["score_status"], latest = history_score_status(case, pass_mark, score)
         if latest is not None:
             explain["score"] = _points(latest)
     return CaseFacts(values, explain)

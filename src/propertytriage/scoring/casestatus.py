@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.scoring.combine import score_with
 from propertytriage.scoring.history import Event, RectificationHistory, ScoreEvent
 from propertytriage.scoring.lifecycle import replay_with
 from propertytriage.scoring.rubric import default_scoring_rules
@@ -32,14 +31,15 @@ _TRIAGE_STATUS = {
 }
 
 
-def history_score_status(case: Case, pass_mark: Decimal) -> tuple[str, Decimal | None]:
-    """``score_status`` for triage and the latest score, from the case's rectification history."""
+def history_score_status(case: Case, pass_mark: Decimal, own: Decimal | None) -> tuple[str, Decimal | None]:
+    """``score_status`` for triage and the latest score, from the case's rectification history.
+
+    ``own`` is the case's own joint score (its ``company_score`` or its scorecard's total), already
+    computed by the caller.
+    """
     history = case.rectification_history
     assert history is not None, "only called for cases with a rectification_history"
     rules = default_scoring_rules()
-    own = case.company_score
-    if own is None and case.scorecard is not None:
-        own = score_with(case.scorecard, rules, location="scorecard").total
     events = list(history.events)
     if own is not None:
         scores = [e for e in events if isinstance(e, ScoreEvent)]
