@@ -30,6 +30,10 @@ class Problem:
     zh: str
     en: str
 
+    def within(self, subject: str) -> Problem:
+        """The same problem, said of a named case (its index or id) in a batch."""
+        return Problem(f"{subject}: {self.location}", self.code, self.zh, self.en)
+
     def render(self) -> str:
         """A single line a clerk can act on: place, Chinese, English."""
         where = f"{self.location}: " if self.location else ""

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,6 +18,7 @@ from propertytriage.cli import jsonio
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem
 from propertytriage.models import Case, Decision
+from propertytriage.models.validation import validate
 
 
 @contextlib.contextmanager
@@ -40,28 +41,35 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         raise
 
 
-def _subject(index: int, item: Any) -> str:
+def _subject(label: str, item: Any) -> str:
+    """How a message names one input: its place (``case[3]``, ``line 4``) and, if it has one, its id."""
     case_id = item.get("case_id") if isinstance(item, dict) else None
-    return f"case[{index}]" + (f" {case_id}" if isinstance(case_id, str) else "")
+    return label + (f" {case_id}" if isinstance(case_id, str) else "")
 
 
-def decide_every(engine: Triage, items: list[Any]) -> list[Decision]:
-    """Decide every case of a list, or report every bad case at once (and decide none).
+def decide_every(
+    engine: Triage, items: list[Any], *, check: Callable[[Case], None] | None = None
+) -> list[tuple[Case, Decision]]:
+    """Validate and decide every case of a list, or report every bad case at once (and decide none).
 
-    Two cases with one id (as validated: "A1 " is "A1") are refused too: an id is what a clerk
-    files a decision under, and two forms folders of one name would overwrite each other.
+    ``check`` is a further test of each valid case (the forms' printable-text check), reported with
+    the rest. Two cases with one id (as validated: "A1 " is "A1", and ids that would name the same
+    forms folder count as one) are refused too: a clerk files a decision under its id.
     """
-    decisions: list[Decision] = []
+    decided: list[tuple[Case, Decision]] = []
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
     for index, item in enumerate(items):
-        subject = _subject(index, item)
+        subject = _subject(f"case[{index}]", item)
         try:
-            decision = engine.decide(item)
+            case = validate(Case, item)
+            decision = engine.decide(case)
+            if check is not None:
+                check(case)
         except InputError as error:
-            problems.extend(Problem(f"{subject}: {p.location}", p.code, p.zh, p.en) for p in error.problems)
+            problems.extend(p.within(subject) for p in error.problems)
             continue
-        key = safe_name(decision.case_id).casefold()
+        key = safe_name(case.case_id).casefold()  # "a/b" and "a_b" would share a folder
         if key in first_index:
             problems.append(Problem(
                 f"{subject}: case_id", "duplicate_case_id",
@@ -70,15 +78,10 @@ def decide_every(engine: Triage, items: list[Any]) -> list[Decision]:
             ))
             continue
         first_index[key] = index
-        decisions.append(decision)
+        decided.append((case, decision))
     if problems:
         raise InputError(problems)
-    return decisions
-
-
-def decide_all(engine: Triage, items: list[Any]) -> list[dict[str, Any]]:
-    """Decisions for a list of cases, as JSON-ready dicts (see :func:`decide_every`)."""
-    return [d.model_dump(mode="json") for d in decide_every(engine, items)]
+    return decided
 
 
 def triage_command(args: argparse.Namespace) -> int:
@@ -87,18 +90,14 @@ def triage_command(args: argparse.Namespace) -> int:
     if args.jsonl or jsonio.is_json_lines(args.input):
         with _output(args.out) as out:
             for number, item in jsonio.iter_lines(args.input):
-                decision = engine.decide(item, subject=f"line {number}" + (
-                    f" {item['case_id']}" if isinstance(item, dict)
-                    and isinstance(item.get("case_id"), str) else ""))
+                decision = engine.decide(item, subject=_subject(f"line {number}", item))
                 out.write(jsonio.dumps(decision.model_dump(mode="json"), pretty=False) + "\n")
         return 0
     document = jsonio.read_document(args.input)
     if isinstance(document, list):
-        result: Any = decide_all(engine, document)
+        result: Any = [decision.model_dump(mode="json") for _, decision in decide_every(engine, document)]
     else:
-        result = engine.decide(document, subject=_subject(0, document).replace("case[0]", "case")).model_dump(
-            mode="json"
-        )
+        result = engine.decide(document, subject=_subject("case", document)).model_dump(mode="json")
     with _output(args.out) as out:
         out.write(jsonio.dumps(result) + "\n")
     return 0
@@ -146,24 +145,16 @@ def forms_command(args: argparse.Namespace) -> int:
 
     document = jsonio.read_document(args.input)
     items = document if isinstance(document, list) else [document]
-    decisions = decide_every(Triage(), items)
-    problems: list[Problem] = []
-    for index, item in enumerate(items):  # every case is printable before anything is written
-        try:
-            check_model_text(Case.model_validate(item))
-        except InputError as error:
-            subject = _subject(index, item)
-            problems.extend(Problem(f"{subject}: {p.location}", p.code, p.zh, p.en) for p in error.problems)
-    if problems:
-        raise InputError(problems)
-    folders = case_folders([d.case_id for d in decisions], Path(args.out), nested=len(items) > 1)
-    for item, decision, folder in zip(items, decisions, folders, strict=True):
+    # every case is valid and printable before anything is written
+    decided = decide_every(Triage(), items, check=check_model_text)
+    folders = case_folders([d.case_id for _, d in decided], Path(args.out), nested=len(items) > 1)
+    for (case, decision), folder in zip(decided, folders, strict=True):
         if not decision.forms:
             continue
-        for path in write_forms(item, list(decision.forms), folder):
+        for path in write_forms(case, list(decision.forms), folder):
             print(path)
         if args.html:
-            for path in write_forms(item, list(decision.forms), folder, html=True):
+            for path in write_forms(case, list(decision.forms), folder, html=True):
                 print(path)
     return 0
 
@@ -171,18 +162,8 @@ def forms_command(args: argparse.Namespace) -> int:
 def case_folders(case_ids: list[str], out: Path, *, nested: bool = True) -> list[Path]:
     """One folder per case under ``out``, named safely: a case id never walks out of ``out``.
 
-    Two cases with the same id in one batch would overwrite each other's forms, so that is refused.
+    The ids come from :func:`decide_every`, which refuses two that would name the same folder.
     """
-    seen: dict[str, int] = {}
-    for index, case_id in enumerate(case_ids):
-        key = safe_name(case_id).casefold()  # "a/b" and "a_b" would share a folder
-        if key in seen:
-            raise InputError([Problem(
-                f"case[{index}].case_id", "duplicate_case_id",
-                f"案件编号「{case_id}」与 case[{seen[key]}] 重复（或仅有大小写、符号之别）",
-                f"case_id {case_id!r} repeats case[{seen[key]}] (or differs only in case or symbols)",
-            )])
-        seen[key] = index
     if not nested:
         return [out for _ in case_ids]
     return [out / safe_name(case_id) for case_id in case_ids]

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from propertytriage.cli import jsonio
-from propertytriage.cli.commands import case_folders
+from propertytriage.cli.commands import case_folders, decide_every
 from propertytriage.engine import Triage
 from propertytriage.models.decision import Decision
 from propertytriage.ruledata.paths import examples_dir
@@ -72,7 +72,7 @@ def run_command(args: argparse.Namespace) -> int:
     source = Path(args.cases) if args.cases else examples_dir() / "cases.json"
     cases = jsonio.read_document(str(source))
     engine = Triage()
-    decisions = [engine.decide(case, subject=f"case[{i}]") for i, case in enumerate(cases)]
+    decisions = [decision for _, decision in decide_every(engine, cases)]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "decisions.json").write_text(
