@@ -19,6 +19,7 @@ from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem
 from propertytriage.models import Case, Decision
 from propertytriage.models.validation import validate
+from propertytriage.ruledata.paths import safe_stem
 
 
 @contextlib.contextmanager
@@ -69,7 +70,7 @@ def decide_every(
         except InputError as error:
             problems.extend(p.within(subject) for p in error.problems)
             continue
-        key = safe_name(case.case_id).casefold()  # "a/b" and "a_b" would share a folder
+        key = safe_stem(case.case_id).casefold()  # "a/b" and "a_b" would share a folder
         if key in first_index:
             problems.append(Problem(
                 f"{subject}: case_id", "duplicate_case_id",
@@ -166,14 +167,7 @@ def case_folders(case_ids: list[str], out: Path, *, nested: bool = True) -> list
     """
     if not nested:
         return [out for _ in case_ids]
-    return [out / safe_name(case_id) for case_id in case_ids]
-
-
-def safe_name(case_id: str) -> str:
-    """A single path component made from a case id (separators and leading dots replaced)."""
-    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in case_id).strip()
-    cleaned = cleaned.lstrip(".") or "_"
-    return cleaned[:200]
+    return [out / safe_stem(case_id) for case_id in case_ids]
 
 
 def schema_command(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
-from propertytriage.rendering.forms import check_form_id, file_name, render_form
+from propertytriage.rendering.forms import check_form_id, file_name, render_checked
 from propertytriage.rendering.glyphs import check_model_text
 
 
@@ -63,7 +63,7 @@ def _tasks(jobs: Iterable[JobInput]) -> list[_Task]:
 
 
 def _run(task: _Task) -> Path:
-    data = render_form(task.form_id, task.case, format=task.fmt)
+    data = render_checked(task.form_id, task.case, task.case.scorecard, task.fmt)  # checked in _tasks
     task.path.parent.mkdir(parents=True, exist_ok=True)
     task.path.write_bytes(data)
     return task.path

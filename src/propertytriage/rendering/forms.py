@@ -7,7 +7,6 @@ never meet a Jinja2 or WeasyPrint exception.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from propertytriage.rendering import context
 from propertytriage.rendering.glyphs import MissingGlyphError, check_model_text
 from propertytriage.rendering.templates import environment
 from propertytriage.ruledata import forms_dir
+from propertytriage.ruledata.paths import safe_stem
 
 FORM_IDS: tuple[str, ...] = ("scorecard", "rectification_notice", "focus_table", "inquiry_form")
 FORMATS: tuple[str, ...] = ("pdf", "html")
@@ -72,6 +72,16 @@ def render_html(form_id: str, case: CaseInput, scorecard: ScorecardInput = None)
     return environment().get_template(f"{ctx['form_id']}.html.j2").render(ctx)
 
 
+def render_checked(form_id: str, case: Case, sheets: Scorecard | None, fmt: str) -> bytes:
+    """Render a form whose id, case and sheets are already validated and checked as printable.
+
+    Batches check each case once, then render several forms of it; this skips checking again.
+    """
+    ctx = context.build(form_id, case, sheets)
+    html = environment().get_template(f"{form_id}.html.j2").render(ctx)
+    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+
+
 def html_to_pdf(html: str) -> bytes:
     """PDF bytes for a rendered form, WeasyPrint errors translated to RenderError."""
     from propertytriage.rendering.pdf import html_to_pdf as _html_to_pdf
@@ -95,19 +105,14 @@ def render_form(
 ) -> bytes:
     """Render one form: PDF bytes, or the HTML as UTF-8 when ``format="html"`` (SPEC §2.5)."""
     fmt = _check_format(format)
-    html = render_html(check_form_id(form_id), case, scorecard)
-    if fmt == "html":
-        return html.encode("utf-8")
-    return html_to_pdf(html)
-
-
-_UNSAFE = re.compile(r"[^\w.-]+")
+    form = check_form_id(form_id)
+    model, sheets = _inputs(case, scorecard)
+    return render_checked(form, model, sheets, fmt)
 
 
 def file_name(case_id: str, form_id: str, suffix: str) -> str:
     """A file name safe on every OS: ``<case_id>-<form_id>.<suffix>``, odd characters as ``_``."""
-    stem = _UNSAFE.sub("_", case_id).strip("._") or "case"
-    return f"{stem}-{form_id}.{suffix}"
+    return f"{safe_stem(case_id)}-{form_id}.{suffix}"
 
 
 def write_forms(
@@ -124,7 +129,7 @@ def write_forms(
     written: list[Path] = []
     for form_id in ids:
         path = out_dir / file_name(model.case_id, form_id, "html" if html else "pdf")
-        data = render_form(form_id, model, format="html" if html else "pdf")
+        data = render_checked(form_id, model, model.scorecard, "html" if html else "pdf")
         path.write_bytes(data)
         written.append(path)
     return written

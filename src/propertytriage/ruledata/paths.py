@@ -9,6 +9,7 @@ for a court that keeps its own.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from propertytriage.errors import RuleDataError
@@ -47,3 +48,16 @@ def forms_dir() -> Path:
 def examples_dir() -> Path:
     """The bundled sample data used by ``propertytriage run``."""
     return _first_existing("examples")
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def safe_stem(case_id: str) -> str:
+    """A case id as one file or folder name on every OS: odd characters as ``_``, never ``..``.
+
+    Forms are written under names made from case ids, which a clerk types freely ("../x" and
+    "a/b" included); both the forms' folders and their file names go through here. At most 60
+    characters, so a Chinese id (3 bytes a character) and a form's suffix fit the usual 255-byte limit.
+    """
+    return (_UNSAFE.sub("_", case_id).strip("._") or "case")[:60]
