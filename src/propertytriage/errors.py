@@ -34,6 +34,11 @@ class Problem:
         """The same problem, said of a named case (its index or id) in a batch."""
         return Problem(f"{subject}: {self.location}", self.code, self.zh, self.en)
 
+    def under(self, field: str) -> Problem:
+        """The same problem inside ``field`` (a scorecard inside a case: ``scorecard.evaluations[0]``)."""
+        location = f"{field}.{self.location}" if self.location else field
+        return Problem(location, self.code, self.zh, self.en)
+
     def render(self) -> str:
         """A single line a clerk can act on: place, Chinese, English."""
         where = f"{self.location}: " if self.location else ""
@@ -93,6 +98,12 @@ class InputError(PropertyTriageError, ValueError):
     def within(self, subject: str) -> InputError:
         """The same problems, said of a named case (its index or id) in a batch."""
         return type(self)(self.problems, subject=subject)
+
+    def under(self, field: str) -> InputError:
+        """The same problems, located inside ``field`` of a larger input (unchanged if empty)."""
+        if not field:
+            return self
+        return type(self)([p.under(field) for p in self.problems], subject=self.subject)
 
 
 class MissingWageFigureError(InputError):

@@ -109,14 +109,6 @@ def _raw_rubric_problems(scorecard: Any, rules: ScoringRules) -> list[Problem]:
     return problems
 
 
-def _prefixed(error: InputError, prefix: str) -> InputError:
-    if not prefix:
-        return error
-    problems = [Problem(f"{prefix}.{p.location}" if p.location else prefix, p.code, p.zh, p.en)
-                for p in error.problems]
-    return InputError(problems, subject=error.subject)
-
-
 def score_with(
     scorecard: Scorecard | dict[str, Any], rules: ScoringRules, *, location: str = ""
 ) -> ScoreResult:
@@ -128,10 +120,10 @@ def score_with(
         # sheets: check what can be read of them against the rubric and report everything at once.
         seen = {p.location for p in error.problems}
         extra = [p for p in _raw_rubric_problems(scorecard, rules) if p.location not in seen]
-        raise _prefixed(InputError(error.problems + extra, subject=error.subject), location) from None
+        raise InputError(error.problems + extra, subject=error.subject).under(location) from None
     problems = _problems(card, rules)
     if problems:
-        raise _prefixed(InputError(problems), location)
+        raise InputError(problems).under(location)
     return _combine(card, rules)
 
 

@@ -162,9 +162,7 @@ def replay_with(
     try:
         valid = validate(RectificationHistory, history)
     except InputError as error:
-        problems = [Problem(f"{location}.{p.location}".strip(".") if location else p.location,
-                            p.code, p.zh, p.en) for p in error.problems]
-        raise InputError(problems) from None
+        raise InputError(error.problems).under(location) from None
     run = _Run(rules, rules.pass_mark if pass_mark is None else pass_mark, location)
     known = {item.id for item in rules.rubric.items}
     for index, event in enumerate(valid.events):
