@@ -129,14 +129,14 @@ def _strings(value: object, location: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{location}[{index}]")
 
 
-def check_model_text(model: BaseModel, *, subject: str = "", prefix: str = "") -> None:
+def check_model_text(model: BaseModel, *, subject: str = "") -> None:
     """Refuse, as invalid input naming the field, any text of ``model`` that the fonts cannot draw.
 
     Checking the input before rendering lets a batch fail before it writes anything and tells the
     clerk which field to correct; the check on the rendered page stays as a backstop.
     """
     problems: list[Problem] = []
-    for location, text in _strings(model, prefix):
+    for location, text in _strings(model, ""):
         for char in missing_characters(text):
             label = f"U+{ord(char):04X}"
             name = unicodedata.name(char, "")
