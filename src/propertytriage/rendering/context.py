@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from propertytriage.models import Case, Scorecard
+from propertytriage.models.details import Owner
 from propertytriage.rendering import scoreview
 from propertytriage.scoring import replay
 from propertytriage.scoring.history import NoticeEvent
@@ -59,7 +60,7 @@ def _company(case: Case) -> Context:
 
 
 def _owners(case: Case) -> list[Context]:
-    owners = [
+    return [
         {
             "kind": "person",
             "name": o.name,
@@ -72,13 +73,8 @@ def _owners(case: Case) -> list[Context]:
             "unit": o.unit,
             "area_sqm": o.area_sqm,
         }
-        for o in case.owners
+        for o in case.owners or [Owner()]  # no owner known: one blank party block to complete
     ]
-    if not owners:  # one blank party block for the owner to complete
-        owners = [dict.fromkeys(("name", "gender", "born_on", "ethnicity", "id_number",
-                                 "address", "phone", "unit", "area_sqm"))]
-        owners[0]["kind"] = "person"
-    return owners
 
 
 def _header(case: Case, issuer: str | None, issuer_kind: str) -> Context:
@@ -261,6 +257,7 @@ def scorecard(case: Case, sheets: Scorecard | None) -> Context:
     ctx = common(case, "scorecard")
     ctx["header"] = _header(case, case.venue.mediation_center, "物业纠纷调解中心")
     ctx.update(scoreview.grid(sheets))
+    ctx["evaluated_on"] = zh_date(ctx["evaluated_on"])
     ctx["pass_mark"] = scoreview.points(scoreview.pass_mark())
     if ctx["total"] is None and sheets is None:
         ctx["total"] = scoreview.case_score(case)

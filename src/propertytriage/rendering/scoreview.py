@@ -100,7 +100,6 @@ def grid(sheets: Scorecard | None) -> dict[str, Any]:
         "sheet_totals": sheet_totals,
         "total": combined,
         "below_pass": below_pass(combined),
-        "evaluated_on": None if sheets is None else
-        f"{sheets.evaluated_on.year}年{sheets.evaluated_on.month}月{sheets.evaluated_on.day}日",
+        "evaluated_on": None if sheets is None else sheets.evaluated_on,
         "company_on_sheet": None if sheets is None else sheets.company.name,
     }
