@@ -214,12 +214,12 @@ class LocalOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         """Return the resource if it is a data: URL or a file under ``base_dir``."""
-        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
             raise self._refuse(url, "only files in the forms folder may be used")
-        parts = urllib.parse.urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise self._refuse(url, "remote file URL")
         path = pathlib.Path(urllib.request.url2pathname(parts.path)).resolve()
