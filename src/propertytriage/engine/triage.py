@@ -12,7 +12,6 @@ and the benchmark check that they do.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
@@ -30,7 +29,6 @@ Evaluator = Literal["durable", "reference"]
 
 _FORM_ORDER = ("scorecard", "rectification_notice", "focus_table", "inquiry_form")
 _AWAIT_ORDER = ("company_score", "rectification_acceptance")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def _first_match(phase: PhaseFile, facts: dict[str, FactValue]) -> RuleSpec:
@@ -113,7 +111,7 @@ class Triage:
         )
 
     def _reason(self, rule: RuleSpec, facts: CaseFacts) -> Reason:
-        text = _PLACEHOLDER.sub(lambda m: facts.explain.get(m.group(1), "（未知）"), rule.text)
+        text = rule.explain(facts.explain, unknown="（未知）")
         return Reason(rule=rule.id, basis=self.book.basis_label(rule.basis), text=text)
 
 

@@ -9,7 +9,6 @@ a case to is on the ladder, and the ladder is one chain that starts where it sho
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +34,6 @@ from propertytriage.ruledata.wages import WageTable
 
 M = TypeVar("M", bound=BaseModel)
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 _FIXES = {
     "missing": ("缺少此项，请补上", "this key is required; add it"),
@@ -182,7 +180,7 @@ def _check_phase(
         seen.add(rule.id)
         _check_when(rule.when, facts, file, f"{where}.when")
         _check_basis(rule.basis, citations, file, f"{where}.basis")
-        for name in _PLACEHOLDER.findall(rule.text):
+        for name in rule.placeholders():
             if name not in book["placeholders"]:
                 raise RuleDataError(
                     file, f"{where}.text", f"说明文字中的占位符 {{{name}}} 未在 facts.yaml 中声明",

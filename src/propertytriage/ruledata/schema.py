@@ -6,6 +6,8 @@ exists, a basis that is cited, a stage on the ladder) are in ``loader.py``.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from propertytriage.models.types import IsoDate
 
 _FILE = ConfigDict(extra="forbid", frozen=True)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 FactValue = bool | str
 
@@ -104,6 +107,18 @@ class RuleBase(BaseModel):
     when: dict[str, Any] = {}
     basis: list[str] = Field(min_length=1)
     text: str = Field(min_length=1)
+
+    def placeholders(self) -> list[str]:
+        """The ``{names}`` the explanation uses (the loaders check each is declared)."""
+        return _PLACEHOLDER.findall(self.text)
+
+    def explain(self, values: Mapping[str, str], *, unknown: str | None = None) -> str:
+        """The explanation with its placeholders filled; ``unknown`` for a missing value, if given."""
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return values[name] if unknown is None else values.get(name, unknown)
+
+        return _PLACEHOLDER.sub(fill, self.text)
 
 
 class RuleSpec(RuleBase):

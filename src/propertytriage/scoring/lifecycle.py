@@ -8,7 +8,6 @@ can check that the two agree.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,7 +34,6 @@ from propertytriage.scoring.state import (
 )
 
 Evaluator = Literal["durable", "reference"]
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @lru_cache(maxsize=4)
@@ -142,7 +140,7 @@ def _apply(run: _Run, index: int, event: Event, rule: LifecycleRule) -> None:
     run.status = effects.status
     values = {"pass_mark": str(run.pass_mark), "failures": str(run.failures),
               "deadline": run.deadline.due_on.isoformat() if run.deadline else "（无）"}
-    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], rule.text)
+    text = rule.explain(values)
     if effects.penalty:
         run.penalties.append(PenaltyRecommendation(on=event.on, round=run.round - 1,
                                                    failures=run.failures, text=text))

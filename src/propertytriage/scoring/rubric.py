@@ -8,7 +8,6 @@ every company towards rectification without anyone noticing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -37,7 +36,6 @@ LIFECYCLE_FACTS: dict[str, tuple[bool | str, ...]] = {
 
 LIFECYCLE_PLACEHOLDERS = ("pass_mark", "deadline", "failures")
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,7 +147,7 @@ def _check_lifecycle(lifecycle: LifecycleFile, citations: dict[str, Citation]) -
         seen.add(rule.id)
         _check_when(rule.when, file, f"{where}.when")
         _check_basis(rule.basis, citations, file, f"{where}.basis")
-        for name in _PLACEHOLDER.findall(rule.text):
+        for name in rule.placeholders():
             if name not in LIFECYCLE_PLACEHOLDERS:
                 raise _fail(file, f"{where}.text", f"占位符 {{{name}}} 不可用",
                             f"placeholder {{{name}}} is not one of {list(LIFECYCLE_PLACEHOLDERS)}")
