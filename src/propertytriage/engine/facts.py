@@ -78,7 +78,7 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         values["score_status"] = "unknown"
     else:
         # score < pass mark → rectification; score >= pass mark → mediation (parameters/scoring.yaml)
-        values["score_status"] = "pass" if score >= pass_mark else "below_pass"
+        values["score_status"] = "pass" if book.scoring.passes(score) else "below_pass"
         explain["score"] = _points(score)
     if case.rectification_history is not None and case.is_property_dispute:
         # The company's history decides whether a low score has since been rectified (SPEC §2.2).

@@ -108,6 +108,7 @@ class Triage:
             awaiting=[a for a in _AWAIT_ORDER if a in awaiting],  # type: ignore[misc]
             forms=[f for f in _FORM_ORDER if f in forms],  # type: ignore[misc]
             reasons=reasons,
+            rules_version=self.book.rules_version,
         )
 
     def _reason(self, rule: RuleSpec, facts: CaseFacts) -> Reason:

@@ -36,3 +36,5 @@ class Decision(BaseModel):
     awaiting: list[Awaiting] = []
     forms: list[FormId] = []
     reasons: list[Reason] = []
+    rules_version: str = ""
+    """The version of ``rules/`` the decision was made under (``propertytriage --version``)."""

@@ -9,6 +9,7 @@ a case to is on the ladder, and the ladder is one chain that starts where it sho
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from propertytriage.ruledata.schema import (
     PipelineFile,
     ScoringFile,
     SmallClaimsFile,
+    VersionFile,
     WageFile,
 )
 from propertytriage.ruledata.wages import WageTable
@@ -57,6 +59,8 @@ class RuleBook:
     small_claims: SmallClaimsFile
     scoring: ScoringFile
     wages: WageTable
+    rules_version: str
+    """The declared version of ``rules/`` and a digest of its files, so that an edited copy differs."""
 
     def basis_label(self, ids: list[str]) -> str:
         """The human-readable basis of a rule, joined with ；."""
@@ -229,7 +233,20 @@ def load_rulebook(root: Path | None = None) -> RuleBook:
     wages = WageTable.from_files(
         [(str(p.relative_to(root)), _parse(WageFile, p, root)) for p in wage_files]
     )
-    return RuleBook(root, citations, facts, pipeline, tuple(phases), small_claims, scoring, wages)
+    version = _parse(VersionFile, root / "version.yaml", root)
+    return RuleBook(root, citations, facts, pipeline, tuple(phases), small_claims, scoring, wages,
+                    rules_version=f"{version.version}+{_digest(root)}")
+
+
+def _digest(root: Path) -> str:
+    """A short digest of every rule file (examples under tests/ excluded): a local edit shows."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        relative = path.relative_to(root)
+        if relative.parts[0] == "tests":
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=4)

@@ -182,12 +182,29 @@ class SmallClaimsFile(BaseModel):
     basis: list[str] = Field(min_length=1)
 
 
+class VersionFile(BaseModel):
+    """``rules/version.yaml``: the version a court raises when it publishes a change of its rules."""
+
+    model_config = _FILE
+
+    version: str = Field(pattern=r"^[0-9A-Za-z.\-]{1,32}$")
+    note: str = ""
+
+
 class ScoringFile(BaseModel):
     model_config = _FILE
 
     pass_mark: Decimal = Field(ge=0, le=100)
     below_pass_means: Literal["rectification"]
     basis: list[str] = Field(min_length=1)
+
+    def passes(self, score: Decimal) -> bool:
+        """Whether a joint score reaches the pass mark: the one place the line is drawn.
+
+        "60分以上" and "60分以下" both include 60 (民法典 第1259条); the mechanism resolves the
+        overlap as score < pass mark → rectification, score ≥ pass mark → mediation (SPEC §1).
+        """
+        return score >= self.pass_mark
 
 
 def today() -> date:
