@@ -9,14 +9,12 @@ floating point (the engine's number type) does not promise. The amounts used are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from propertytriage.engine.conditions import FactValue
 from propertytriage.errors import InputError, Problem
 from propertytriage.models.case import Case
 from propertytriage.ruledata.loader import RuleBook
-from propertytriage.ruledata.wages import WageFigure
 
 
 @dataclass
@@ -90,36 +88,8 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
     return CaseFacts(values, explain)
 
 
-def _newer_figure_caveat(book: RuleBook, figure: WageFigure, on: date) -> str:
-    """Say so when a newer figure than the one used has (or normally would have) been published.
-
-    A year whose figure is recorded is never mentioned (it takes effect on its own publication
-    date); a year known to have been released by ``on`` is named with its date; a year with no
-    record is mentioned once the usual publication date has passed.
-    """
-    expected = book.small_claims.newer_figure_expected_by
-    recorded = book.wages.recorded_years(figure.province)
-    releases = book.wages.unrecorded_releases(figure.province)
-    parts: list[str] = []
-    due: list[int] = []
-    for year in range(figure.data_year + 1, on.year):
-        if year in recorded:
-            continue
-        if year in releases:
-            day = releases[year]
-            if day <= on:
-                parts.append(f"{year}年度数据已于{day.year}年{day.month}月{day.day}日公布")
-        elif on >= date(year + 1, expected.month, expected.day):
-            due.append(year)
-    if due:
-        parts.append("、".join(str(year) for year in due) + "年度数据按惯例应已公布")
-    if not parts:
-        return ""
-    return "（" + "；".join(parts) + "，本系统尚未收录，所用上限可能已过时，请核实）"
-
-
 def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
-    """The amount band; needs the province's wage figure, so only computed for cases at court."""
+    """The amount band; needs the province's limits (announced or computed), so only for cases at court."""
     amount = case.claim_amount
     facts.explain["claim_amount"] = _yuan(amount)
     if amount == 0:
@@ -135,29 +105,18 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
                 f"filed before {since}, when the current small-claims rule (Civil Procedure Law art. 165) took "
                 "effect; the earlier rule is not modelled",
             )])
-        figure = book.wages.in_force(case.province, case.filed_on)
+        limits = book.wages.limits_in_force(case.province, case.filed_on, rules)
     except InputError as error:
         # Only an error if the track turns on the amount: a contentious case or one excluded from
         # small claims is decided without the wage figure (the engine checks after it fires).
         facts.values["amount_band"] = "undetermined"
         facts.pending_error = error
         return
-    mandatory = figure.amount * book.small_claims.mandatory_fraction
-    consent = figure.amount * book.small_claims.consent_fraction
-    if amount <= mandatory:
+    if amount <= limits.mandatory:
         band = "within_mandatory"
-    elif amount <= consent:
+    elif amount <= limits.consent:
         band = "within_consent"
     else:
         band = "above_consent"
     facts.values["amount_band"] = band
-    caveat = "" if figure.verified and not figure.published_on_estimated else "（该数据待核实）"
-    caveat += _newer_figure_caveat(book, figure, case.filed_on)
-    facts.explain.update(
-        wage_year=str(figure.data_year),
-        wage_amount=_yuan(figure.amount),
-        wage_caveat=caveat,
-        wage_series=figure.series_title,
-        mandatory_limit=_yuan(mandatory),
-        consent_limit=_yuan(consent),
-    )
+    facts.explain.update(limits.explain)

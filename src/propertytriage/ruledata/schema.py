@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from propertytriage.models.types import IsoDate
+from propertytriage.models.types import IsoDate, Yuan
 
 _FILE = ConfigDict(extra="forbid", frozen=True)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -151,6 +151,46 @@ class WageValue(BaseModel):
     note: str | None = None
 
 
+class WageReference(BaseModel):
+    """Where a notice was read: its title and the address actually opened (null if none)."""
+
+    model_config = _FILE
+
+    title: str = Field(min_length=1)
+    href: str | None
+
+
+class WageAnnouncementBasis(BaseModel):
+    """The wage figure a notice says its limit is computed from; any key the notice leaves out is null."""
+
+    model_config = _FILE
+
+    data_year: int | None = Field(default=None, ge=1990, le=2100)
+    series_title: str | None = None
+    amount: Yuan | None = Field(default=None, gt=0)
+
+
+class WageAnnouncement(BaseModel):
+    """A high court's notice of its small-claims limits (小额诉讼标的额标准), in force from a date.
+
+    The amounts are kept exactly as announced: a court that rounds 51810.5 up to 51811 decides with
+    51811, and that is the number a clerk must see.
+    """
+
+    model_config = _FILE
+
+    court: str = Field(min_length=1)
+    document: str | None = None
+    announced_on: IsoDate | None
+    effective_from: IsoDate
+    based_on: WageAnnouncementBasis | None = None
+    mandatory_limit: Yuan = Field(gt=0)
+    consent_limit: Yuan | None = Field(default=None, gt=0)
+    reference: WageReference
+    verified: bool
+    note: str | None = None
+
+
 class WageFile(BaseModel):
     model_config = _FILE
 
@@ -160,7 +200,9 @@ class WageFile(BaseModel):
     series_title: str
     series_reason: str
     values: list[WageValue] = Field(min_length=1)
+    announcements: list[WageAnnouncement] = []
     court_announcements: list[dict[str, Any]] = []
+    """The earlier free-form list, read by nothing; superseded by ``announcements``."""
     last_reviewed_on: IsoDate
 
 

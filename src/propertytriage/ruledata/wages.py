@@ -3,6 +3,10 @@
 The small-claims limit follows the province's average annual wage "of the previous year"; until a
 year's figure is published, the latest published one applies (民诉法解释 第二百七十二条). So the
 figure in force on a day is the one *published* latest on or before that day, whatever its data year.
+
+Where the province's high court announced its limits, those amounts decide from the notice's own
+effective date until the next notice: the basic-level court applies what its high court announced,
+rounded as announced, and a reason must be able to cite that notice (docs/interpretations.md).
 """
 
 from __future__ import annotations
@@ -13,7 +17,17 @@ from datetime import date
 from decimal import Decimal
 
 from propertytriage.errors import MissingWageFigureError, Problem, RuleDataError
-from propertytriage.ruledata.schema import WageFile
+from propertytriage.ruledata.schema import SmallClaimsFile, WageFile
+
+
+def yuan_text(amount: Decimal) -> str:
+    """An amount as a reason prints it: thousands separated, no ``.00`` for whole yuan."""
+    text = f"{amount:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def _day(on: date) -> str:
+    return f"{on.year}年{on.month}月{on.day}日"
 
 
 @dataclass(frozen=True)
@@ -30,24 +44,72 @@ class WageFigure:
     source: str
 
 
+@dataclass(frozen=True)
+class Announcement:
+    """A high court's announced limits and the wage figure it says they are computed from."""
+
+    province: str
+    court: str
+    document: str | None
+    announced_on: date | None
+    effective_from: date
+    based_on_year: int | None
+    based_on_series: str | None
+    based_on_amount: Decimal | None
+    mandatory_limit: Decimal
+    consent_limit: Decimal | None
+    """As stated in the notice; None if it states none (then settled by ``WageTable.consent_limit``)."""
+    verified: bool
+    source: str
+
+    def label(self) -> str:
+        """How a reason names the notice: court, number, date, and from when it applies."""
+        parts = [p for p in (self.document, self.announced_on and f"{_day(self.announced_on)}发布") if p]
+        parts.append(f"自{_day(self.effective_from)}起适用")
+        return f"{self.court}通知（{'，'.join(parts)}）"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The small-claims limits in force for a filing, and the words a reason needs to justify them.
+
+    ``explain`` fills the placeholders of ``rules/triage/court.yaml``: ``mandatory_limit``,
+    ``consent_limit``, ``mandatory_basis`` (what the 50% limit is), ``consent_basis`` (what the 200%
+    limit is), ``wage_caveat`` (待核实 and newer-figure warnings, or empty) and, where a figure is
+    known, ``wage_year``, ``wage_amount`` and ``wage_series``.
+    """
+
+    mandatory: Decimal
+    consent: Decimal
+    announcement: Announcement | None
+    figure: WageFigure | None
+    explain: dict[str, str]
+
+
 class WageTable:
-    """Look up the wage figure in force for a province on a date."""
+    """Look up the wage figure, or the announced limits, in force for a province on a date."""
 
     def __init__(
         self,
         by_province: dict[str, list[WageFigure]],
         known_unrecorded: dict[str, dict[int, date]] | None = None,
+        announcements: dict[str, list[Announcement]] | None = None,
     ) -> None:
         self._by_province = {p: sorted(v, key=lambda f: f.published_on) for p, v in by_province.items()}
         self._dates = {p: [f.published_on for f in v] for p, v in self._by_province.items()}
         # Years whose release is known to have happened (we have its date) but whose amount we lack.
         self._unrecorded = known_unrecorded or {}
+        self._announcements = {
+            p: sorted(v, key=lambda a: a.effective_from) for p, v in (announcements or {}).items()
+        }
+        self._announced_dates = {p: [a.effective_from for a in v] for p, v in self._announcements.items()}
 
     @classmethod
     def from_files(cls, files: list[tuple[str, WageFile]]) -> WageTable:
         """Build the table, refusing two files for one province or two figures on one date."""
         table: dict[str, list[WageFigure]] = {}
         unrecorded: dict[str, dict[int, date]] = {}
+        announced: dict[str, list[Announcement]] = {}
         for name, data in files:
             if data.province in table:
                 raise RuleDataError(
@@ -85,7 +147,8 @@ class WageTable:
                     name, "values", "两个数字的公布日期相同", "two figures share a publication date"
                 )
             table[data.province] = figures
-        return cls(table, unrecorded)
+            announced[data.province] = _announcements(name, data)
+        return cls(table, unrecorded, announced)
 
     def recorded_years(self, province: str) -> set[int]:
         """Data years with a figure for ``province`` (whenever they take effect)."""
@@ -94,6 +157,10 @@ class WageTable:
     def unrecorded_releases(self, province: str) -> dict[int, date]:
         """Data years known to have been published (with the date) but whose amount is not recorded."""
         return dict(self._unrecorded.get(province, {}))
+
+    def announcements(self, province: str) -> list[Announcement]:
+        """The province's announced limits, oldest first."""
+        return list(self._announcements.get(province, []))
 
     @property
     def provinces(self) -> list[str]:
@@ -134,3 +201,178 @@ class WageTable:
             ])
         return figures[index - 1]
 
+    def announcement_in_force(self, province: str, on: date) -> Announcement | None:
+        """The notice effective latest on or before ``on``, or None if the court announced none by then."""
+        index = bisect.bisect_right(self._announced_dates.get(province, []), on)
+        return self._announcements[province][index - 1] if index else None
+
+    def limits_in_force(self, province: str, on: date, rules: SmallClaimsFile) -> Limits:
+        """The limits a case filed on ``on`` is held to: announced where a notice is in force, else computed.
+
+        Raises MissingWageFigureError when neither a notice nor a published figure covers the day.
+        """
+        notice = self.announcement_in_force(province, on)
+        if notice is not None:
+            return self._announced_limits(notice, on, rules)
+        figure = self.in_force(province, on)
+        mandatory = figure.amount * rules.mandatory_fraction
+        consent = figure.amount * rules.consent_fraction
+        caveat = "" if figure.verified and not figure.published_on_estimated else "（该数据待核实）"
+        caveat += self._newer_figure_caveat(figure, on, rules)
+        basis = f"{province}{figure.data_year}年度{figure.series_title}"
+        return Limits(mandatory, consent, None, figure, {
+            "mandatory_limit": yuan_text(mandatory),
+            "consent_limit": yuan_text(consent),
+            "mandatory_basis": f"{basis}{yuan_text(figure.amount)}元的百分之五十",
+            "consent_basis": f"{basis}的二倍",
+            "wage_caveat": caveat,
+            "wage_year": str(figure.data_year),
+            "wage_amount": yuan_text(figure.amount),
+            "wage_series": figure.series_title,
+        })
+
+    def consent_limit(self, notice: Announcement, rules: SmallClaimsFile) -> tuple[Decimal, str]:
+        """A notice's consent limit and where it comes from, when the notice may state none.
+
+        The law sets it at twice the wage figure (民事诉讼法 第一百六十五条第二款), not at a multiple of
+        a limit the court may have rounded: 江苏's 51811 is 103621 / 2 rounded up, and 4 × 51811 =
+        207244 where the court announced 2 × 103621 = 207242. So the source, in order: the notice's
+        own consent limit (``announced``); the consent fraction of the wage the notice names
+        (``based_on``); of this file's figure for the data year the notice names, same series
+        (``figure``); and only when neither amount is known, the announced limit scaled by
+        consent / mandatory fraction (``scaled``).
+        """
+        if notice.consent_limit is not None:
+            return notice.consent_limit, "announced"
+        if notice.based_on_amount is not None:
+            return notice.based_on_amount * rules.consent_fraction, "based_on"
+        figure = self._figure_named_by(notice)
+        if figure is not None:
+            return figure.amount * rules.consent_fraction, "figure"
+        return notice.mandatory_limit * rules.consent_fraction / rules.mandatory_fraction, "scaled"
+
+    def _figure_named_by(self, notice: Announcement) -> WageFigure | None:
+        """This file's figure for the data year a notice names, if it is of the notice's series."""
+        if notice.based_on_year is None:
+            return None
+        for figure in self._by_province.get(notice.province, []):
+            if figure.data_year == notice.based_on_year and notice.based_on_series in (None, figure.series_title):
+                return figure
+        return None
+
+    def _announced_limits(self, notice: Announcement, on: date, rules: SmallClaimsFile) -> Limits:
+        consent, source = self.consent_limit(notice, rules)
+        times = rules.consent_fraction / rules.mandatory_fraction
+        figure = self._figure_named_by(notice)
+        wage = "该通知所据" + (f"{notice.based_on_year}年度" if notice.based_on_year is not None else "")
+        caveat = "" if notice.verified else "（该通知仅见于转载或报道，待核实）"
+        if source == "announced":
+            consent_basis = "该通知公布的约定适用小额诉讼的标的额上限"
+        elif source == "based_on":
+            amount = notice.based_on_amount or Decimal(0)
+            consent_basis = f"{wage}{notice.based_on_series or ''}{yuan_text(amount)}元的二倍（通知未载明此上限）"
+        elif source == "figure" and figure is not None:
+            consent_basis = (f"{wage}{figure.series_title}{yuan_text(figure.amount)}元的二倍"
+                             "（通知未载明此上限，按本系统收录的该年度数据计算）")
+            if not figure.verified or figure.published_on_estimated:
+                caveat += "（该工资数据待核实）"
+        else:
+            consent_basis = (f"该通知公布上限的{yuan_text(times)}倍"
+                             "（通知未载明此上限及所据工资数额，按公布上限推算，请核实）")
+        caveat += self._newer_than_notice_caveat(notice, on)
+        explain = {
+            "mandatory_limit": yuan_text(notice.mandatory_limit),
+            "consent_limit": yuan_text(consent),
+            "mandatory_basis": f"{notice.label()}公布的小额诉讼标的额上限",
+            "consent_basis": consent_basis,
+            "wage_caveat": caveat,
+        }
+        if notice.based_on_year is not None:
+            explain["wage_year"] = str(notice.based_on_year)
+        series = notice.based_on_series or (figure.series_title if figure else None)
+        if series:
+            explain["wage_series"] = series
+        wage_amount = notice.based_on_amount or (figure.amount if figure else None)
+        if wage_amount is not None:
+            explain["wage_amount"] = yuan_text(wage_amount)
+        return Limits(notice.mandatory_limit, consent, notice, None, explain)
+
+    def _releases(self, province: str) -> list[tuple[int, date]]:
+        """Every publication known for the province (recorded or not) as (data year, day), by day."""
+        known = [(f.data_year, f.published_on) for f in self._by_province.get(province, [])]
+        known += list(self._unrecorded.get(province, {}).items())
+        return sorted(known, key=lambda r: (r[1], r[0]))
+
+    def _newer_than_notice_caveat(self, notice: Announcement, on: date) -> str:
+        """Name statistics published after the notice took effect: the court may have announced anew."""
+        newer = [
+            (year, day) for year, day in self._releases(notice.province)
+            if notice.effective_from < day <= on
+            and (notice.based_on_year is None or year > notice.based_on_year)
+        ]
+        if not newer:
+            return ""
+        said = "；".join(f"{year}年度数据已于{_day(day)}公布" for year, day in newer)
+        return f"（{said}，高级人民法院如已据此公布新标准，本系统尚未收录，请核实）"
+
+    def _newer_figure_caveat(self, figure: WageFigure, on: date, rules: SmallClaimsFile) -> str:
+        """Say so when a newer figure than the one used has (or normally would have) been published.
+
+        A year whose figure is recorded is never mentioned (it takes effect on its own publication
+        date); a year known to have been released by ``on`` is named with its date; a year with no
+        record is mentioned once the usual publication date has passed.
+        """
+        expected = rules.newer_figure_expected_by
+        recorded = self.recorded_years(figure.province)
+        releases = self.unrecorded_releases(figure.province)
+        parts: list[str] = []
+        due: list[int] = []
+        for year in range(figure.data_year + 1, on.year):
+            if year in recorded:
+                continue
+            if year in releases:
+                day = releases[year]
+                if day <= on:
+                    parts.append(f"{year}年度数据已于{_day(day)}公布")
+            elif on >= date(year + 1, expected.month, expected.day):
+                due.append(year)
+        if due:
+            parts.append("、".join(str(year) for year in due) + "年度数据按惯例应已公布")
+        if not parts:
+            return ""
+        return "（" + "；".join(parts) + "，本系统尚未收录，所用上限可能已过时，请核实）"
+
+
+def _announcements(name: str, data: WageFile) -> list[Announcement]:
+    """The file's notices; two notices on one day, or a consent limit below the limit, are refused."""
+    result: list[Announcement] = []
+    seen: set[date] = set()
+    for i, a in enumerate(data.announcements):
+        where = f"announcements[{i}]"
+        if a.effective_from in seen:
+            raise RuleDataError(
+                name, f"{where}.effective_from", "两个通知的施行日期相同",
+                "two announcements take effect on the same day",
+            )
+        seen.add(a.effective_from)
+        if a.consent_limit is not None and a.consent_limit < a.mandatory_limit:
+            raise RuleDataError(
+                name, f"{where}.consent_limit", "约定适用上限不能低于小额诉讼上限",
+                "the consent limit cannot be below the mandatory limit",
+            )
+        basis = a.based_on
+        result.append(Announcement(
+            province=data.province,
+            court=a.court,
+            document=a.document,
+            announced_on=a.announced_on,
+            effective_from=a.effective_from,
+            based_on_year=basis.data_year if basis else None,
+            based_on_series=basis.series_title if basis else None,
+            based_on_amount=basis.amount if basis else None,
+            mandatory_limit=a.mandatory_limit,
+            consent_limit=a.consent_limit,
+            verified=a.verified,
+            source=a.reference.title,
+        ))
+    return result
