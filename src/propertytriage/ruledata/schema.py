@@ -183,6 +183,10 @@ class WageAnnouncement(BaseModel):
     document: str | None = None
     announced_on: IsoDate | None
     effective_from: IsoDate
+    effective_from_estimated: bool = False
+    """True when the notice's own start date was not found and ``effective_from`` is a bound."""
+    effective_until: IsoDate | None = None
+    """The last day, for a notice that says when it ends; otherwise it lasts until the next one."""
     based_on: WageAnnouncementBasis | None = None
     mandatory_limit: Yuan = Field(gt=0)
     consent_limit: Yuan | None = Field(default=None, gt=0)

@@ -53,6 +53,8 @@ class Announcement:
     document: str | None
     announced_on: date | None
     effective_from: date
+    effective_from_estimated: bool
+    effective_until: date | None
     based_on_year: int | None
     based_on_series: str | None
     based_on_amount: Decimal | None
@@ -65,7 +67,12 @@ class Announcement:
     def label(self) -> str:
         """How a reason names the notice: court, number, date, and from when it applies."""
         parts = [p for p in (self.document, self.announced_on and f"{_day(self.announced_on)}发布") if p]
-        parts.append(f"自{_day(self.effective_from)}起适用")
+        start = f"自{_day(self.effective_from)}起适用"
+        if self.effective_from_estimated:
+            start = f"最迟{start}"
+        if self.effective_until is not None:
+            start += f"至{_day(self.effective_until)}"
+        parts.append(start)
         return f"{self.court}通知（{'，'.join(parts)}）"
 
 
@@ -204,7 +211,12 @@ class WageTable:
     def announcement_in_force(self, province: str, on: date) -> Announcement | None:
         """The notice effective latest on or before ``on``, or None if the court announced none by then."""
         index = bisect.bisect_right(self._announced_dates.get(province, []), on)
-        return self._announcements[province][index - 1] if index else None
+        if not index:
+            return None
+        notice = self._announcements[province][index - 1]
+        if notice.effective_until is not None and on > notice.effective_until:
+            return None  # the notice has lapsed: the computed limit applies again
+        return notice
 
     def limits_in_force(self, province: str, on: date, rules: SmallClaimsFile) -> Limits:
         """The limits a case filed on ``on`` is held to: announced where a notice is in force, else computed.
@@ -266,6 +278,8 @@ class WageTable:
         figure = self._figure_named_by(notice)
         wage = "该通知所据" + (f"{notice.based_on_year}年度" if notice.based_on_year is not None else "")
         caveat = "" if notice.verified else "（该通知仅见于转载或报道，待核实）"
+        if notice.effective_from_estimated:
+            caveat += "（该通知的施行日期未查到原文，待核实）"
         if source == "announced":
             consent_basis = "该通知公布的约定适用小额诉讼的标的额上限"
         elif source == "based_on":
@@ -304,16 +318,24 @@ class WageTable:
         return sorted(known, key=lambda r: (r[1], r[0]))
 
     def _newer_than_notice_caveat(self, notice: Announcement, on: date) -> str:
-        """Name statistics published after the notice took effect: the court may have announced anew."""
-        newer = [
-            (year, day) for year, day in self._releases(notice.province)
+        """Warn that the court may have announced anew: newer statistics, or a notice a year old.
+
+        Statistics published after the notice took effect are named with their dates; a notice in
+        force for a year or more is said to be so (courts that announce limits do so yearly or every
+        other year), since a later notice missing from the data would otherwise pass unnoticed.
+        """
+        parts = [
+            f"{year}年度数据已于{_day(day)}公布" for year, day in self._releases(notice.province)
             if notice.effective_from < day <= on
             and (notice.based_on_year is None or year > notice.based_on_year)
         ]
-        if not newer:
+        start = notice.effective_from
+        anniversary = date(start.year + 1, start.month, 28 if (start.month, start.day) == (2, 29) else start.day)
+        if on >= anniversary:
+            parts.append("该通知施行已满一年")
+        if not parts:
             return ""
-        said = "；".join(f"{year}年度数据已于{_day(day)}公布" for year, day in newer)
-        return f"（{said}，高级人民法院如已据此公布新标准，本系统尚未收录，请核实）"
+        return f"（{'；'.join(parts)}，高级人民法院如已公布新标准，本系统尚未收录，请核实）"
 
     def _newer_figure_caveat(self, figure: WageFigure, on: date, rules: SmallClaimsFile) -> str:
         """Say so when a newer figure than the one used has (or normally would have) been published.
@@ -355,6 +377,11 @@ def _announcements(name: str, data: WageFile) -> list[Announcement]:
                 "two announcements take effect on the same day",
             )
         seen.add(a.effective_from)
+        if a.effective_until is not None and a.effective_until < a.effective_from:
+            raise RuleDataError(
+                name, f"{where}.effective_until", "截止日期早于施行日期",
+                "the last day comes before the first",
+            )
         if a.consent_limit is not None and a.consent_limit < a.mandatory_limit:
             raise RuleDataError(
                 name, f"{where}.consent_limit", "约定适用上限不能低于小额诉讼上限",
@@ -367,6 +394,8 @@ def _announcements(name: str, data: WageFile) -> list[Announcement]:
             document=a.document,
             announced_on=a.announced_on,
             effective_from=a.effective_from,
+            effective_from_estimated=a.effective_from_estimated,
+            effective_until=a.effective_until,
             based_on_year=basis.data_year if basis else None,
             based_on_series=basis.series_title if basis else None,
             based_on_amount=basis.amount if basis else None,
