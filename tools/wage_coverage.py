@@ -42,6 +42,8 @@ class Row:
     missing: list[int]
     notices: int
     verified_notices: int
+    unread_notices: int
+    """Entries of the earlier ``court_announcements`` list, which nothing reads: convert them."""
 
 
 def _span(years: list[int]) -> str:
@@ -76,6 +78,7 @@ def read_rows(wages: Path = WAGES) -> list[Row]:
             missing=[y for y in NEEDED if y not in years],
             notices=len(notices),
             verified_notices=sum(1 for n in notices if n["verified"]),
+            unread_notices=len(data.get("court_announcements") or []),
         ))
     return sorted(rows, key=lambda r: r.code)
 
@@ -89,6 +92,8 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         limits = f"announced ({r.notices} notice{'s' if r.notices != 1 else ''}), else computed" if r.notices \
             else "computed (50% / 200%)"
+        if r.unread_notices:
+            limits += f"; {r.unread_notices} in the old court_announcements list, not read"
         verified = f"{len(r.verified_years)}/{len(r.years)} figures"
         if r.notices:
             verified += f", {r.verified_notices}/{r.notices} notices"

@@ -291,8 +291,7 @@ class WageTable:
             if not figure.verified or figure.published_on_estimated:
                 caveat += "（该工资数据待核实）"
         else:
-            consent_basis = (f"该通知公布上限的{yuan_text(times)}倍"
-                             "（通知未载明此上限及所据工资数额，按公布上限推算，请核实）")
+            consent_basis = f"该通知公布上限的{yuan_text(times)}倍（通知未载明此上限，按公布上限推算）"
         caveat += self._newer_than_notice_caveat(notice, on)
         explain = {
             "mandatory_limit": yuan_text(notice.mandatory_limit),
