@@ -340,28 +340,47 @@ class WageTable:
         """Say so when a newer figure than the one used has (or normally would have) been published.
 
         A year whose figure is recorded is never mentioned (it takes effect on its own publication
-        date); a year known to have been released by ``on`` is named with its date; a year with no
-        record is mentioned once the usual publication date has passed.
+        date); a year known to have been released by ``on`` is named with its date; the years with
+        no record whose usual publication date has passed are given as runs (2025–2099年度), so the
+        text does not grow with the distance to ``on``: only the recorded data can lengthen it.
         """
         expected = rules.newer_figure_expected_by
         recorded = self.recorded_years(figure.province)
         releases = self.unrecorded_releases(figure.province)
-        parts: list[str] = []
-        due: list[int] = []
-        for year in range(figure.data_year + 1, on.year):
-            if year in recorded:
-                continue
-            if year in releases:
-                day = releases[year]
-                if day <= on:
-                    parts.append(f"{year}年度数据已于{_day(day)}公布")
-            elif on >= date(year + 1, expected.month, expected.day):
-                due.append(year)
-        if due:
-            parts.append("、".join(str(year) for year in due) + "年度数据按惯例应已公布")
+        # the latest data year whose figure is normally out by ``on`` (published the following year)
+        reached = (on.month, on.day) >= (expected.month, expected.day)
+        last_due = on.year - 1 if reached else on.year - 2
+        parts = [
+            f"{year}年度数据已于{_day(day)}公布"
+            for year, day in sorted(releases.items())
+            if figure.data_year < year < on.year and year not in recorded and day <= on
+        ]
+        runs = _gaps(figure.data_year + 1, last_due, recorded | set(releases))
+        if runs:
+            parts.append(_years(runs) + "年度数据按惯例应已公布")
         if not parts:
             return ""
         return "（" + "；".join(parts) + "，本系统尚未收录，所用上限可能已过时，请核实）"
+
+
+def _gaps(first: int, last: int, skip: set[int]) -> list[tuple[int, int]]:
+    """The runs of years from ``first`` to ``last`` not in ``skip``; as many runs as ``skip`` allows."""
+    runs: list[tuple[int, int]] = []
+    start = first
+    for year in sorted(y for y in skip if first <= y <= last):
+        if year > start:
+            runs.append((start, year - 1))
+        start = year + 1
+    if start <= last:
+        runs.append((start, last))
+    return runs
+
+
+def _years(runs: list[tuple[int, int]]) -> str:
+    """Runs of years as a reason prints them: 2023、2025、2026、2028–2099."""
+    return "、".join(
+        str(a) if a == b else f"{a}、{b}" if b == a + 1 else f"{a}–{b}" for a, b in runs
+    )
 
 
 def _announcements(name: str, data: WageFile) -> list[Announcement]:
