@@ -78,10 +78,30 @@ def _notice_on(data: dict[str, Any], on: date) -> dict[str, Any] | None:
     return None if until is not None and on > _day(until) else notice
 
 
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _replacing(data: dict[str, Any], notice: dict[str, Any]) -> list[tuple[date, Decimal]]:
+    """For a notice that newer statistics replace by themselves: (first day, figure), in order."""
+    if notice.get("later_figures_apply") != "next_month":
+        return []
+    year = (notice.get("based_on") or {}).get("data_year")
+    start = _day(notice["effective_from"])
+    return sorted(
+        (_next_month(_day(v["published_on"])), Decimal(str(v["amount"])))
+        for v in data["values"] if v.get("amount") is not None
+        and (v["data_year"] > year if year is not None else _day(v["published_on"]) > start)
+    )
+
+
 def expected(data: dict[str, Any], on: date) -> tuple[Decimal, Decimal, dict[str, Any] | None] | None:
     """(mandatory, consent, notice or None) for a filing on ``on``; None if nothing covers the day."""
     notice = _notice_on(data, on)
     if notice is not None:
+        taken_over = [amount for day, amount in _replacing(data, notice) if day <= on]
+        if taken_over:
+            return taken_over[-1] * HALF, taken_over[-1] * TWICE, notice
         return Decimal(str(notice["mandatory_limit"])), _consent(notice, data), notice
     published = [v for v in data["values"]
                  if v.get("amount") is not None and _day(v["published_on"]) <= on]
@@ -117,6 +137,8 @@ def _periods(data: dict[str, Any]) -> list[tuple[dict[str, Any], date, date]]:
             last = _day(notices[i + 1]["effective_from"]) - timedelta(days=1)
         if notice.get("effective_until") is not None:
             last = min(last, _day(notice["effective_until"]))
+        for day, _ in _replacing(data, notice)[:1]:
+            last = min(last, day - timedelta(days=1))
         result.append((notice, _day(notice["effective_from"]), last))
     return result
 
@@ -319,6 +341,20 @@ def test_a_notice_that_ends_gives_way_to_the_computed_limit(rules_copy: Path) ->
     # from 2022-09-01 the 2021 figure (published 2022-06-01) applies: 40000.50
     track, told = _track(engine, "测试省", date(2022, 9, 1), Decimal("40000.50"))
     assert track == "small_claims" and "测试省2021年度" in told and "高级人民法院" not in told
+
+
+def test_a_notice_that_follows_the_statistics_gives_way_to_each_new_figure_next_month(rules_copy: Path) -> None:
+    engine = _engine_with(rules_copy, _notice(
+        effective_from="2023-01-10", based_on={"data_year": 2021}, mandatory_limit="40001",
+        consent_limit="160002", later_figures_apply="next_month"))
+    # the notice's own amount until the month after the 2022 figure (published 2023-06-01)
+    assert _track(engine, "测试省", date(2023, 6, 30), Decimal("40001"))[0] == "small_claims"
+    track, told = _track(engine, "测试省", date(2023, 7, 1), Decimal("45000.50"))
+    assert track == "small_claims" and "测试省2022年度" in told and "新数据自公布次月1日起适用" in told
+    assert _track(engine, "测试省", date(2023, 7, 1), Decimal("45000.51"))[0] == "fast_track"
+    # the 2023 figure (published 2024-06-01) from 2024-07-01, not from its publication day
+    assert _track(engine, "测试省", date(2024, 6, 15), Decimal("45000.51"))[0] == "fast_track"
+    assert _track(engine, "测试省", date(2024, 7, 1), Decimal("49999.50"))[0] == "small_claims"
 
 
 def test_an_estimated_start_is_said_to_be_unverified(rules_copy: Path) -> None:

@@ -187,6 +187,10 @@ class WageAnnouncement(BaseModel):
     """True when the notice's own start date was not found and ``effective_from`` is a bound."""
     effective_until: IsoDate | None = None
     """The last day, for a notice that says when it ends; otherwise it lasts until the next one."""
+    later_figures_apply: Literal["next_month"] | None = None
+    """Set when the notice says later statistics replace its amounts by themselves: ``next_month``
+    for "新标准自统计数据发布的次月1日起适用" (湖南). Then each figure published after the one the notice
+    used takes over from the first day of the month after its publication."""
     based_on: WageAnnouncementBasis | None = None
     mandatory_limit: Yuan = Field(gt=0)
     consent_limit: Yuan | None = Field(default=None, gt=0)

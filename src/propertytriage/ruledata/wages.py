@@ -55,6 +55,7 @@ class Announcement:
     effective_from: date
     effective_from_estimated: bool
     effective_until: date | None
+    later_figures_apply: str | None
     based_on_year: int | None
     based_on_series: str | None
     based_on_amount: Decimal | None
@@ -224,18 +225,47 @@ class WageTable:
         Raises MissingWageFigureError when neither a notice nor a published figure covers the day.
         """
         notice = self.announcement_in_force(province, on)
-        if notice is not None:
-            return self._announced_limits(notice, on, rules)
-        figure = self.in_force(province, on)
+        if notice is None:
+            return self._computed_limits(self.in_force(province, on), on, rules, None)
+        successor = self._figure_replacing(notice, on)
+        if successor is not None:
+            return self._computed_limits(successor, on, rules, notice)
+        return self._announced_limits(notice, on, rules)
+
+    def _figure_replacing(self, notice: Announcement, on: date) -> WageFigure | None:
+        """For a notice that later statistics replace by themselves, the figure that has done so by ``on``.
+
+        A figure replaces it when it is newer than the one the notice used (a later data year, or,
+        if the notice names none, published after the notice took effect) and the first day of the
+        month after its publication has come.
+        """
+        if notice.later_figures_apply != "next_month":
+            return None
+        newer = [
+            f for f in self._by_province.get(notice.province, [])
+            if (f.data_year > notice.based_on_year if notice.based_on_year is not None
+                else f.published_on > notice.effective_from)
+            and _next_month(f.published_on) <= on
+        ]
+        return max(newer, key=lambda f: f.published_on) if newer else None
+
+    def _computed_limits(
+        self, figure: WageFigure, on: date, rules: SmallClaimsFile, under: Announcement | None
+    ) -> Limits:
         mandatory = figure.amount * rules.mandatory_fraction
         consent = figure.amount * rules.consent_fraction
         caveat = "" if figure.verified and not figure.published_on_estimated else "（该数据待核实）"
-        caveat += self._newer_figure_caveat(figure, on, rules)
-        basis = f"{province}{figure.data_year}年度{figure.series_title}"
-        return Limits(mandatory, consent, None, figure, {
+        basis = f"{figure.province}{figure.data_year}年度{figure.series_title}"
+        rule = ""
+        if under is not None:
+            rule = f"（依{under.label()}，新数据自公布次月1日起适用）"
+            if not under.verified:
+                caveat += "（该通知仅见于转载或报道，待核实）"
+        caveat += self._newer_figure_caveat(figure.province, figure.data_year, on, rules)
+        return Limits(mandatory, consent, under, figure, {
             "mandatory_limit": yuan_text(mandatory),
             "consent_limit": yuan_text(consent),
-            "mandatory_basis": f"{basis}{yuan_text(figure.amount)}元的百分之五十",
+            "mandatory_basis": f"{basis}{yuan_text(figure.amount)}元的百分之五十{rule}",
             "consent_basis": f"{basis}的二倍",
             "wage_caveat": caveat,
             "wage_year": str(figure.data_year),
@@ -292,7 +322,11 @@ class WageTable:
                 caveat += "（该工资数据待核实）"
         else:
             consent_basis = f"该通知公布上限的{yuan_text(times)}倍（通知未载明此上限，按公布上限推算）"
-        caveat += self._newer_than_notice_caveat(notice, on)
+        if notice.later_figures_apply is not None and notice.based_on_year is not None:
+            # newer figures replace it by themselves: only a figure missing from the data matters
+            caveat += self._newer_figure_caveat(notice.province, notice.based_on_year, on, rules)
+        else:
+            caveat += self._newer_than_notice_caveat(notice, on)
         explain = {
             "mandatory_limit": yuan_text(notice.mandatory_limit),
             "consent_limit": yuan_text(consent),
@@ -336,8 +370,8 @@ class WageTable:
             return ""
         return f"（{'；'.join(parts)}，高级人民法院如已公布新标准，本系统尚未收录，请核实）"
 
-    def _newer_figure_caveat(self, figure: WageFigure, on: date, rules: SmallClaimsFile) -> str:
-        """Say so when a newer figure than the one used has (or normally would have) been published.
+    def _newer_figure_caveat(self, province: str, data_year: int, on: date, rules: SmallClaimsFile) -> str:
+        """Say so when a figure newer than ``data_year``'s has (or normally would have) been published.
 
         A year whose figure is recorded is never mentioned (it takes effect on its own publication
         date); a year known to have been released by ``on`` is named with its date; the years with
@@ -345,22 +379,27 @@ class WageTable:
         text does not grow with the distance to ``on``: only the recorded data can lengthen it.
         """
         expected = rules.newer_figure_expected_by
-        recorded = self.recorded_years(figure.province)
-        releases = self.unrecorded_releases(figure.province)
+        recorded = self.recorded_years(province)
+        releases = self.unrecorded_releases(province)
         # the latest data year whose figure is normally out by ``on`` (published the following year)
         reached = (on.month, on.day) >= (expected.month, expected.day)
         last_due = on.year - 1 if reached else on.year - 2
         parts = [
             f"{year}年度数据已于{_day(day)}公布"
             for year, day in sorted(releases.items())
-            if figure.data_year < year < on.year and year not in recorded and day <= on
+            if data_year < year < on.year and year not in recorded and day <= on
         ]
-        runs = _gaps(figure.data_year + 1, last_due, recorded | set(releases))
+        runs = _gaps(data_year + 1, last_due, recorded | set(releases))
         if runs:
             parts.append(_years(runs) + "年度数据按惯例应已公布")
         if not parts:
             return ""
         return "（" + "；".join(parts) + "，本系统尚未收录，所用上限可能已过时，请核实）"
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after ``day``."""
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
 def _gaps(first: int, last: int, skip: set[int]) -> list[tuple[int, int]]:
@@ -414,6 +453,7 @@ def _announcements(name: str, data: WageFile) -> list[Announcement]:
             effective_from=a.effective_from,
             effective_from_estimated=a.effective_from_estimated,
             effective_until=a.effective_until,
+            later_figures_apply=a.later_figures_apply,
             based_on_year=basis.data_year if basis else None,
             based_on_series=basis.series_title if basis else None,
             based_on_amount=basis.amount if basis else None,
