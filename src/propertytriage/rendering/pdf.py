@@ -317,3 +317,19 @@ def _write_pdf(html: str, *, base_dir: pathlib.Path, verify: bool) -> bytes:
         pdf = document.write_pdf(stylesheets=[stylesheet], font_config=config, finisher=finisher)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def layout(html: str, *, base_dir: pathlib.Path) -> Any:
+    """The laid-out WeasyPrint document (pages of boxes) exactly as :func:`html_to_pdf` draws it.
+
+    For checking geometry that the PDF's text layer cannot show reliably: where each box sits on
+    its page (a header that runs off the page, a signature block that starts a page).
+    """
+    check_text(html_module.unescape(html))
+    config = font_configuration()
+    fetcher = LocalOnlyURLFetcher(base_dir)
+    with _RENDER_LOCK:
+        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                                   url_fetcher=fetcher)
+        stylesheet = weasyprint.CSS(string=BASE_CSS, font_config=config, url_fetcher=fetcher)
+        return document.render(stylesheets=[stylesheet], font_config=config)
