@@ -13,7 +13,9 @@ Usage::
 
 The Latin version of the inquiry form is the same HTML with every run of Chinese text in the body
 replaced by Latin words of twice its length (bench_fonts' ``latinize``), so markup, tables and
-line count stay comparable.
+line count stay comparable. The inquiry form is also timed with parties whose names hold
+ideographs of Extensions B–F, which only the fallback font (HanaMin, fonts-hanazono) draws: that
+font is 30 MB, and the figure shows what loading and subsetting it costs per form.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ from propertytriage.rendering.forms import html_to_pdf, render_html  # noqa: E40
 from propertytriage.rendering.pdf import font_configuration  # noqa: E402
 from tests.rendering.test_forms import FULL  # noqa: E402  (one sample case for tests and bench)
 
-_CJK_RUN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
+_CJK_RUN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\U00020000-\U0003ffff]+")
+#: Owners whose names need the fallback font: Ext B 𠀀, C 𪜀, E 𫠠, F 𬺰 (and Ext B 𠮷, in Noto).
+RARE_OWNERS = [
+    {**FULL["owners"][0], "name": "李\U00020000\U0002a700"},
+    {**FULL["owners"][0], "name": "王\U0002b820\U0002ceb0"},
+    {**FULL["owners"][0], "name": "吉\U00020bb7"},
+]
 
 
 def latin_html(html: str) -> str:
@@ -84,13 +92,15 @@ def main() -> int:
         print(f"  {form_id:21s} {wall:.3f} s wall  {cpu:.3f} s CPU  "
               f"{pages(pdf)} pages  {len(pdf) / 1024:.0f} KB")
 
-    html = render_html("inquiry_form", FULL)
-    cjk = timed(lambda: html_to_pdf(html), args.runs)
-    latin_doc = latin_html(html)
-    latin = timed(lambda: html_to_pdf(latin_doc), args.runs)
-    print(f"inquiry form PDF step only: CJK {cjk[1]:.3f} s CPU ({pages(cjk[2])} pages), "
-          f"Latin {latin[1]:.3f} s CPU ({pages(latin[2])} pages); "
-          f"ratio {cjk[1] / latin[1]:.2f} CPU, {cjk[0] / latin[0]:.2f} wall")
+    for label, case in (("", FULL), (" with Ext B–F names", {**FULL, "owners": RARE_OWNERS})):
+        html = render_html("inquiry_form", case)
+        cjk = timed(lambda h=html: html_to_pdf(h), args.runs)
+        latin_doc = latin_html(html)
+        latin = timed(lambda h=latin_doc: html_to_pdf(h), args.runs)
+        print(f"inquiry form{label}, PDF step only: CJK {cjk[0]:.3f} s wall {cjk[1]:.3f} s CPU "
+              f"({pages(cjk[2])} pages, {len(cjk[2]) / 1024:.0f} KB), Latin {latin[0]:.3f} s wall "
+              f"{latin[1]:.3f} s CPU ({pages(latin[2])} pages); "
+              f"ratio {cjk[1] / latin[1]:.2f} CPU, {cjk[0] / latin[0]:.2f} wall")
 
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # WeasyPrint needs Pango (text layout) and HarfBuzz; fontconfig finds the bundled fonts.
-DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fontconfig shared-mime-info"
+# fonts-hanazono (HanaMin, SIL OFL 1.1): the CJK ideographs of Extensions B-F that the bundled
+# fonts lack, so that every legal name prints (forms/fonts/README.md).
+DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fontconfig shared-mime-info fonts-hanazono"
 missing=""
 for pkg in $DEBS; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
+  # "triggers-pending" is installed too (another apt run may be processing triggers)
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -Eq "ok (installed|triggers-)" || missing="$missing $pkg"
 done
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then

@@ -30,12 +30,21 @@ outline is scaled and shifted so that the ballot box ☐ of ☑/☒ lands exactl
 (same baseline, same size), full-width (1 em) like the CJK symbols, with Noto Serif's vertical
 metrics so line heights do not change. Code points Noto already has (✓, □, ○…) are left to Noto.
 
-Outputs in the target folder: ``*.ttf``, ``manifest.json`` (files, families, coverage as code-point
-ranges), ``LICENSE-OFL.txt``, ``LICENSE-DejaVu.txt``. The build is deterministic for a given source
-font and fontTools version. Usage::
+Noto CJK SC lacks most of CJK Extensions B–F (it has ~2,200 of their ~60,000 ideographs), which a
+legal name may hold. Those come from *fallback* fonts that are not bundled (30-50 MB each) but
+installed by ``scripts/setup.sh`` from a Debian package: HanaMinA/HanaMinB of ``fonts-hanazono``
+(GlyphWiki; SIL OFL 1.1 or the Hanazono Font License). The renderer loads them as they are; this
+script only records, in the manifest's ``fallbacks``, where each is, its size and SHA-256, and the
+ideographs it draws that no bundled slice (and no earlier fallback) has — glyphs without an
+outline left out — so the glyph check knows them without opening a 30 MB font.
 
-    apt-get install fonts-noto-cjk fonts-dejavu-core   # source fonts
+Outputs in the target folder: ``*.ttf``, ``manifest.json`` (files, families, coverage as code-point
+ranges, fallbacks), ``LICENSE-OFL.txt``, ``LICENSE-DejaVu.txt``. The build is deterministic for a
+given source font and fontTools version. Usage::
+
+    apt-get install fonts-noto-cjk fonts-dejavu-core fonts-hanazono   # source fonts
     python tools/build_fonts.py                        # writes forms/fonts/
+    python tools/build_fonts.py --fallbacks-only       # only the manifest's fallbacks (seconds)
 """
 
 from __future__ import annotations
@@ -139,6 +148,33 @@ SYMBOLS = SymbolSpec(
 )
 
 SPACES = (0x0020, 0x00A0, 0x3000)  # space, no-break space, ideographic space
+
+
+@dataclass(frozen=True)
+class FallbackSpec:
+    """A font of a Debian package that the renderer uses, unchanged, after the bundled slices."""
+
+    family: str  # the font's own family name
+    path: Path  # where the package installs it
+    package: str
+    licence: str
+
+
+FALLBACKS = (
+    FallbackSpec("HanaMinA", Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),
+                 "fonts-hanazono", "SIL OFL 1.1 or Hanazono Font License"),
+    FallbackSpec("HanaMinB", Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
+                 "fonts-hanazono", "SIL OFL 1.1 or Hanazono Font License"),
+)
+
+#: What a fallback may draw: CJK ideographs only (same list as rendering/glyphs.py).
+IDEOGRAPH_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FA1F),
+    (0x30000, 0x323AF),
+)
 
 HANGUL_RANGES: tuple[tuple[int, int], ...] = (
     (0x1100, 0x11FF),
@@ -421,6 +457,64 @@ def to_ranges(codepoints: Sequence[int]) -> str:
     return " ".join(f"{lo:x}" if lo == hi else f"{lo:x}-{hi:x}" for lo, hi in ranges)
 
 
+def parse_ranges(text: str) -> set[int]:
+    """The inverse of :func:`to_ranges`."""
+    result: set[int] = set()
+    for part in text.split():
+        first, _, last = part.partition("-")
+        result.update(range(int(first, 16), int(last or first, 16) + 1))
+    return result
+
+
+def fallback_entries(bundled: set[int]) -> list[dict[str, Any]]:
+    """Manifest entries of the installed fallback fonts: what each adds to the bundled ones."""
+    entries = []
+    taken = set(bundled)
+    for spec in FALLBACKS:
+        if not spec.path.is_file():
+            raise SystemExit(f"{spec.path} missing: apt-get install {spec.package}")
+        data = spec.path.read_bytes()
+        font = TTFont(str(spec.path), lazy=True)
+        glyf = font["glyf"]
+        codepoints = sorted(
+            cp for cp, name in (font.getBestCmap() or {}).items()
+            if _in_ranges(cp, IDEOGRAPH_RANGES) and cp not in taken
+            and glyf[name].numberOfContours != 0  # an empty glyph would print a blank
+        )
+        taken.update(codepoints)
+        entries.append({
+            "family": spec.family,
+            "path": str(spec.path),
+            "package": spec.package,
+            "licence": spec.licence,
+            "version": font["name"].getDebugName(5) or "?",
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "codepoints": len(codepoints),
+            "ranges": to_ranges(codepoints),
+        })
+    return entries
+
+
+def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+    )
+
+
+def update_fallbacks(out: Path) -> int:
+    """Rewrite only the manifest's fallbacks, from the bundled coverage it already lists."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    bundled: set[int] = set()
+    for entry in manifest["fonts"]:
+        bundled |= parse_ranges(entry["ranges"])
+    manifest["fallbacks"] = fallback_entries(bundled)
+    write_manifest(out, manifest)
+    added = sum(int(e["codepoints"]) for e in manifest["fallbacks"])
+    print(f"fallbacks: {added} ideographs beyond the bundled fonts", file=sys.stderr)
+    return 0
+
+
 def licence_text(copyright_notice: str) -> str:
     """OFL 1.1 text from Debian's copyright file, headed by the fonts' copyright notice."""
     raw = COPYRIGHT_FILE.read_text(encoding="utf-8")
@@ -446,11 +540,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--symbol-dir", type=Path, default=DEJAVU_DIR)
     parser.add_argument("--chunk", type=int, default=2000, help="code points per rare slice")
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("--fallbacks-only", action="store_true",
+                        help="only record the installed fallback fonts in the manifest")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+    if args.fallbacks_only:
+        return update_fallbacks(out)
 
     jobs = []
     manifest_fonts = []
@@ -531,15 +629,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stale.name not in built:
             stale.unlink()
 
+    bundled: set[int] = set()
+    for entry in manifest_fonts:
+        bundled |= parse_ranges(str(entry["ranges"]))
     manifest = {
         "comment": "Generated by tools/build_fonts.py; do not edit by hand.",
         "families": [spec.family for spec in SPECS] + [SYMBOLS.family],
         "sources": sources,
         "fonts": manifest_fonts,
+        "fallbacks": fallback_entries(bundled),
     }
-    (out / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
-    )
+    write_manifest(out, manifest)
     (out / "LICENSE-OFL.txt").write_text(licence_text("\n".join(copyright_lines)), encoding="utf-8")
     (out / "LICENSE-DejaVu.txt").write_text(dejavu_licence_text(symbol_source), encoding="utf-8")
     total = sum(int(str(f["bytes"])) for f in manifest_fonts)

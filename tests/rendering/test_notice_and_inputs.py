@@ -90,3 +90,81 @@ def test_names_with_spaces_between_rare_characters_print() -> None:
     drawn = char_glyph_ids(pdf)
     for char in "淼堃焱垚䶮龑鑫":
         assert char in drawn and 0 not in drawn[char], char
+
+
+# --- The notice says what the administration may say -------------------------------------------
+
+def _half_sheets(evaluators: list[str]) -> dict[str, Any]:
+    """Sheets of the given bodies giving every rubric item half its points (a total of 50)."""
+    from decimal import Decimal
+
+    from propertytriage.scoring import rubric_items
+
+    items = {str(i["id"]): str(Decimal(str(i["max_points"])) / 2) for i in rubric_items()}
+    return {"company": {"name": "青城物业"}, "evaluated_on": "2026-03-02",
+            "evaluations": [{"evaluator": e, "items": items} for e in evaluators]}
+
+
+def _opening(html: str) -> str:
+    """The notice's first paragraph: who scored, the score, the pass mark."""
+    return html[html.index('<p class="para">'):html.index("现建议你单位")]
+
+
+ALL_FOUR = ["mediation_center", "housing_center", "owners_committee", "community"]
+
+
+@pytest.mark.parametrize(("has_committee", "evaluators", "named"), [
+    (True, ALL_FOUR, "经物业纠纷调解中心会同住房保障综合服务中心、业主委员会、街道社区联合赋分"),
+    (True, ["mediation_center", "housing_center", "community"],
+     "经物业纠纷调解中心会同住房保障综合服务中心、街道社区联合赋分"),
+    (False, ["mediation_center", "community"], "经物业纠纷调解中心会同街道社区联合赋分"),
+    (True, ["mediation_center"], "经物业纠纷调解中心赋分"),
+])
+def test_notice_names_exactly_the_bodies_that_scored(
+    has_committee: bool, evaluators: list[str], named: str
+) -> None:
+    case = {**AT_MEDIATION, "has_owners_committee": has_committee,
+            "attempts": AT_MEDIATION["attempts"][0 if has_committee else 1:],
+            "scorecard": _half_sheets(evaluators)}
+    opening = _opening(render_form("rectification_notice", case, format="html").decode())
+    assert named in opening
+    assert ("业主委员会" in opening) == ("owners_committee" in evaluators)
+
+
+def test_notice_from_a_history_names_the_bodies_of_its_latest_scorecard() -> None:
+    case = {**AT_MEDIATION, "rectification_history": {"events": [
+        {"kind": "score", "on": "2026-01-05", "scorecard": _half_sheets(ALL_FOUR)},
+        {"kind": "score", "on": "2026-03-02",
+         "scorecard": _half_sheets(["mediation_center", "housing_center"])}]}}
+    opening = _opening(render_form("rectification_notice", case, format="html").decode())
+    assert "经物业纠纷调解中心会同住房保障综合服务中心联合赋分" in opening
+    assert "业主委员会" not in opening and "街道社区" not in opening
+
+
+def test_an_estate_without_committee_is_never_said_to_have_scored() -> None:
+    case = {**AT_MEDIATION, "has_owners_committee": False, "attempts": AT_MEDIATION["attempts"][1:],
+            "scorecard": _half_sheets(ALL_FOUR)}  # a committee sheet the estate cannot have
+    assert "业主委员会" not in _opening(render_form("rectification_notice", case, format="html").decode())
+
+
+def test_a_bare_score_names_only_the_convener() -> None:
+    for extra in ({"company_score": "48"},
+                  {"rectification_history": {"events": [{"kind": "score", "on": "2026-03-02",
+                                                         "total": "48"}]}}):
+        opening = _opening(render_form("rectification_notice", {**AT_MEDIATION, **extra},
+                                       format="html").decode())
+        assert "经物业纠纷调解中心组织联合赋分" in opening
+        assert all(body not in opening for body in ("业主委员会", "住房保障综合服务中心", "街道社区"))
+
+
+def test_notice_states_the_rectification_and_its_deadline_not_a_court_outcome() -> None:
+    from tests.rendering.pdfglyphs import pdf_text
+
+    case = {**AT_MEDIATION, "rectification_history": {"events": [
+        {"kind": "score", "on": "2026-03-02", "total": "54.6"},
+        {"kind": "notice", "on": "2026-03-05", "deadline": "2026-04-04", "items": ["ft_accounts"]}]}}
+    text = "".join(pdf_text(render_form("rectification_notice", case)).split())
+    assert "请你单位于2026年4月7日前完成整改" in text
+    assert "整改期限届满后，本部门将会同有关单位进行整改验收" in text
+    for outcome in ("不予支持", "予以支持", "判决", "驳回", "主张"):
+        assert outcome not in text, outcome

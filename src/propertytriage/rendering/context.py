@@ -77,6 +77,11 @@ def _owners(case: Case) -> list[Context]:
     ]
 
 
+def _signers(role: str, parties: list[Context], how: str = "签名或者盖章") -> list[Context]:
+    """One signature line per party named on the form (a blank party still gets one)."""
+    return [{"role": role, "name": p["name"], "how": how} for p in parties]
+
+
 def _header(case: Case, issuer: str | None, issuer_kind: str) -> Context:
     return {"issuer": issuer, "issuer_kind": issuer_kind, "case_id": case.case_id,
             "filed_on": zh_date(case.filed_on)}
@@ -172,6 +177,7 @@ def inquiry_form(case: Case) -> Context:
     ctx["facts"] = _facts(case)
     ctx["location"] = _location(ctx)
     ctx["attempts"] = _attempts(case)
+    ctx["signers"] = _signers("原告", ctx["plaintiffs"]) + _signers("被告", ctx["defendants"])
     return ctx
 
 
@@ -187,6 +193,12 @@ def focus_table(case: Case) -> Context:
     ctx["rows"] = rows
     ctx["blank_rows"] = max(0, BLANK_FOCUS_ROWS - len(rows)) if rows else BLANK_FOCUS_ROWS
     ctx["score"] = scoreview.case_score(case)
+    # Each applicant and respondent signs on a line of their own; the committee signs only where
+    # the estate has one; the mediator closes the table.
+    committee = ([{"role": "业主委员会", "name": case.estate.owners_committee, "how": "盖章"}]
+                 if case.has_owners_committee else [])
+    ctx["signers"] = (_signers("申请人", ctx["plaintiffs"]) + _signers("被申请人", ctx["defendants"])
+                      + committee + [{"role": "调解员", "name": None, "how": "签名"}])
     return ctx
 
 
@@ -204,6 +216,51 @@ def _lifecycle(case: Case, scorecard: Scorecard | None) -> RectificationState | 
         return replay({"events": [{"kind": "score", "on": scorecard.evaluated_on.isoformat(),
                                    "scorecard": scorecard.model_dump(mode="json")}]})
     return None
+
+
+#: The mechanism's scoring bodies as the notice names them, in the order the mechanism lists them.
+SCORING_BODIES: dict[str, str] = {
+    "mediation_center": "物业纠纷调解中心",
+    "housing_center": "住房保障综合服务中心",
+    "owners_committee": "业主委员会",
+    "community": "街道社区",
+}
+
+
+def _scoring_bodies(case: Case, scorecard: Scorecard | None) -> list[str]:
+    """The bodies that gave the score the notice rests on, as far as the case records them.
+
+    The sheets of the latest scorecard say exactly who scored. A bare total does not, so the
+    notice then names no body (the mediation center convenes every joint scoring and is named as
+    convener by the template). An estate without an owners' committee never has its committee
+    named, whatever the sheets say.
+    """
+    history = case.rectification_history
+    scores = [e for e in history.events if e.kind == "score"] if history is not None else []
+    if scores:
+        latest = getattr(scores[-1], "scorecard", None)
+        sheets: Scorecard | None = latest if isinstance(latest, Scorecard) else None
+    else:
+        sheets = scorecard
+    if sheets is None:
+        return []
+    scored = {e.evaluator for e in sheets.evaluations}
+    if not case.has_owners_committee:
+        scored.discard("owners_committee")
+    return [label for key, label in SCORING_BODIES.items() if key in scored]
+
+
+def scored_by(bodies: list[str]) -> str:
+    """The notice's opening words: who scored, naming no body the record does not show."""
+    convener = SCORING_BODIES["mediation_center"]
+    others = [b for b in bodies if b != convener]
+    if not bodies:
+        return f"经{convener}组织联合赋分"
+    if convener not in bodies:  # the rules require its sheet; name what the sheets say anyway
+        return f"经{'、'.join(bodies)}联合赋分"
+    if not others:
+        return f"经{convener}赋分"
+    return f"经{convener}会同{'、'.join(others)}联合赋分"
 
 
 def _issued_items(case: Case) -> list[str]:
@@ -249,6 +306,9 @@ def rectification_notice(case: Case, scorecard: Scorecard | None) -> Context:
     ctx["items"] = items
     ctx["pass_mark"] = scoreview.points(scoreview.pass_mark())
     ctx["deadline"] = zh_date(deadline)
+    ctx["scoring_bodies"] = bodies = _scoring_bodies(case, scorecard)
+    ctx["scored_by"] = scored_by(bodies)
+    ctx["signers"] = [{"role": "签收人", "name": None, "how": "签名"}]
     return ctx
 
 
@@ -262,6 +322,10 @@ def scorecard(case: Case, sheets: Scorecard | None) -> Context:
     if ctx["total"] is None and sheets is None:
         ctx["total"] = scoreview.case_score(case)
         ctx["below_pass"] = scoreview.below_pass(ctx["total"])
+    # One line per scoring body; an estate without an owners' committee has none to sign.
+    ctx["signers"] = [{"role": label, "name": None, "how": "签名或者盖章"}
+                      for key, label in scoreview.EVALUATORS
+                      if key != "owners_committee" or case.has_owners_committee]
     return ctx
 
 

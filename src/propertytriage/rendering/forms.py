@@ -67,7 +67,8 @@ def form_context(form_id: str, case: CaseInput, scorecard: ScorecardInput = None
 
 
 def render_html(form_id: str, case: CaseInput, scorecard: ScorecardInput = None) -> str:
-    """The form as a complete HTML document (UTF-8 text, stylesheet linked from ``forms/``)."""
+    """The form as a complete HTML document (text; the stylesheet is inlined, so a saved copy
+    keeps its layout and needs no other file). ``render_form(format="html")`` is this, UTF-8."""
     ctx = form_context(form_id, case, scorecard)
     return environment().get_template(f"{ctx['form_id']}.html.j2").render(ctx)
 

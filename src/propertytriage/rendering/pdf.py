@@ -16,7 +16,10 @@ Why it is built this way (measurements in ``forms/fonts/README.md``):
   ``monospace`` onto the slices, and appends the serif family to every request, so rare
   characters in a bold heading still get a real (regular-weight) glyph. Both also fall back to
   :data:`SYMBOL_FAMILY` ("PT Form Symbols"), a few check-box glyphs (☐ ☑ ☒ ✔ ✗ ✘) from DejaVu
-  Sans fitted to the serif's □, which Noto CJK lacks.
+  Sans fitted to the serif's □, which Noto CJK lacks. The serif ends with the installed
+  *fallback* fonts (:func:`~.glyphs.fallback_fonts`: HanaMin of Debian's ``fonts-hanazono``),
+  which draw the ideographs of Extensions B–F that Noto lacks. Pango tries fonts in order, so a
+  fallback is opened only for a character no bundled slice has; a form without one costs the same.
 * **Speed.** The configuration is built once per process (scanning 17 small fonts) and reused;
   WeasyPrint then only subsets the one or two small slices a form touches. With Debian's
   ``libharfbuzz-subset0`` subsetting is done by HarfBuzz; without it WeasyPrint falls back to
@@ -48,7 +51,14 @@ from weasyprint.text.ffi import ffi, fontconfig, pangoft2
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from propertytriage.rendering.glyphs import MissingGlyphError, check_text, font_manifest, fonts_dir
+from propertytriage.rendering.glyphs import (
+    FallbackFont,
+    MissingGlyphError,
+    check_text,
+    fallback_fonts,
+    font_manifest,
+    fonts_dir,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -75,13 +85,19 @@ class ProjectFontsOnlyError(RuntimeError):
     """A font other than the bundled ones was used: the restricted configuration leaked."""
 
 
-def _fontconfig_xml(fonts: list[dict[str, Any]]) -> bytes:
+def _fontconfig_xml(fonts: list[dict[str, Any]], fallbacks: tuple[FallbackFont, ...] = ()) -> bytes:
     """A fontconfig configuration mapping public and generic families onto the slices."""
     by_family: dict[str, list[str]] = {}
     for entry in fonts:
         by_family.setdefault(str(entry["family"]), []).append(str(entry["slice_family"]))
 
     symbols = by_family.get(SYMBOL_FAMILY, [])
+    extra = [font.family for font in fallbacks]
+
+    def chain(family: str, slices: list[str]) -> list[str]:
+        if family == SYMBOL_FAMILY:
+            return slices
+        return slices + symbols + (extra if family == SERIF_FAMILY else [])
 
     def alias(family: str, prefer: list[str]) -> str:
         items = "".join(f"<family>{xml_escape(name)}</family>" for name in prefer)
@@ -91,6 +107,10 @@ def _fontconfig_xml(fonts: list[dict[str, Any]]) -> bytes:
         '<?xml version="1.0"?>',
         '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
         "<fontconfig>",
+        # A fallback font draws exactly what the manifest grants it: its charset is replaced when
+        # it is scanned, so Pango never takes a box, a kana or a common hanzi from it (fontconfig
+        # may sort it before a slice, e.g. for its language coverage).
+        *(_restrict_charset(font) for font in fallbacks),
         # Every request ends with the serif family: the last resort is always our full font.
         '<match target="pattern"><edit name="family" mode="append_last">'
         f"<string>{xml_escape(SERIF_FAMILY)}</string></edit></match>",
@@ -98,14 +118,27 @@ def _fontconfig_xml(fonts: list[dict[str, Any]]) -> bytes:
         alias("monospace", [SERIF_FAMILY]),
         alias("sans-serif", [SANS_FAMILY, SERIF_FAMILY]),
         # The symbol slices follow each public family's own slices (they only add code points
-        # the CJK fonts lack, so the order only matters for speed).
-        *(
-            alias(family, slices if family == SYMBOL_FAMILY else slices + symbols)
-            for family, slices in by_family.items()
-        ),
+        # the CJK fonts lack, so the order only matters for speed); the serif ends with the
+        # fallback fonts, which only draw what every slice lacks.
+        *(alias(family, chain(family, slices)) for family, slices in by_family.items()),
         "</fontconfig>",
     ]
     return "\n".join(parts).encode()
+
+
+def _restrict_charset(font: FallbackFont) -> str:
+    """A scan rule giving ``font`` the charset of its granted code points only."""
+    ranges: list[list[int]] = []
+    for cp in sorted(font.codepoints):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(
+        f"<int>{lo}</int>" if lo == hi else f"<range><int>{lo}</int><int>{hi}</int></range>"
+        for lo, hi in ranges)
+    return (f'<match target="scan"><test name="family"><string>{xml_escape(font.family)}</string>'
+            f'</test><edit name="charset" mode="assign"><charset>{body}</charset></edit></match>')
 
 
 @functools.cache
@@ -134,18 +167,24 @@ class ProjectFontConfiguration(FontConfiguration):  # type: ignore[misc]
         config = ffi.cast("FcConfig *", _libfontconfig().FcConfigCreate())
         if config == ffi.NULL:  # pragma: no cover - out of memory
             raise RuntimeError("FcConfigCreate failed")
-        if not fontconfig.FcConfigParseAndLoadFromMemory(config, _fontconfig_xml(fonts), True):
+        fallbacks = fallback_fonts()
+        if not fontconfig.FcConfigParseAndLoadFromMemory(config, _fontconfig_xml(fonts, fallbacks), True):
             raise RuntimeError("cannot load the form fonts' fontconfig rules")
         directory = fonts_dir()
         for entry in fonts:
             path = directory / str(entry["file"])
             if not fontconfig.FcConfigAppFontAddFile(config, str(path).encode()):
                 raise FileNotFoundError(f"cannot load form font {path}; run tools/build_fonts.py")
+        for fallback in fallbacks:
+            if not fontconfig.FcConfigAppFontAddFile(config, str(fallback.path).encode()):
+                raise FileNotFoundError(f"cannot load fallback font {fallback.path}")
         pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), config)
         # The font map holds its own reference now (as in WeasyPrint's __init__).
         fontconfig.FcConfigDestroy(config)
         self._config = config
         self.families = frozenset([str(e["slice_family"]) for e in fonts] + [str(f) for f in _families(manifest)])
+        #: What each fallback family may draw (checked after layout).
+        self.fallback_coverage = {font.family: font.codepoints for font in fallbacks}
 
 
 def _families(manifest: dict[str, object]) -> list[object]:
@@ -230,13 +269,21 @@ class LocalOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": mime_type(path)})
 
 
-def _check_drawn_glyphs(document: Any, families: frozenset[str]) -> None:
-    """After drawing: no ``.notdef`` was drawn and no foreign font was used."""
+def _check_drawn_glyphs(document: Any, config: ProjectFontConfiguration) -> None:
+    """After drawing: no ``.notdef`` was drawn, no foreign font was used, and a fallback font
+    drew only the ideographs it is there for (and the spaces Pango keeps in its runs)."""
     for font in document.fonts.values():
         if font.missing:
             codepoints = sorted(font.missing)
             raise MissingGlyphError(chr(codepoints[0]), missing=[chr(c) for c in codepoints])
-        if font.family not in families:
+        allowed = config.fallback_coverage.get(font.family)
+        if allowed is not None:
+            strays = sorted({c for text in font.to_unicode.values() for c in text
+                             if ord(c) not in allowed and not c.isspace()})
+            if strays:
+                raise ProjectFontsOnlyError(
+                    f"fallback font {font.family!r} drew {''.join(strays)!r}, which the form fonts cover")
+        elif font.family not in config.families:
             raise ProjectFontsOnlyError(f"font {font.family!r} is not one of the form fonts")
 
 
@@ -262,7 +309,7 @@ def _write_pdf(html: str, *, base_dir: pathlib.Path, verify: bool) -> bytes:
 
     def finisher(document: Any, _pdf: Any) -> None:
         if verify:
-            _check_drawn_glyphs(document, config.families)
+            _check_drawn_glyphs(document, config)
 
     with _RENDER_LOCK:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
@@ -270,3 +317,19 @@ def _write_pdf(html: str, *, base_dir: pathlib.Path, verify: bool) -> bytes:
         pdf = document.write_pdf(stylesheets=[stylesheet], font_config=config, finisher=finisher)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def layout(html: str, *, base_dir: pathlib.Path) -> Any:
+    """The laid-out WeasyPrint document (pages of boxes) exactly as :func:`html_to_pdf` draws it.
+
+    For checking geometry that the PDF's text layer cannot show reliably: where each box sits on
+    its page (a header that runs off the page, a signature block that starts a page).
+    """
+    check_text(html_module.unescape(html))
+    config = font_configuration()
+    fetcher = LocalOnlyURLFetcher(base_dir)
+    with _RENDER_LOCK:
+        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                                   url_fetcher=fetcher)
+        stylesheet = weasyprint.CSS(string=BASE_CSS, font_config=config, url_fetcher=fetcher)
+        return document.render(stylesheets=[stylesheet], font_config=config)
