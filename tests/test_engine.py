@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from propertytriage import EngineError, Triage
-from propertytriage.engine.host import PhaseEngine
 from propertytriage.ruledata import default_rulebook
 from propertytriage.ruledata.schema import PhaseFile
+from propertytriage.rulehost.phase import PhaseEngine
 from tests.strategies import random_case
 
 

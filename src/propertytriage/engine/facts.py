@@ -4,17 +4,60 @@ All arithmetic happens here, in exact decimals, so that the rules engine decides
 and named bands only: a limit of 54,428 yuan and a claim of 54,428.00 yuan must compare equal, which
 floating point (the engine's number type) does not promise. The amounts used are kept as
 ``explain`` values so that a reason can say which figure and which limit decided.
+
+:data:`PRODUCED_FACTS` and :data:`PRODUCED_PLACEHOLDERS` declare what this module (and the rules'
+own decisions) produce; the triage engine refuses, on loading, a ``facts.yaml`` that declares
+anything else, so a fact added on one side only is a clear rule-data error instead of a crash on the
+first case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from propertytriage.engine.conditions import FactValue
 from propertytriage.errors import InputError, Problem
 from propertytriage.models.case import Case
+from propertytriage.models.claim import claimed_total
+from propertytriage.models.vocabulary import NEXT_STAGES, STAGES
 from propertytriage.ruledata.loader import RuleBook
+from propertytriage.ruledata.schema import FactDeclaration
+from propertytriage.rulehost.conditions import FactValue
+
+_YES_NO: tuple[FactValue, ...] = (True, False)
+
+PRODUCED_FACTS: dict[str, FactDeclaration] = {
+    "property_dispute": FactDeclaration(values=_YES_NO),
+    "any_resolved": FactDeclaration(values=_YES_NO),
+    "has_owners_committee": FactDeclaration(values=_YES_NO),
+    **{f"{stage}_failed": FactDeclaration(values=_YES_NO) for stage in STAGES},
+    "community_or_later_failed": FactDeclaration(values=_YES_NO),
+    "mediation_center_or_later_failed": FactDeclaration(values=_YES_NO),
+    "score_status": FactDeclaration(values=("unknown", "pass", "below_pass", "rectified")),
+    "notice_running": FactDeclaration(values=_YES_NO),
+    "claimant": FactDeclaration(values=("property_company", "owner")),
+    "contentious": FactDeclaration(values=_YES_NO),
+    "needs_appraisal": FactDeclaration(values=_YES_NO),
+    "counterclaim": FactDeclaration(values=_YES_NO),
+    "whereabouts_unknown": FactDeclaration(values=_YES_NO),
+    "foreign_related": FactDeclaration(values=_YES_NO),
+    "parties_agree_small_claims": FactDeclaration(values=_YES_NO),
+    "amount_band": FactDeclaration(
+        values=("no_claim", "within_mandatory", "within_consent", "above_consent", "undetermined"),
+        lazy=True,
+    ),
+    "next_stage": FactDeclaration(values=NEXT_STAGES, decided=True),
+}
+"""Every fact triage produces, with its values; ``lazy`` ones only for phases that read them."""
+
+PRODUCED_PLACEHOLDERS: frozenset[str] = frozenset({
+    "score", "pass_mark", "claim_amount", "claim_basis", "province", "notice_issued_on",
+    "notice_due_on", "wage_year", "wage_amount", "wage_series", "wage_caveat", "mandatory_limit",
+    "consent_limit", "mandatory_basis", "consent_basis",
+})
+"""Every value a reason's text may ask for (``placeholders`` in facts.yaml)."""
 
 
 @dataclass
@@ -23,8 +66,8 @@ class CaseFacts:
 
     values: dict[str, FactValue]
     explain: dict[str, str] = field(default_factory=dict)
-    pending_error: InputError | None = None
-    """Why ``amount_band`` could not be determined; raised if a rule that reads it decides."""
+    pending: dict[str, InputError] = field(default_factory=dict)
+    """Lazy facts that could not be determined, and why; raised if a rule that reads one decides."""
 
 
 def _yuan(amount: Decimal) -> str:
@@ -55,10 +98,7 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         "property_dispute": case.is_property_dispute,
         "any_resolved": any(a.outcome == "resolved" for a in case.attempts),
         "has_owners_committee": case.has_owners_committee,
-        "owners_committee_failed": "owners_committee" in failed,
-        "community_failed": "community" in failed,
-        "mediation_center_failed": "mediation_center" in failed,
-        "court_failed": "court" in failed,
+        **{f"{stage}_failed": stage in failed for stage in STAGES},
         "community_or_later_failed": bool(failed & {"community", "mediation_center", "court"}),
         "mediation_center_or_later_failed": bool(failed & {"mediation_center", "court"}),
         "claimant": case.claimant,
@@ -69,9 +109,11 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         "foreign_related": case.foreign_related,
         "parties_agree_small_claims": case.parties_agree_small_claims,
     }
-    pass_mark = book.scoring.pass_mark
-    explain = {"pass_mark": _points(pass_mark), "province": case.province}
+    claim = claimed_total(case)  # refuses a claim_amount its own items contradict, at any stage
+    explain = {"pass_mark": _points(book.scoring.pass_mark), "province": case.province,
+               "claim_amount": _yuan(claim.total), "claim_basis": claim.explain()}
     score = joint_score(case) if case.is_property_dispute else None
+    values["notice_running"] = False
     if score is None:
         values["score_status"] = "unknown"
     else:
@@ -79,19 +121,29 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
         values["score_status"] = "pass" if book.scoring.passes(score) else "below_pass"
         explain["score"] = _points(score)
     if case.rectification_history is not None and case.is_property_dispute:
-        # The company's history decides whether a low score has since been rectified (SPEC §2.2).
-        from propertytriage.scoring import history_score_status
+        # The company's history decides whether a low score has since been rectified (SPEC §2.2)
+        # and whether a notice is already running (then none is asked for again).
+        from propertytriage.scoring import history_status
 
-        values["score_status"], latest = history_score_status(case, pass_mark, score)
-        if latest is not None:
-            explain["score"] = _points(latest)
+        status = history_status(case, book.scoring, score)
+        values["score_status"] = status.score_status
+        values["notice_running"] = status.notice_running
+        if status.latest_score is not None:
+            explain["score"] = _points(status.latest_score)
+        if status.notice_issued_on is not None:
+            explain["notice_issued_on"] = _zh_date(status.notice_issued_on)
+        if status.notice_due_on is not None:
+            explain["notice_due_on"] = _zh_date(status.notice_due_on)
     return CaseFacts(values, explain)
 
 
-def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
-    """The amount band; needs the province's limits (announced or computed), so only for cases at court."""
-    amount = case.claim_amount
-    facts.explain["claim_amount"] = _yuan(amount)
+def _zh_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def add_amount_band(facts: CaseFacts, case: Case, book: RuleBook) -> None:
+    """The amount band; needs the province's limits (announced or computed), so only for phases that read it."""
+    amount = claimed_total(case).total
     if amount == 0:
         facts.values["amount_band"] = "no_claim"
         return
@@ -110,7 +162,7 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
         # Only an error if the track turns on the amount: a contentious case or one excluded from
         # small claims is decided without the wage figure (the engine checks after it fires).
         facts.values["amount_band"] = "undetermined"
-        facts.pending_error = error
+        facts.pending["amount_band"] = error
         return
     if amount <= limits.mandatory:
         band = "within_mandatory"
@@ -120,3 +172,9 @@ def add_court_facts(facts: CaseFacts, case: Case, book: RuleBook) -> None:
         band = "above_consent"
     facts.values["amount_band"] = band
     facts.explain.update(limits.explain)
+
+
+LazyProducer = Callable[[CaseFacts, Case, RuleBook], None]
+
+LAZY_PRODUCERS: dict[str, LazyProducer] = {"amount_band": add_amount_band}
+"""How each lazy fact of :data:`PRODUCED_FACTS` is computed, when a phase first needs it."""

@@ -13,33 +13,54 @@ and the benchmark check that they do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Any
 
-from propertytriage.engine.conditions import FactValue, holds
-from propertytriage.engine.facts import CaseFacts, add_court_facts, base_facts
-from propertytriage.engine.host import PhaseEngine
+from propertytriage.engine.facts import (
+    LAZY_PRODUCERS,
+    PRODUCED_FACTS,
+    PRODUCED_PLACEHOLDERS,
+    CaseFacts,
+    base_facts,
+)
 from propertytriage.errors import InputError
 from propertytriage.models.case import Case
 from propertytriage.models.decision import Decision, Reason
 from propertytriage.models.validation import validate
-from propertytriage.ruledata.loader import RuleBook, default_rulebook
-from propertytriage.ruledata.schema import PhaseFile, RuleSpec
+from propertytriage.models.vocabulary import AWAITING, FORM_IDS
+from propertytriage.ruledata.loader import RuleBook, check_produced_facts, default_rulebook
+from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec
+from propertytriage.rulehost.conditions import (
+    FactValue,
+    RuleEvaluator,
+    first_match,
+    holds,
+    referenced_facts,
+)
+from propertytriage.rulehost.phase import PhaseEngine
 
-Evaluator = Literal["durable", "reference"]
+Evaluator = RuleEvaluator  # the name callers of Triage(evaluator=...) already use
 
-_FORM_ORDER = ("scorecard", "rectification_notice", "focus_table", "inquiry_form")
-_AWAIT_ORDER = ("company_score", "rectification_acceptance")
+_DECIDED = tuple(name for name, spec in Effects.model_fields.items()
+                 if not isinstance(spec.default, list))
+"""The single-valued outcomes a rule may decide (the lists, forms and awaiting, accumulate)."""
 
 
-def _first_match(phase: PhaseFile, facts: dict[str, FactValue]) -> RuleSpec:
-    for rule in phase.rules:
-        if holds(rule.when, facts):
-            return rule
-    raise AssertionError("the loader guarantees a fallback rule")  # pragma: no cover
+class _PhasePlan:
+    """What a phase reads, worked out once: which lazy facts it needs before it can be tested."""
+
+    def __init__(self, phase: PhaseFile, lazy: set[str]) -> None:
+        self.phase = phase
+        self.lazy_for_applies = [f for f in referenced_facts([phase.applies_when]) if f in lazy]
+        self.rule_facts = set(referenced_facts([r.when for r in phase.rules]))
+        self.lazy_for_rules = [f for f in sorted(self.rule_facts) if f in lazy]
 
 
 class Triage:
-    """A reusable triage engine over one rule book. Thread-safe; cheap to call per case."""
+    """A reusable triage engine over one rule book. Thread-safe; cheap to call per case.
+
+    It names no phase and no fact: the phases, their order and the facts they read are the rule
+    data's; the facts' computation is ``engine/facts.py``'s, checked against ``facts.yaml`` here.
+    """
 
     def __init__(
         self,
@@ -49,7 +70,11 @@ class Triage:
         cache_size: int = 4096,
     ) -> None:
         self.book = book or default_rulebook()
+        check_produced_facts(self.book, PRODUCED_FACTS, PRODUCED_PLACEHOLDERS)
         self.evaluator = evaluator
+        lazy = {name for name, spec in self.book.facts.items() if spec.lazy}
+        self._plans = [_PhasePlan(p, lazy) for p in self.book.phases]
+        self._decided_facts = [name for name, spec in self.book.facts.items() if spec.decided]
         self._engines = (
             {p.phase: PhaseEngine(p, cache_size=cache_size) for p in self.book.phases}
             if evaluator == "durable"
@@ -59,7 +84,7 @@ class Triage:
     def _choose(self, phase: PhaseFile, facts: dict[str, FactValue]) -> RuleSpec:
         if self.evaluator == "durable":
             return self._engines[phase.phase].fire(facts)
-        return _first_match(phase, facts)
+        return first_match(phase.rules, facts)
 
     def decide(self, case: Case | dict[str, Any], *, subject: str = "") -> Decision:
         """The decision for one case; InputError (naming ``subject``) if the case is invalid."""
@@ -76,37 +101,43 @@ class Triage:
             label = f" {case_id}" if isinstance(case_id, str) else ""
             yield self.decide(case, subject=f"case[{index}]{label}")
 
+    def _ensure(self, names: list[str], facts: CaseFacts, case: Case) -> None:
+        for name in names:
+            if name not in facts.values:
+                LAZY_PRODUCERS[name](facts, case, self.book)
+
     def _decide(self, case: Case) -> Decision:
         facts = base_facts(case, self.book)
-        outcome: dict[str, Any] = {"next_stage": None, "court_track": None,
-                                   "rectification_required": None}
+        outcome: dict[str, Any] = dict.fromkeys(_DECIDED)
         forms: set[str] = set()
         awaiting: set[str] = set()
         reasons: list[Reason] = []
-        for phase in self.book.phases:
-            if not holds(phase.applies_when, facts.values):
+        for plan in self._plans:
+            self._ensure(plan.lazy_for_applies, facts, case)
+            if not holds(plan.phase.applies_when, facts.values):
                 continue
-            if phase.phase == "court":
-                add_court_facts(facts, case, self.book)
-            rule = self._choose(phase, facts.values)
-            if facts.pending_error is not None and (not rule.when or "amount_band" in rule.when):
-                raise facts.pending_error  # the track turns on the amount, which could not be placed
+            self._ensure(plan.lazy_for_rules, facts, case)
+            rule = self._choose(plan.phase, facts.values)
+            for name, error in facts.pending.items():
+                # a fact that could not be determined matters only if the deciding rule reads it
+                # (or is the fallback, reached because no rule reading it matched)
+                if name in plan.rule_facts and (name in rule.when or not rule.when):
+                    raise error
             effects = rule.then
-            for key in ("next_stage", "court_track", "rectification_required"):
+            for key in _DECIDED:
                 if key in effects.model_fields_set:
                     outcome[key] = getattr(effects, key)
             forms.update(effects.forms)
             awaiting.update(effects.awaiting)
-            if outcome["next_stage"] is not None:
-                facts.values["next_stage"] = outcome["next_stage"]
+            for name in self._decided_facts:  # a decision is a fact for the phases after it
+                if outcome.get(name) is not None:
+                    facts.values[name] = outcome[name]
             reasons.append(self._reason(rule, facts))
         return Decision(
             case_id=case.case_id,
-            next_stage=outcome["next_stage"],
-            court_track=outcome["court_track"],
-            rectification_required=outcome["rectification_required"],
-            awaiting=[a for a in _AWAIT_ORDER if a in awaiting],  # type: ignore[misc]
-            forms=[f for f in _FORM_ORDER if f in forms],  # type: ignore[misc]
+            **outcome,
+            awaiting=[a for a in AWAITING if a in awaiting],
+            forms=[f for f in FORM_IDS if f in forms],
             reasons=reasons,
             rules_version=self.book.rules_version,
         )

@@ -16,9 +16,10 @@ from propertytriage.models.details import (
     PropertyCompany,
     Venue,
 )
+from propertytriage.models.history import RectificationHistory
 from propertytriage.models.scorecard import Scorecard
 from propertytriage.models.types import STRICT_MODEL, Flag, IsoDate, LongText, Score, ShortText, Yuan
-from propertytriage.scoring.history import RectificationHistory
+from propertytriage.models.vocabulary import Claimant, Outcome, Stage
 
 DisputeType = Literal[
     "fee_arrears",
@@ -30,9 +31,6 @@ DisputeType = Literal[
     "other_property",
     "neighbor",
 ]
-Stage = Literal["owners_committee", "community", "mediation_center", "court"]
-Outcome = Literal["resolved", "failed"]
-Claimant = Literal["property_company", "owner"]
 
 
 class Attempt(BaseModel):

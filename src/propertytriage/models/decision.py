@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
-NextStage = Literal[
-    "owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope"
-]
-CourtTrack = Literal["small_claims", "fast_track", "ordinary"]
-Awaiting = Literal["company_score", "rectification_acceptance"]
-FormId = Literal["scorecard", "rectification_notice", "focus_table", "inquiry_form"]
+from propertytriage.models.vocabulary import Awaiting, CourtTrack, FormId, NextStage
+
+__all__ = ["Awaiting", "CourtTrack", "Decision", "FormId", "NextStage", "Reason"]
 
 
 class Reason(BaseModel):

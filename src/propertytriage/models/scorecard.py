@@ -6,15 +6,13 @@ lie within the item's ``max_points`` is checked by the scoring package, which kn
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field, field_validator
 
 from propertytriage.models.details import PropertyCompany
 from propertytriage.models.types import STRICT_MODEL, IsoDate, Points
+from propertytriage.models.vocabulary import Evaluator
 
-Evaluator = Literal["mediation_center", "housing_center", "owners_committee", "community"]
-"""调解中心, 住房保障综合服务中心, 业主委员会, 街道社区."""
+__all__ = ["Evaluation", "Evaluator", "Scorecard"]
 
 
 class Evaluation(BaseModel):

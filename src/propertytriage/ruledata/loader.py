@@ -10,6 +10,7 @@ a case to is on the ladder, and the ladder is one chain that starts where it sho
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from propertytriage.ruledata.paths import rules_dir
 from propertytriage.ruledata.schema import (
     Citation,
     CitationsFile,
+    FactDeclaration,
     FactsFile,
     FactSpec,
     PhaseFile,
@@ -54,6 +56,7 @@ class RuleBook:
     root: Path
     citations: dict[str, Citation]
     facts: dict[str, FactSpec]
+    placeholders: dict[str, str]
     pipeline: PipelineFile
     phases: tuple[PhaseFile, ...]
     small_claims: SmallClaimsFile
@@ -83,7 +86,8 @@ def _read_yaml(path: Path, root: Path) -> Any:
         raise RuleDataError(name, where, f"YAML 格式错误：{error}", f"not valid YAML: {error}") from None
 
 
-def _parse(model: type[M], path: Path, root: Path) -> M:
+def parse_file(model: type[M], path: Path, root: Path) -> M:
+    """``path`` read as ``model``; any mistake is a RuleDataError naming the file, path and fix."""
     data = _read_yaml(path, root)
     name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
@@ -122,7 +126,8 @@ def _check_when(
                 )
 
 
-def _check_basis(ids: list[str], citations: dict[str, Citation], file: str, where: str) -> None:
+def check_basis(ids: list[str], citations: dict[str, Citation], file: str, where: str) -> None:
+    """Refuse a basis that ``citations.yaml`` does not register, so every reason can be traced."""
     for cid in ids:
         if cid not in citations:
             raise RuleDataError(
@@ -138,7 +143,7 @@ def _check_ladder(pipeline: PipelineFile, citations: dict[str, Citation]) -> Non
         raise RuleDataError(file, "ladder", "阶梯中有重复的环节", "a stage appears twice on the ladder")
     targets = {r.escalates_to for r in pipeline.ladder if r.escalates_to is not None}
     for i, rung in enumerate(pipeline.ladder):
-        _check_basis(rung.basis, citations, file, f"ladder[{i}].basis")
+        check_basis(rung.basis, citations, file, f"ladder[{i}].basis")
         if rung.escalates_to is not None and rung.escalates_to not in stages:
             raise RuleDataError(
                 file, f"ladder[{i}].escalates_to", f"上移目标「{rung.escalates_to}」不在阶梯上",
@@ -183,7 +188,7 @@ def _check_phase(
             )
         seen.add(rule.id)
         _check_when(rule.when, facts, file, f"{where}.when")
-        _check_basis(rule.basis, citations, file, f"{where}.basis")
+        check_basis(rule.basis, citations, file, f"{where}.basis")
         for name in rule.placeholders():
             if name not in book["placeholders"]:
                 raise RuleDataError(
@@ -204,13 +209,70 @@ def _check_phase(
         )
 
 
+def check_produced_facts(
+    book: RuleBook, produced: Mapping[str, FactDeclaration], placeholders: Set[str]
+) -> None:
+    """Refuse ``facts.yaml`` unless it declares exactly the facts and placeholders the code produces.
+
+    Checked both ways: a fact declared but never produced would crash the engine on the first case
+    that reaches a rule reading it; a fact produced but not declared is one no rule may use and no
+    clerk can read about. Values, ``lazy`` and ``decided`` must match too.
+    """
+    file = "triage/facts.yaml"
+    for name, spec in book.facts.items():
+        made = produced.get(name)
+        if made is None:
+            raise RuleDataError(
+                file, f"facts.{name}",
+                f"程序不产生事实「{name}」（可用：{'、'.join(produced)}）；请删除此项，或先在程序中实现它",
+                f"the code produces no fact {name!r}; remove it, or implement it in the code first",
+            )
+        if set(spec.values) != set(made.values) or {type(v) for v in spec.values} != {
+            type(v) for v in made.values
+        }:
+            raise RuleDataError(
+                file, f"facts.{name}.values",
+                f"取值须与程序产生的一致：{list(made.values)}（现为 {spec.values}）",
+                f"the values must be those the code produces: {list(made.values)} "
+                f"(found {spec.values})",
+            )
+        for flag in ("lazy", "decided"):
+            if getattr(spec, flag) != getattr(made, flag):
+                want = str(getattr(made, flag)).lower()
+                raise RuleDataError(
+                    file, f"facts.{name}.{flag}", f"须写 {flag}: {want}，与程序一致",
+                    f"must read {flag}: {want}, as the code produces it",
+                )
+    for name, made in produced.items():
+        if name not in book.facts:
+            values = ", ".join(str(v).lower() if isinstance(v, bool) else v for v in made.values)
+            raise RuleDataError(
+                file, f"facts.{name}",
+                f"程序产生事实「{name}」，但 facts.yaml 未声明；请补上（values: [{values}]）并写明含义",
+                f"the code produces fact {name!r} but facts.yaml does not declare it; add it with "
+                f"values: [{values}] and its meaning",
+            )
+    for name in book.placeholders:
+        if name not in placeholders:
+            raise RuleDataError(
+                file, f"placeholders.{name}",
+                f"程序不提供占位符「{name}」（可用：{'、'.join(sorted(placeholders))}）；请删除此项",
+                f"the code fills no placeholder {name!r}; remove it",
+            )
+    for name in sorted(placeholders - set(book.placeholders)):
+        raise RuleDataError(
+            file, f"placeholders.{name}", f"程序提供占位符「{name}」，但未在此声明；请补上其含义",
+            f"the code fills placeholder {name!r} but facts.yaml does not declare it; add its meaning",
+        )
+
+
 def load_rulebook(root: Path | None = None) -> RuleBook:
     """Load and check every file; raise RuleDataError naming the first mistake."""
     root = (root or rules_dir()).resolve()
-    citations = _parse(CitationsFile, root / "citations.yaml", root).citations
-    facts_file = _parse(FactsFile, root / "triage" / "facts.yaml", root)
+    citations = parse_file(CitationsFile, root / "citations.yaml", root).citations
+    facts_file = parse_file(FactsFile, root / "triage" / "facts.yaml", root)
     facts = facts_file.facts
-    pipeline = _parse(PipelineFile, root / "triage" / "pipeline.yaml", root)
+    pipeline = parse_file(PipelineFile, root / "triage" / "pipeline.yaml", root)
     _check_ladder(pipeline, citations)
     book: dict[str, Any] = {
         "citations": citations, "pipeline": pipeline, "placeholders": facts_file.placeholders
@@ -219,23 +281,23 @@ def load_rulebook(root: Path | None = None) -> RuleBook:
     names: set[str] = set()
     for name in pipeline.phases:
         file = f"triage/{name}"
-        phase = _parse(PhaseFile, root / "triage" / name, root)
+        phase = parse_file(PhaseFile, root / "triage" / name, root)
         if phase.phase in names:
             raise RuleDataError(file, "phase", "阶段名重复", f"phase {phase.phase!r} is repeated")
         names.add(phase.phase)
         _check_phase(phase, file, facts, book)
         phases.append(phase)
-    small_claims = _parse(SmallClaimsFile, root / "parameters" / "small_claims.yaml", root)
-    _check_basis(small_claims.basis, citations, "parameters/small_claims.yaml", "basis")
-    scoring = _parse(ScoringFile, root / "parameters" / "scoring.yaml", root)
-    _check_basis(scoring.basis, citations, "parameters/scoring.yaml", "basis")
+    small_claims = parse_file(SmallClaimsFile, root / "parameters" / "small_claims.yaml", root)
+    check_basis(small_claims.basis, citations, "parameters/small_claims.yaml", "basis")
+    scoring = parse_file(ScoringFile, root / "parameters" / "scoring.yaml", root)
+    check_basis(scoring.basis, citations, "parameters/scoring.yaml", "basis")
     wage_files = sorted((root / "parameters" / "wages").glob("*.yaml"))
     wages = WageTable.from_files(
-        [(str(p.relative_to(root)), _parse(WageFile, p, root)) for p in wage_files]
+        [(str(p.relative_to(root)), parse_file(WageFile, p, root)) for p in wage_files]
     )
-    version = _parse(VersionFile, root / "version.yaml", root)
-    return RuleBook(root, citations, facts, pipeline, tuple(phases), small_claims, scoring, wages,
-                    rules_version=f"{version.version}+{_digest(root)}")
+    version = parse_file(VersionFile, root / "version.yaml", root)
+    return RuleBook(root, citations, facts, facts_file.placeholders, pipeline, tuple(phases),
+                    small_claims, scoring, wages, rules_version=f"{version.version}+{_digest(root)}")
 
 
 def _digest(root: Path) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from propertytriage.models.types import IsoDate, Yuan
+from propertytriage.models.vocabulary import Awaiting, CourtTrack, FormId
 
 _FILE = ConfigDict(extra="forbid", frozen=True)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -37,8 +39,16 @@ class Citation(BaseModel):
 
     def label(self) -> str:
         """How a decision names this basis, e.g. 《中华人民共和国民事诉讼法（2023年修正）》第一百六十五条."""
-        text = f"政策：{self.title}" if self.article is None else f"《{self.title}》{self.article}"
+        text = f"政策：{self.title}" if self.article is None else f"{book_title(self.title)}{self.article}"
         return text if self.verified else f"{text}（出处待核实）"
+
+
+def book_title(title: str) -> str:
+    """``title`` in 书名号; a title quoted inside it takes 〈〉.
+
+    GB/T 15834—2011《标点符号用法》: 书名号里边还要用书名号时，外面一层用双书名号，里边一层用单书名号.
+    """
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
 
 
 class CitationsFile(BaseModel):
@@ -52,6 +62,20 @@ class FactSpec(BaseModel):
 
     values: list[FactValue] = Field(min_length=1)
     meaning: str
+    lazy: bool = False
+    """Computed only for a phase that reads it (it may need data, such as a wage figure, that a
+    case elsewhere on the ladder does not have to have)."""
+    decided: bool = False
+    """Set by a rule's decision (``then``) for the phases after it, not derived from the case."""
+
+
+@dataclass(frozen=True)
+class FactDeclaration:
+    """What the code declares it produces for one fact; ``facts.yaml`` must say the same."""
+
+    values: tuple[FactValue, ...]
+    lazy: bool = False
+    decided: bool = False
 
 
 class FactsFile(BaseModel):
@@ -92,10 +116,10 @@ class Effects(BaseModel):
     model_config = _FILE
 
     next_stage: str | None = None
-    court_track: Literal["small_claims", "fast_track", "ordinary"] | None = None
+    court_track: CourtTrack | None = None
     rectification_required: bool | None = None
-    forms: list[Literal["scorecard", "rectification_notice", "focus_table", "inquiry_form"]] = []
-    awaiting: list[Literal["company_score", "rectification_acceptance"]] = []
+    forms: list[FormId] = []
+    awaiting: list[Awaiting] = []
 
 
 class RuleBase(BaseModel):

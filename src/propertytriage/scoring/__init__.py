@@ -8,22 +8,20 @@ Usable on its own by a mediation center that only scores companies:
 
 Rules live in ``rules/scoring/``; see docs/scoring.md for the rubric, the combination rule, the
 lifecycle and the history format. Modules: ``schema`` (file shapes), ``rubric`` (loader and checks),
-``combine`` (the total), ``deadline`` (calendar), ``history`` (input), ``lifecycle`` (replay on the
-rules engine), ``state``/``results`` (outputs), ``casestatus`` (what triage reads).
-
-Import submodules of ``propertytriage.models`` here, never the package: ``models/case.py`` imports
-``scoring.history`` while ``propertytriage.models`` is still being initialised.
+``combine`` (the total), ``deadline`` (calendar), ``lifecycle`` (replay on the shared rule host,
+``propertytriage.rulehost``), ``state``/``results`` (outputs), ``casestatus`` (what triage reads).
+The history models a case carries live in ``propertytriage.models.history``.
 """
 
-from propertytriage.scoring.casestatus import history_score_status
-from propertytriage.scoring.combine import score, score_with
-from propertytriage.scoring.deadline import Deadline, deadline_after
-from propertytriage.scoring.history import (
+from propertytriage.models.history import (
     InspectionEvent,
     NoticeEvent,
     RectificationHistory,
     ScoreEvent,
 )
+from propertytriage.scoring.casestatus import HistoryStatus, history_score_status, history_status
+from propertytriage.scoring.combine import score, score_with
+from propertytriage.scoring.deadline import Deadline, deadline_after
 from propertytriage.scoring.lifecycle import replay, replay_with
 from propertytriage.scoring.results import CategoryScore, ItemScore, ScoreResult
 from propertytriage.scoring.rubric import (
@@ -38,6 +36,7 @@ from propertytriage.scoring.state import RectificationState
 __all__ = [
     "CategoryScore",
     "Deadline",
+    "HistoryStatus",
     "InspectionEvent",
     "ItemScore",
     "NoticeEvent",
@@ -49,6 +48,7 @@ __all__ = [
     "deadline_after",
     "default_scoring_rules",
     "history_score_status",
+    "history_status",
     "load_rubric",
     "load_scoring_rules",
     "replay",

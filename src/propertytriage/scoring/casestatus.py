@@ -11,11 +11,14 @@ it); if the history has none, the case's score is taken as coming before every e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.scoring.history import Event, RectificationHistory, ScoreEvent
+from propertytriage.models.history import Event, NoticeEvent, RectificationHistory, ScoreEvent
+from propertytriage.ruledata.schema import ScoringFile
 from propertytriage.scoring.lifecycle import replay_with
 from propertytriage.scoring.rubric import default_scoring_rules
 
@@ -31,16 +34,29 @@ _TRIAGE_STATUS = {
 }
 
 
-def history_score_status(case: Case, pass_mark: Decimal, own: Decimal | None) -> tuple[str, Decimal | None]:
-    """``score_status`` for triage and the latest score, from the case's rectification history.
+@dataclass(frozen=True)
+class HistoryStatus:
+    """What triage reads from a company's history: its score status and any notice still running."""
+
+    score_status: str
+    latest_score: Decimal | None
+    notice_running: bool
+    """A rectification notice was issued and no inspection has passed it yet (status rectifying)."""
+    notice_issued_on: date | None = None
+    notice_due_on: date | None = None
+
+
+def history_status(case: Case, pass_line: ScoringFile, own: Decimal | None) -> HistoryStatus:
+    """The company's standing for triage, from the case's rectification history.
 
     ``own`` is the case's own joint score (its ``company_score`` or its scorecard's total), already
-    computed by the caller.
+    computed by the caller; ``pass_line`` is the pass mark of the rule book triage runs under.
     """
     history = case.rectification_history
     assert history is not None, "only called for cases with a rectification_history"
     rules = default_scoring_rules()
     events = list(history.events)
+    mark = pass_line.pass_mark
     if own is not None:
         scores = [e for e in events if isinstance(e, ScoreEvent)]
         if not scores:
@@ -49,7 +65,7 @@ def history_score_status(case: Case, pass_mark: Decimal, own: Decimal | None) ->
             history = RectificationHistory(company=history.company, events=events)
         else:
             latest = replay_with(
-                RectificationHistory(events=list[Event](scores)), rules, pass_mark=pass_mark,
+                RectificationHistory(events=list[Event](scores)), rules, pass_mark=mark,
                 location="rectification_history",
             ).latest_score
             if latest != own:
@@ -58,5 +74,23 @@ def history_score_status(case: Case, pass_mark: Decimal, own: Decimal | None) ->
                     f"案件的评分 {own} 与整改记录中最近一次评分 {latest} 不一致",
                     f"the case's score {own} differs from the latest score {latest} in the history",
                 )])
-    state = replay_with(history, rules, pass_mark=pass_mark, location="rectification_history")
-    return _TRIAGE_STATUS[state.status], state.latest_score
+    state = replay_with(history, rules, pass_mark=mark, location="rectification_history")
+    running = state.status == "rectifying"
+    notices = [e.on for e in history.events if isinstance(e, NoticeEvent)]
+    return HistoryStatus(
+        score_status=_TRIAGE_STATUS[state.status],
+        latest_score=state.latest_score,
+        notice_running=running,
+        notice_issued_on=notices[-1] if running and notices else None,
+        notice_due_on=state.deadline.due_on if running and state.deadline else None,
+    )
+
+
+def history_score_status(
+    case: Case, pass_mark: Decimal | ScoringFile, own: Decimal | None
+) -> tuple[str, Decimal | None]:
+    """``score_status`` and the latest score (the older, narrower form of :func:`history_status`)."""
+    line = pass_mark if isinstance(pass_mark, ScoringFile) else default_scoring_rules(
+    ).pass_line.model_copy(update={"pass_mark": pass_mark})
+    status = history_status(case, line, own)
+    return status.score_status, status.latest_score

@@ -12,17 +12,11 @@ from fractions import Fraction
 from typing import Any
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.models.scorecard import Evaluator, Scorecard
+from propertytriage.models.scorecard import Scorecard
 from propertytriage.models.validation import validate
+from propertytriage.models.vocabulary import EVALUATOR_NAMES, Evaluator
 from propertytriage.scoring.results import CategoryScore, EvaluatorWeight, ItemScore, ScoreResult
 from propertytriage.scoring.rubric import ScoringRules, default_scoring_rules
-
-_NAMES: dict[str, str] = {
-    "mediation_center": "物业纠纷调解中心",
-    "housing_center": "住房保障综合服务中心",
-    "owners_committee": "业主委员会",
-    "community": "街道社区",
-}
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
@@ -59,7 +53,7 @@ def _problems(card: Scorecard, rules: ScoringRules) -> list[Problem]:
         if evaluator not in present:
             problems.append(Problem(
                 "evaluations", "missing_evaluator",
-                f"缺少{_NAMES[evaluator]}（{evaluator}）的评分表，该主体的评分为必备",
+                f"缺少{EVALUATOR_NAMES[evaluator]}（{evaluator}）的评分表，该主体的评分为必备",
                 f"the sheet of {evaluator} is required (scoring/combination.yaml)",
             ))
     for i, sheet in enumerate(card.evaluations):
@@ -79,7 +73,7 @@ def _problems(card: Scorecard, rules: ScoringRules) -> list[Problem]:
             if missing:
                 problems.append(Problem(
                     f"{where}.items", "incomplete_sheet",
-                    f"{_NAMES[sheet.evaluator]}的评分表须对每一项评分，缺：{'、'.join(missing)}",
+                    f"{EVALUATOR_NAMES[sheet.evaluator]}的评分表须对每一项评分，缺：{'、'.join(missing)}",
                     f"the {sheet.evaluator} sheet must score every item; "
                     f"missing: {', '.join(missing)}",
                 ))
@@ -159,7 +153,7 @@ def _combine(card: Scorecard, rules: ScoringRules) -> ScoreResult:
     below_full = [i for i in items if exact[i.id] < Fraction(i.max_points)]
     weakest = sorted(below_full, key=lambda i: (exact[i.id] / Fraction(i.max_points), order[i.id]))
     missing = [e for e in combination.weights if e not in weights]
-    required = total < rules.pass_mark
+    required = not rules.passes(total)
     return ScoreResult(
         company=card.company, evaluated_on=card.evaluated_on, total=total,
         pass_mark=rules.pass_mark, rectification_required=required, by_category=categories,
@@ -178,10 +172,10 @@ def _combine(card: Scorecard, rules: ScoringRules) -> ScoreResult:
 
 def _explain(total: Decimal, mark: Decimal, required: bool, present: list[Evaluator],
              missing: list[Evaluator]) -> str:
-    who = "、".join(_NAMES[e] for e in present)
+    who = "、".join(EVALUATOR_NAMES[e] for e in present)
     text = f"由{who}联合评分，合计 {total} 分（各主体等权，四舍五入保留一位小数）"
     if missing:
-        text += f"；{'、'.join(_NAMES[e] for e in missing)}未评分，其权重按比例分配给已评分主体"
+        text += f"；{'、'.join(EVALUATOR_NAMES[e] for e in missing)}未评分，其权重按比例分配给已评分主体"
     if required:
         return text + f"。低于 {mark} 分，由物业管理行政主管部门下发限期整改建议书。"
     return text + f"。达到 {mark} 分及以上，无须整改，调解可以进行。"

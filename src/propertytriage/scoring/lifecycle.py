@@ -13,16 +13,16 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from propertytriage.engine.conditions import FactValue, holds
-from propertytriage.engine.host import PhaseEngine
 from propertytriage.errors import InputError, Problem
+from propertytriage.models.history import Event, NoticeEvent, RectificationHistory, ScoreEvent
 from propertytriage.models.validation import validate
-from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec
+from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec, ScoringFile
+from propertytriage.rulehost.conditions import FactValue, RuleEvaluator, first_match
+from propertytriage.rulehost.phase import PhaseEngine
 from propertytriage.scoring.combine import score_with
 from propertytriage.scoring.deadline import Deadline, deadline_after
-from propertytriage.scoring.history import Event, NoticeEvent, RectificationHistory, ScoreEvent
 from propertytriage.scoring.rubric import ScoringRules, default_scoring_rules
 from propertytriage.scoring.schema import LifecycleRule
 from propertytriage.scoring.state import (
@@ -33,7 +33,7 @@ from propertytriage.scoring.state import (
     Step,
 )
 
-Evaluator = Literal["durable", "reference"]
+Evaluator = RuleEvaluator  # the name this module's callers already use
 
 
 @lru_cache(maxsize=4)
@@ -52,7 +52,7 @@ class _Run:
     """The state being built while the events are replayed."""
 
     rules: ScoringRules
-    pass_mark: Decimal
+    pass_line: ScoringFile
     location: str
     status: Status = "unscored"
     latest: Decimal | None = None
@@ -85,7 +85,7 @@ def _fix_items(rules: ScoringRules, event: ScoreEvent, where: str) -> tuple[Deci
 
 def _facts(run: _Run, event: Event) -> dict[str, FactValue]:
     if isinstance(event, ScoreEvent):
-        passed = run.latest is not None and run.latest >= run.pass_mark
+        passed = run.latest is not None and run.pass_line.passes(run.latest)
         kind = "score_pass" if passed else "score_below"
     elif isinstance(event, NoticeEvent):
         kind = "notice"
@@ -103,7 +103,7 @@ def _choose(
     by_id = {r.id: r for r in rules.lifecycle.rules}
     if evaluator == "durable":
         return by_id[_engine(rules).fire(facts).id]
-    return next(r for r in rules.lifecycle.rules if holds(r.when, facts))
+    return first_match(rules.lifecycle.rules, facts)
 
 
 def _new_deadline(run: _Run, event: Event) -> Deadline:
@@ -138,7 +138,7 @@ def _apply(run: _Run, index: int, event: Event, rule: LifecycleRule) -> None:
             run.warnings.append(run.deadline.note)
     assert effects.status is not None  # every rule but the fallback names the new status
     run.status = effects.status
-    values = {"pass_mark": str(run.pass_mark), "failures": str(run.failures),
+    values = {"pass_mark": str(run.pass_line.pass_mark), "failures": str(run.failures),
               "deadline": run.deadline.due_on.isoformat() if run.deadline else "（无）"}
     text = rule.explain(values)
     if effects.penalty:
@@ -161,7 +161,10 @@ def replay_with(
         valid = validate(RectificationHistory, history)
     except InputError as error:
         raise InputError(error.problems).under(location) from None
-    run = _Run(rules, rules.pass_mark if pass_mark is None else pass_mark, location)
+    line = rules.pass_line
+    if pass_mark is not None and pass_mark != line.pass_mark:
+        line = line.model_copy(update={"pass_mark": pass_mark})
+    run = _Run(rules, line, location)
     known = {item.id for item in rules.rubric.items}
     for index, event in enumerate(valid.events):
         if isinstance(event, ScoreEvent):

@@ -12,8 +12,8 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from propertytriage.models.details import PropertyCompany
-from propertytriage.models.scorecard import Evaluator
 from propertytriage.models.types import Points
+from propertytriage.models.vocabulary import Evaluator
 
 _OUT = ConfigDict(frozen=True)
 

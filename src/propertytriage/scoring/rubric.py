@@ -16,12 +16,12 @@ from typing import Any
 
 from propertytriage.errors import RuleDataError
 from propertytriage.ruledata.loader import (  # shared with the triage rules: same file/path/fix messages
-    _check_basis,
-    _parse,
+    check_basis,
     default_rulebook,
     load_rulebook,
+    parse_file,
 )
-from propertytriage.ruledata.schema import Citation
+from propertytriage.ruledata.schema import Citation, ScoringFile
 from propertytriage.scoring.schema import CombinationFile, LifecycleFile, RubricFile
 
 FULL_MARKS = Decimal(100)
@@ -49,8 +49,18 @@ class ScoringRules:
     rubric: RubricFile
     combination: CombinationFile
     lifecycle: LifecycleFile
-    pass_mark: Decimal
+    pass_line: ScoringFile
+    """``parameters/scoring.yaml``: the pass mark and the one comparison against it."""
     citations: dict[str, Citation]
+
+    @property
+    def pass_mark(self) -> Decimal:
+        """The pass mark in force, for printing; compare with :meth:`passes`, never by hand."""
+        return self.pass_line.pass_mark
+
+    def passes(self, score: Decimal) -> bool:
+        """Whether ``score`` reaches the pass mark (``ScoringFile.passes``, the one place it is drawn)."""
+        return self.pass_line.passes(score)
 
     def basis_label(self, ids: list[str]) -> str:
         """A rule's basis as a clerk reads it, joined with ；."""
@@ -65,7 +75,7 @@ def load_rubric(path: Path, *, file: str | None = None) -> RubricFile:
     """Read one rubric file and refuse it unless it is consistent and adds up to 100."""
     path = path.resolve()
     name = file or path.name
-    rubric = _parse(RubricFile, path, path.parent)
+    rubric = parse_file(RubricFile, path, path.parent)
     categories = {c.id for c in rubric.categories}
     if len(categories) != len(rubric.categories):
         raise _fail(name, "categories", "类别编号重复", "a category id appears twice")
@@ -108,7 +118,7 @@ def _check_sources(ids: list[str], rubric: RubricFile, file: str, where: str) ->
 
 def _check_combination(combination: CombinationFile, citations: dict[str, Citation]) -> None:
     file = "scoring/combination.yaml"
-    _check_basis(combination.basis, citations, file, "basis")
+    check_basis(combination.basis, citations, file, "basis")
     if sum(combination.weights.values(), Decimal(0)) != 1 or min(combination.weights.values()) <= 0:
         raise _fail(file, "weights", "各评分主体权重须为正数且合计为 1",
                     "the weights must be positive and add up to 1")
@@ -137,7 +147,7 @@ def _check_when(when: dict[str, Any], file: str, where: str) -> None:
 def _check_lifecycle(lifecycle: LifecycleFile, citations: dict[str, Citation]) -> None:
     file = "scoring/lifecycle.yaml"
     for key in ("deadline_days_basis", "deadline_basis", "penalty_basis"):
-        _check_basis(getattr(lifecycle, key), citations, file, key)
+        check_basis(getattr(lifecycle, key), citations, file, key)
     seen: set[str] = set()
     for i, rule in enumerate(lifecycle.rules):
         where = f"rules[{i}]"
@@ -146,7 +156,7 @@ def _check_lifecycle(lifecycle: LifecycleFile, citations: dict[str, Citation]) -
                         f"rule id {rule.id!r} repeats")
         seen.add(rule.id)
         _check_when(rule.when, file, f"{where}.when")
-        _check_basis(rule.basis, citations, file, f"{where}.basis")
+        check_basis(rule.basis, citations, file, f"{where}.basis")
         for name in rule.placeholders():
             if name not in LIFECYCLE_PLACEHOLDERS:
                 raise _fail(file, f"{where}.text", f"占位符 {{{name}}} 不可用",
@@ -164,11 +174,11 @@ def load_scoring_rules(root: Path | None = None) -> ScoringRules:
     base = book.root
     folder = base / "scoring"
     rubric = load_rubric(folder / "rubric.yaml", file="scoring/rubric.yaml")
-    combination = _parse(CombinationFile, folder / "combination.yaml", base)
+    combination = parse_file(CombinationFile, folder / "combination.yaml", base)
     _check_combination(combination, book.citations)
-    lifecycle = _parse(LifecycleFile, folder / "lifecycle.yaml", base)
+    lifecycle = parse_file(LifecycleFile, folder / "lifecycle.yaml", base)
     _check_lifecycle(lifecycle, book.citations)
-    return ScoringRules(base, rubric, combination, lifecycle, book.scoring.pass_mark,
+    return ScoringRules(base, rubric, combination, lifecycle, book.scoring,
                         book.citations)
 
 

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from propertytriage.models.scorecard import Evaluator
 from propertytriage.models.types import IsoDate
+from propertytriage.models.vocabulary import Evaluator
 from propertytriage.ruledata.schema import RuleBase
 
 _FILE = ConfigDict(extra="forbid", frozen=True)

@@ -8,10 +8,23 @@ that the tests and the benchmark compare the engine against.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, Protocol, TypeVar
 
-FactValue = bool | str
+from propertytriage.ruledata.schema import FactValue
+
+__all__ = ["FactValue", "RuleEvaluator", "first_match", "holds", "referenced_facts", "to_durable"]
+
+RuleEvaluator = Literal["durable", "reference"]
+"""The two readings of the same rules: durable-rules' Rete engine, and plain first-match Python."""
+
+
+class _Conditional(Protocol):
+    @property
+    def when(self) -> Mapping[str, Any]: ...
+
+
+R = TypeVar("R", bound=_Conditional)
 
 
 def holds(when: Mapping[str, Any], facts: Mapping[str, FactValue]) -> bool:
@@ -48,3 +61,14 @@ def referenced_facts(whens: list[Mapping[str, Any]]) -> tuple[str, ...]:
     for when in whens:
         names.update(when)
     return tuple(sorted(names))
+
+
+def first_match(rules: Iterable[R], facts: Mapping[str, FactValue]) -> R:
+    """The reference reading: the first rule in file order whose conditions hold.
+
+    Every rule list the loaders accept ends with a fallback (``when: {}``), so one always matches.
+    """
+    for rule in rules:
+        if holds(rule.when, facts):
+            return rule
+    raise AssertionError("the loaders guarantee a fallback rule")  # pragma: no cover

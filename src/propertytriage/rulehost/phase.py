@@ -37,9 +37,9 @@ from typing import Any
 
 import durable_rules_engine as native
 
-from propertytriage.engine.conditions import FactValue, referenced_facts, to_durable
 from propertytriage.errors import EngineError
 from propertytriage.ruledata.schema import PhaseFile, RuleSpec
+from propertytriage.rulehost.conditions import FactValue, referenced_facts, to_durable
 
 _SID = "0"
 _HANDLED, _NOT_HANDLED = 0, 1
