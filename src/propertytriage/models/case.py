@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from propertytriage.models.clock import today
 from propertytriage.models.details import (
     Arrears,
     Contract,
@@ -88,6 +89,7 @@ class Case(BaseModel):
                 "scorecard::give either company_score or scorecard, not both"
                 "|company_score 与 scorecard 只能提供其一"
             )
+        self._dates_possible()
         if not self.has_owners_committee:
             for index, attempt in enumerate(self.attempts):
                 if attempt.stage == "owners_committee":
@@ -98,6 +100,33 @@ class Case(BaseModel):
                         "不能有业主委员会协商记录"
                     )
         return self
+
+    def _dates_possible(self) -> None:
+        """Refuse dates that cannot be right: a filing or an outcome after today, a birth after filing.
+
+        An attempt may come after ``filed_on``: the dispute is registered once and the ladder goes
+        on (the community, the center, the court's mediation); it cannot come after today.
+        """
+        now = today()
+        if self.filed_on > now:
+            raise ValueError(
+                f"filed_on::the filing date {self.filed_on} is after today ({now})"
+                f"|立案日期 {self.filed_on} 晚于今天（{now}），请核对"
+            )
+        for index, attempt in enumerate(self.attempts):
+            if attempt.on is not None and attempt.on > now:
+                raise ValueError(
+                    f"attempts[{index}].on::the attempt's date {attempt.on} is after today ({now}); "
+                    f"record an outcome once it has happened|该环节的日期 {attempt.on} 晚于今天（{now}），"
+                    "请在该环节有结果后再登记"
+                )
+        for index, owner in enumerate(self.owners):
+            if owner.born_on is not None and owner.born_on > self.filed_on:
+                raise ValueError(
+                    f"owners[{index}].born_on::the date of birth {owner.born_on} is after filed_on "
+                    f"({self.filed_on})|出生日期 {owner.born_on} 晚于立案日期 filed_on（{self.filed_on}），"
+                    "请核对"
+                )
 
     @property
     def is_property_dispute(self) -> bool:

@@ -83,7 +83,8 @@ def claimed_total(case: Case) -> Claim:
             names = "与".join(f"{name}（{path}）" for path, name, _ in items)
             raise InputError([Problem(
                 "claim_amount", "claim_below_items",
-                f"请求金额 claim_amount（{_yuan(case.claim_amount)}元）小于所列{names}合计"
+                f"请求金额 claim_amount（{_yuan(case.claim_amount)}元）小于所列{names}"
+                f"{'合计' if len(items) > 1 else ''}"
                 f"（{_yuan(summed)}元），两者不能同时成立；请更正其一，或不填 claim_amount 由系统按各项合计",
                 f"claim_amount ({case.claim_amount}) is less than {paths} ({summed}); both cannot be "
                 "true: correct one of them, or leave claim_amount out to use the items' sum",

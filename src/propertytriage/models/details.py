@@ -7,14 +7,24 @@ misspelt field is caught instead of silently missing from a court form.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from propertytriage.models.types import STRICT_MODEL, IsoDate, LongText, ShortText, Yuan
 
 Text = ShortText | None
 Prose = LongText | None
+
+
+def _in_order(start: date | None, end: date | None, first: str, last: str, zh: str, en: str) -> None:
+    """Refuse a span that ends before it starts (one day, start == end, is a span)."""
+    if start is not None and end is not None and end < start:
+        raise ValueError(
+            f"{last}::{last} ({end}) is before {first} ({start}): the {en} cannot end before it "
+            f"starts|{zh}止日 {last}（{end}）早于起日 {first}（{start}），不能同时成立，请核对"
+        )
 
 
 class PropertyCompany(BaseModel):
@@ -70,6 +80,11 @@ class Contract(BaseModel):
     payment_method: Prose = Field(default=None, description="缴费方式及期限")
     late_fee_terms: Prose = Field(default=None, description="违约金约定")
 
+    @model_validator(mode="after")
+    def _term_in_order(self) -> Contract:
+        _in_order(self.term_from, self.term_to, "term_from", "term_to", "合同期限", "contract term")
+        return self
+
 
 class Arrears(BaseModel):
     """What is owed and how it is computed."""
@@ -86,6 +101,11 @@ class Arrears(BaseModel):
         default=None, description="是否主张违约金计算至实际清偿之日"
     )
     demands: Prose = Field(default=None, description="催缴情况")
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Arrears:
+        _in_order(self.period_from, self.period_to, "period_from", "period_to", "欠费期间", "arrears period")
+        return self
 
 
 class FocusPoint(BaseModel):

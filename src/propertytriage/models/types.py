@@ -67,7 +67,8 @@ def _exact_decimal(value: Any) -> Decimal:
     if isinstance(exponent, int) and exponent < _FINEST_EXPONENT:
         finest = Decimal(1).scaleb(_FINEST_EXPONENT)
         if number != number.quantize(finest):
-            raise ValueError("has too many decimal places (at most 6)|小数位数过多（最多 6 位）")
+            # every amount, score and point value keeps at most two places: say so, not the parser's 6
+            raise ValueError("must have at most two decimal places|最多保留两位小数")
         number = number.quantize(finest)  # trailing zeros beyond the sixth place carry nothing
     return number
 

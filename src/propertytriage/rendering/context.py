@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from propertytriage.models import Case, Scorecard
+from propertytriage.models.claim import claimed_total
 from propertytriage.models.details import Owner
 from propertytriage.rendering import scoreview
 from propertytriage.scoring import replay
@@ -115,12 +116,8 @@ def _claims(case: Case) -> Context:
     a = case.arrears
     fees = a.amount if case.claimant == "property_company" else None
     late = a.late_fee if case.claimant == "property_company" else None
-    if case.claim_amount > 0:
-        total: Decimal | None = case.claim_amount
-    elif fees is not None:
-        total = fees + (late or Decimal(0))
-    else:
-        total = None
+    claim = claimed_total(case)  # the same figure that decides the court track
+    total: Decimal | None = claim.total if claim.total > 0 or claim.items else None
     other = None
     if case.claimant == "owner" and case.claim_amount > 0:
         other = f"请求被告赔偿（返还）{yuan(case.claim_amount)}元"

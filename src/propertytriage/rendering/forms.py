@@ -14,13 +14,13 @@ from typing import Any, Literal
 from propertytriage.errors import InputError, Problem, RenderError
 from propertytriage.models import Case, Scorecard
 from propertytriage.models.validation import validate
+from propertytriage.models.vocabulary import FORM_IDS
 from propertytriage.rendering import context
 from propertytriage.rendering.glyphs import MissingGlyphError, check_model_text
 from propertytriage.rendering.templates import environment
 from propertytriage.ruledata import forms_dir
 from propertytriage.ruledata.paths import safe_stem
 
-FORM_IDS: tuple[str, ...] = ("scorecard", "rectification_notice", "focus_table", "inquiry_form")
 FORMATS: tuple[str, ...] = ("pdf", "html")
 Format = Literal["pdf", "html"]
 

@@ -10,14 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from propertytriage.models import Case, Scorecard
+from propertytriage.models.vocabulary import EVALUATOR_SHORT_NAMES
 from propertytriage.scoring import default_scoring_rules, replay, rubric_items, score_with
 
-EVALUATORS: list[tuple[str, str]] = [
-    ("mediation_center", "调解中心"),
-    ("housing_center", "住房保障综合服务中心"),
-    ("owners_committee", "业主委员会"),
-    ("community", "街道社区"),
-]
+EVALUATORS: list[tuple[str, str]] = list(EVALUATOR_SHORT_NAMES.items())
 
 
 def points(value: Any) -> str | None:
@@ -30,10 +26,8 @@ def points(value: Any) -> str | None:
 
 
 def pass_mark() -> Decimal:
-    """The pass mark in force (rules/parameters/scoring.yaml): below it means rectification."""
-    from propertytriage.ruledata import default_rulebook
-
-    return Decimal(default_rulebook().scoring.pass_mark)
+    """The pass mark in force (rules/parameters/scoring.yaml), for printing only."""
+    return default_scoring_rules().pass_mark
 
 
 def rubric() -> list[dict[str, Any]]:
@@ -51,8 +45,8 @@ def total(sheets: Scorecard) -> str | None:
 
 
 def below_pass(printed: str | None) -> bool | None:
-    """Whether a printed total is below the pass mark (None while unknown)."""
-    return None if printed is None else Decimal(printed) < pass_mark()
+    """Whether a printed total is below the pass mark (None while unknown); the rules' own test."""
+    return None if printed is None else not default_scoring_rules().passes(Decimal(printed))
 
 
 def case_score(case: Case) -> str | None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.models.history import Event, NoticeEvent, RectificationHistory, ScoreEvent
+from propertytriage.models.history import Event, RectificationHistory, ScoreEvent
 from propertytriage.ruledata.schema import ScoringFile
 from propertytriage.scoring.lifecycle import replay_with
 from propertytriage.scoring.rubric import default_scoring_rules
@@ -41,7 +41,12 @@ class HistoryStatus:
     score_status: str
     latest_score: Decimal | None
     notice_running: bool
-    """A rectification notice was issued and no inspection has passed it yet (status rectifying)."""
+    """The current round of rectification was started by a notice that no inspection has closed.
+
+    After a failed inspection the round goes on with a new deadline that no notice has stated yet,
+    so a notice is due again (with the penalty recommendation); an early failed inspection does not
+    end the round (docs/interpretations.md, "A notice already running").
+    """
     notice_issued_on: date | None = None
     notice_due_on: date | None = None
 
@@ -75,13 +80,14 @@ def history_status(case: Case, pass_line: ScoringFile, own: Decimal | None) -> H
                     f"the case's score {own} differs from the latest score {latest} in the history",
                 )])
     state = replay_with(history, rules, pass_mark=mark, location="rectification_history")
-    running = state.status == "rectifying"
-    notices = [e.on for e in history.events if isinstance(e, NoticeEvent)]
+    by_id = {rule.id: rule for rule in rules.lifecycle.rules}
+    rounds = [step for step in state.steps if by_id[step.rule].then.start_round]
+    running = state.status == "rectifying" and bool(rounds) and rounds[-1].kind == "notice"
     return HistoryStatus(
         score_status=_TRIAGE_STATUS[state.status],
         latest_score=state.latest_score,
         notice_running=running,
-        notice_issued_on=notices[-1] if running and notices else None,
+        notice_issued_on=rounds[-1].on if running else None,
         notice_due_on=state.deadline.due_on if running and state.deadline else None,
     )
 
