@@ -77,3 +77,16 @@ def test_each_kind_of_mistake_is_reported_with_file_and_path(
 def test_the_rules_in_force_load(rules_copy: Path) -> None:
     book = load_rulebook(rules_copy)
     assert [p.phase for p in book.phases] == ["stage", "rectification", "mediation", "court"]
+
+
+def test_a_title_quoted_inside_a_title_takes_single_book_marks() -> None:
+    """GB/T 15834—2011: 书名号里边还要用书名号时，外面一层用双书名号，里边一层用单书名号."""
+    from propertytriage.ruledata import default_rulebook
+
+    labels = [c.label() for c in default_rulebook().citations.values()]
+    nested = [label for label in labels if "〈" in label]
+    assert nested, "the rules cite the interpretation of the Civil Procedure Law, a nested title"
+    for label in labels:
+        inner = label[1:label.index("》")] if label.startswith("《") else ""
+        assert "《" not in inner, label
+    assert any("〈中华人民共和国民事诉讼法〉" in label for label in nested)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from propertytriage.errors import InputError, Problem, RenderError
 from propertytriage.models import Case, Scorecard
 from propertytriage.models.validation import validate
-from propertytriage.models.vocabulary import FORM_IDS
+from propertytriage.models.vocabulary import FORM_IDS as FORM_IDS  # re-exported: rendering.FORM_IDS
 from propertytriage.rendering import context
 from propertytriage.rendering.glyphs import MissingGlyphError, check_model_text
 from propertytriage.rendering.templates import environment
