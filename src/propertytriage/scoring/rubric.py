@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from propertytriage.errors import RuleDataError
 from propertytriage.ruledata.loader import (  # shared with the triage rules: same file/path/fix messages
@@ -23,11 +23,12 @@ from propertytriage.ruledata.loader import (  # shared with the triage rules: sa
 )
 from propertytriage.ruledata.schema import Citation, ScoringFile
 from propertytriage.scoring.schema import CombinationFile, LifecycleFile, RubricFile
+from propertytriage.scoring.state import Status
 
 FULL_MARKS = Decimal(100)
 
 LIFECYCLE_FACTS: dict[str, tuple[bool | str, ...]] = {
-    "status": ("unscored", "passing", "notice_due", "rectifying", "rectified"),
+    "status": get_args(Status),
     "event": ("score_pass", "score_below", "notice", "inspection_passed", "inspection_failed"),
     "before_deadline": (True, False),
     "reaches_penalty": (True, False),

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from propertytriage.models.types import IsoDate
 from propertytriage.models.vocabulary import Evaluator
 from propertytriage.ruledata.schema import RuleBase
+from propertytriage.scoring.state import Status
 
 _FILE = ConfigDict(extra="forbid", frozen=True)
 
@@ -92,7 +93,7 @@ class LifecycleEffects(BaseModel):
 
     model_config = _FILE
 
-    status: Literal["unscored", "passing", "notice_due", "rectifying", "rectified"] | None = None
+    status: Status | None = None
     start_round: bool = False
     count_failure: bool = False
     penalty: bool = False
