@@ -90,3 +90,11 @@ def test_a_title_quoted_inside_a_title_takes_single_book_marks() -> None:
         inner = label[1:label.index("》")] if label.startswith("《") else ""
         assert "《" not in inner, label
     assert any("〈中华人民共和国民事诉讼法〉" in label for label in nested)
+
+
+def test_a_stage_the_contract_does_not_know_is_refused(rules_copy: Path) -> None:
+    _edit(rules_copy / "triage/pipeline.yaml", "  - stage: out_of_scope\n",
+          "  - stage: withdrawn\n    title: 撤回\n  - stage: out_of_scope\n")
+    with pytest.raises(RuleDataError) as refused:
+        load_rulebook(rules_copy)
+    assert (refused.value.file, refused.value.path) == ("triage/pipeline.yaml", "endings")

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from propertytriage.errors import RuleDataError
+from propertytriage.models.vocabulary import ENDINGS, STAGES
 from propertytriage.ruledata.paths import rules_dir
 from propertytriage.ruledata.schema import (
     Citation,
@@ -141,6 +142,15 @@ def _check_ladder(pipeline: PipelineFile, citations: dict[str, Citation]) -> Non
     stages = [r.stage for r in pipeline.ladder]
     if len(set(stages)) != len(stages):
         raise RuleDataError(file, "ladder", "阶梯中有重复的环节", "a stage appears twice on the ladder")
+    # the contract's vocabulary (models/vocabulary.py) is what cases and decisions can say
+    for key, found, known in (("ladder", stages, STAGES),
+                              ("endings", [e.stage for e in pipeline.endings], ENDINGS)):
+        if set(found) != set(known):
+            raise RuleDataError(
+                file, key, f"环节须恰为 {list(known)}（现为 {found}）；新增环节须先在程序中实现",
+                f"the stages must be exactly {list(known)} (found {found}); a new stage needs the "
+                "code to know it first",
+            )
     targets = {r.escalates_to for r in pipeline.ladder if r.escalates_to is not None}
     for i, rung in enumerate(pipeline.ladder):
         check_basis(rung.basis, citations, file, f"ladder[{i}].basis")
