@@ -66,6 +66,8 @@ class CaseFacts:
 
     values: dict[str, FactValue]
     explain: dict[str, str] = field(default_factory=dict)
+    claim: Decimal = Decimal(0)
+    """The amount claimed (``models/claim.py``), worked out once for the facts and the reasons."""
     pending: dict[str, InputError] = field(default_factory=dict)
     """Lazy facts that could not be determined, and why; raised if a rule that reads one decides."""
 
@@ -134,7 +136,7 @@ def base_facts(case: Case, book: RuleBook) -> CaseFacts:
             explain["notice_issued_on"] = _zh_date(status.notice_issued_on)
         if status.notice_due_on is not None:
             explain["notice_due_on"] = _zh_date(status.notice_due_on)
-    return CaseFacts(values, explain)
+    return CaseFacts(values, explain, claim=claim.total)
 
 
 def _zh_date(day: date) -> str:
@@ -143,7 +145,7 @@ def _zh_date(day: date) -> str:
 
 def add_amount_band(facts: CaseFacts, case: Case, book: RuleBook) -> None:
     """The amount band; needs the province's limits (announced or computed), so only for phases that read it."""
-    amount = claimed_total(case).total
+    amount = facts.claim
     if amount == 0:
         facts.values["amount_band"] = "no_claim"
         return

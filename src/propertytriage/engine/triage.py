@@ -75,6 +75,11 @@ class Triage:
         lazy = {name for name, spec in self.book.facts.items() if spec.lazy}
         self._plans = [_PhasePlan(p, lazy) for p in self.book.phases]
         self._decided_facts = [name for name, spec in self.book.facts.items() if spec.decided]
+        rules = [rule for phase in self.book.phases for rule in phase.rules]
+        # per rule, worked out once: the outcomes it sets and its basis as printed
+        self._sets = {r.id: {k: getattr(r.then, k) for k in _DECIDED if k in r.then.model_fields_set}
+                      for r in rules}
+        self._basis = {r.id: self.book.basis_label(r.basis) for r in rules}
         self._engines = (
             {p.phase: PhaseEngine(p, cache_size=cache_size) for p in self.book.phases}
             if evaluator == "durable"
@@ -123,12 +128,9 @@ class Triage:
                 # (or is the fallback, reached because no rule reading it matched)
                 if name in plan.rule_facts and (name in rule.when or not rule.when):
                     raise error
-            effects = rule.then
-            for key in _DECIDED:
-                if key in effects.model_fields_set:
-                    outcome[key] = getattr(effects, key)
-            forms.update(effects.forms)
-            awaiting.update(effects.awaiting)
+            outcome.update(self._sets[rule.id])
+            forms.update(rule.then.forms)
+            awaiting.update(rule.then.awaiting)
             for name in self._decided_facts:  # a decision is a fact for the phases after it
                 if outcome.get(name) is not None:
                     facts.values[name] = outcome[name]
@@ -144,7 +146,7 @@ class Triage:
 
     def _reason(self, rule: RuleSpec, facts: CaseFacts) -> Reason:
         text = rule.explain(facts.explain, unknown="（未知）")
-        return Reason(rule=rule.id, basis=self.book.basis_label(rule.basis), text=text)
+        return Reason(rule=rule.id, basis=self._basis[rule.id], text=text)
 
 
 _DEFAULT: Triage | None = None
