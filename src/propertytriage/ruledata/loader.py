@@ -28,6 +28,7 @@ from propertytriage.ruledata.schema import (
     FactDeclaration,
     FactsFile,
     FactSpec,
+    HolidaysFile,
     PhaseFile,
     PipelineFile,
     ScoringFile,
@@ -306,6 +307,7 @@ def load_rulebook(root: Path | None = None) -> RuleBook:
         [(str(p.relative_to(root)), parse_file(WageFile, p, root)) for p in wage_files]
     )
     version = parse_file(VersionFile, root / "version.yaml", root)
+    load_holidays(root)  # deadlines read it on their own; a mistake in it is still found here
     return RuleBook(root, citations, facts, facts_file.placeholders, pipeline, tuple(phases),
                     small_claims, scoring, wages, rules_version=f"{version.version}+{_digest(root)}")
 
@@ -319,6 +321,25 @@ def _digest(root: Path) -> str:
             continue
         digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+def load_holidays(root: Path | None = None) -> HolidaysFile:
+    """Load ``parameters/holidays.yaml``; raise RuleDataError naming the first mistake.
+
+    Deadlines need it apart from triage (the scoring lifecycle counts them), so it has a loader of
+    its own; ``load_rulebook`` calls it too, so a mistake shows wherever the rules are loaded.
+    """
+    root = (root or rules_dir()).resolve()
+    holidays = parse_file(HolidaysFile, root / "parameters" / "holidays.yaml", root)
+    seen: set[str] = set()
+    for i, entry in enumerate(holidays.fixed_dates):
+        if entry.day in seen:
+            raise RuleDataError(
+                "parameters/holidays.yaml", f"fixed_dates[{i}].day", f"日期 {entry.day} 重复",
+                f"the day {entry.day} is listed twice",
+            )
+        seen.add(entry.day)
+    return holidays
 
 
 @lru_cache(maxsize=4)

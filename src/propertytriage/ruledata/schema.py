@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from propertytriage.models.types import IsoDate, Yuan
 from propertytriage.models.vocabulary import Awaiting, CourtTrack, FormId
@@ -284,3 +284,38 @@ class ScoringFile(BaseModel):
 def today() -> date:
     """Today's date; a seam for tests of freshness stamps."""
     return date.today()
+
+
+# --- rules/parameters/holidays.yaml -------------------------------------------------------------
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class FixedHoliday(BaseModel):
+    """A statutory holiday on the same date every year, used where the State Council's schedule stops."""
+
+    model_config = _FILE
+
+    day: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    holiday: str = Field(min_length=1)
+    in_force_from: IsoDate
+    verified: bool
+    note: str | None = None
+
+    @field_validator("day")
+    @classmethod
+    def _a_day_of_the_year(cls, value: str) -> str:
+        if int(value[3:]) > _MONTH_DAYS[int(value[:2]) - 1]:
+            raise ValueError(f"{value} is not a day of the year")
+        return value
+
+    def falls_on(self, when: date) -> bool:
+        """Whether ``when`` is this holiday (and the law made it one by then)."""
+        return when.strftime("%m-%d") == self.day and when >= self.in_force_from
+
+
+class HolidaysFile(BaseModel):
+    model_config = _FILE
+
+    fixed_dates: list[FixedHoliday] = Field(min_length=1)
+    source: str = Field(min_length=1)
