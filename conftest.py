@@ -58,8 +58,8 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _n
 
 
 def read_example_file(path: Path) -> _ExampleFile:
-    """Parse and check one example file (also used by the tests of this format)."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+    """Parse and check one example file: its shape, and the output keys its kind knows."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # a SafeLoader
     example_file = _ExampleFile.model_validate(data)
     allowed = OUTPUT_KEYS[example_file.kind]()
     for example in example_file.examples:
