@@ -1,38 +1,86 @@
-"""Hypothesis strategies shared by the tests: valid cases as plain JSON-like dicts."""
+"""Hypothesis strategies shared by the tests: valid cases as plain JSON-like dicts.
+
+Cases come from every province that has a wage figure in ``rules/parameters/wages/``, filed on any
+day from the first on which all of them have one up to today, with the joint score given in any of
+the ways a clerk gives it: not yet, a bare ``company_score``, the evaluators' ``scorecard`` or the
+company's ``rectification_history``. Amounts cluster around the small-claims limits in force for the
+case's province and filing day, computed from the YAML files (tests/rulefiles.py).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
 from propertytriage.models.clock import today
-
-# A filing date after today is refused: generated cases are filed on or before it, whatever day the
-# suite runs (the 2023 figure, published 2024-06-24, is in force from then on).
-_FIRST_FILED, _LAST_FILED = date(2024, 7, 1), today()
+from tests import rulefiles
+from tests.scoring.helpers import EVALUATORS, sheet_totalling
 
 STAGES = ["owners_committee", "community", "mediation_center", "court"]
 PROPERTY_TYPES = [
     "fee_arrears", "service_quality", "common_revenue", "parking", "renovation",
     "maintenance_fund", "other_property",
 ]
-PROVINCE = "内蒙古自治区"
+FLAGS = ["needs_appraisal", "counterclaim", "whereabouts_unknown", "foreign_related",
+         "parties_agree_small_claims", "contentious"]
+PROVINCES = rulefiles.provinces()
+#: The first day every province has a published figure and the current small-claims rule applies.
+FIRST_FILING_DAY = max([rulefiles.small_claims()["effective_from"],
+                        *(rulefiles.figures(p)[0].published_on for p in PROVINCES)])
+PASS_MARK = rulefiles.pass_mark()
 
-amounts = st.one_of(
-    st.just(Decimal(0)),
-    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400000"), places=2),
-    # the neighbourhood of the 2023 figure's limits: 54,428 and 217,712 yuan
-    st.sampled_from([Decimal(x) for x in
-                     ["54427.99", "54428", "54428.01", "217711.99", "217712", "217712.01"]]),
-)
+filing_days = st.deferred(lambda: st.dates(min_value=FIRST_FILING_DAY, max_value=today()))
+
+
+@st.composite
+def amounts(draw: st.DrawFn, province: str, filed_on: date) -> Decimal:
+    """No claim, any amount, or a cent either side of (or at) a limit in force for the case."""
+    near = [limit + step for limit in rulefiles.limits(province, filed_on)
+            for step in (Decimal("-0.01"), Decimal(0), Decimal("0.01"))]
+    return draw(st.one_of(
+        st.just(Decimal(0)),
+        st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400000"), places=2),
+        st.sampled_from(near),
+    ))
+
+
 scores = st.one_of(
-    st.none(),
     st.decimals(min_value=Decimal(0), max_value=Decimal(100), places=1),
-    st.sampled_from([Decimal("59.9"), Decimal("59.99"), Decimal(60), Decimal("60.01")]),
+    st.sampled_from([PASS_MARK - Decimal("0.1"), PASS_MARK - Decimal("0.01"), PASS_MARK,
+                     PASS_MARK + Decimal("0.01")]),
 )
+
+
+@st.composite
+def scorecards(draw: st.DrawFn, evaluated_on: date) -> dict[str, Any]:
+    """The mediation center's sheet and any of the other three, each adding up to a drawn total
+    (item-by-item sheets are drawn in tests/scoring; here the totals near the pass mark matter)."""
+    others = draw(st.lists(st.sampled_from(EVALUATORS[1:]), unique=True))
+    sheets = [sheet_totalling(draw(scores), e) for e in ["mediation_center", *others]]
+    return {"company": {"name": "某物业服务有限公司"}, "evaluated_on": evaluated_on.isoformat(),
+            "evaluations": sheets}
+
+
+@st.composite
+def histories(draw: st.DrawFn, before: date) -> dict[str, Any]:
+    """A company's history ending before ``before``: a score, then perhaps a notice and inspections."""
+    day = before - timedelta(days=draw(st.integers(1, 400)))
+    total = draw(scores)
+    events: list[dict[str, Any]] = [{"kind": "score", "on": day.isoformat(), "total": str(total)}]
+    if total < PASS_MARK and draw(st.booleans()):
+        day += timedelta(days=draw(st.integers(0, 10)))
+        events.append({"kind": "notice", "on": day.isoformat()})
+        for _round in range(draw(st.integers(0, 2))):
+            day += timedelta(days=draw(st.integers(1, 90)))
+            result = draw(st.sampled_from(["passed", "failed"]))
+            events.append({"kind": "inspection", "on": day.isoformat(), "result": result})
+            if result == "passed":
+                break
+    return {"company": {"name": "某物业服务有限公司"},
+            "events": [e for e in events if date.fromisoformat(e["on"]) < before]}
 
 
 @st.composite
@@ -47,25 +95,37 @@ def attempts(draw: st.DrawFn, has_committee: bool) -> list[dict[str, Any]]:
 
 @st.composite
 def cases(draw: st.DrawFn, *, dispute_types: list[str] | None = None) -> dict[str, Any]:
-    """A valid case; filed after the 2023 figure's publication so the province always has one."""
+    """A valid case from any province with a wage figure, scored in any of the ways a case can be."""
     has_committee = draw(st.booleans())
+    province = draw(st.sampled_from(PROVINCES))
+    filed_on = draw(filing_days)
     case: dict[str, Any] = {
         "case_id": draw(st.text(alphabet="ABCKBS-0123456789", min_size=1, max_size=12)),
-        "filed_on": draw(st.dates(min_value=_FIRST_FILED, max_value=_LAST_FILED)).isoformat(),
-        "province": PROVINCE,
+        "filed_on": filed_on.isoformat(),
+        "province": province,
         "dispute_type": draw(st.sampled_from(dispute_types or [*PROPERTY_TYPES, "neighbor"])),
         "claimant": draw(st.sampled_from(["property_company", "owner"])),
-        "claim_amount": str(draw(amounts)),
+        "claim_amount": str(draw(amounts(province, filed_on))),
         "has_owners_committee": has_committee,
         "attempts": draw(attempts(has_committee)),
     }
-    score = draw(scores)
-    if score is not None:
-        case["company_score"] = str(score)
-    for flag in ["needs_appraisal", "counterclaim", "whereabouts_unknown", "foreign_related",
-                 "parties_agree_small_claims", "contentious"]:
+    scored_by = draw(st.sampled_from(["none", "company_score", "scorecard", "history"]))
+    if scored_by == "company_score":
+        case["company_score"] = str(draw(scores))
+    elif scored_by == "scorecard":
+        case["scorecard"] = draw(scorecards(filed_on - timedelta(days=draw(st.integers(0, 60)))))
+    elif scored_by == "history":
+        history = draw(histories(filed_on))
+        if history["events"]:
+            case["rectification_history"] = history
+    for flag in FLAGS:
         case[flag] = draw(st.booleans())
     return case
+
+
+def has_score(case: dict[str, Any]) -> bool:
+    """Whether the case gives the company's joint score in any form."""
+    return "company_score" in case or "scorecard" in case or "rectification_history" in case
 
 
 @st.composite
@@ -85,12 +145,11 @@ def random_case(rng: Any, index: int) -> dict[str, Any]:
     attempts = [{"stage": s, "outcome": "failed"} for s in stages[:depth]]
     if rng.random() < 0.1 and attempts:
         attempts[-1]["outcome"] = "resolved"
+    filed_on = FIRST_FILING_DAY + timedelta(days=rng.randint(0, (today() - FIRST_FILING_DAY).days))
     case: dict[str, Any] = {
         "case_id": f"R-{index:07d}",
-        "filed_on": date.fromordinal(
-            rng.randint(_FIRST_FILED.toordinal(), _LAST_FILED.toordinal())
-        ).isoformat(),
-        "province": PROVINCE,
+        "filed_on": filed_on.isoformat(),
+        "province": rng.choice(PROVINCES),
         "dispute_type": rng.choice([*PROPERTY_TYPES, "neighbor"]),
         "claimant": rng.choice(["property_company", "owner"]),
         "claim_amount": f"{rng.randint(0, 30000000) / 100:.2f}",
@@ -99,7 +158,6 @@ def random_case(rng: Any, index: int) -> dict[str, Any]:
     }
     if rng.random() < 0.8:
         case["company_score"] = f"{rng.randint(300, 1000) / 10:.1f}"
-    for flag in ["needs_appraisal", "counterclaim", "whereabouts_unknown", "foreign_related",
-                 "parties_agree_small_claims", "contentious"]:
+    for flag in FLAGS:
         case[flag] = rng.random() < 0.1
     return case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,9 @@ from hypothesis import strategies as st
 
 from propertytriage import Triage
 from propertytriage.models import Case
-from tests.strategies import STAGES, cases, failed_ladders
+from propertytriage.scoring import replay, score
+from tests import rulefiles
+from tests.strategies import STAGES, cases, failed_ladders, has_score
 
 ENGINE = Triage()
 REFERENCE = Triage(evaluator="reference")
@@ -64,13 +67,31 @@ def test_court_track_is_set_exactly_at_court(case: dict[str, Any]) -> None:
     assert ("inquiry_form" in decision.forms) == (decision.next_stage == "court")
 
 
+def _rectification_expected(case: dict[str, Any]) -> bool | None:
+    """SPEC §2.2: the latest joint score is below the pass mark and no later inspection passed it."""
+    if "company_score" in case:
+        return Decimal(case["company_score"]) < rulefiles.pass_mark()
+    if "scorecard" in case:
+        return score(case["scorecard"]).total < rulefiles.pass_mark()
+    if "rectification_history" in case:
+        events = case["rectification_history"]["events"]
+        latest = next(e for e in reversed(events) if e["kind"] == "score")
+        passed = any(e["kind"] == "inspection" and e["result"] == "passed"
+                     and e["on"] >= latest["on"] for e in events)
+        return Decimal(latest["total"]) < rulefiles.pass_mark() and not passed
+    return None
+
+
 @given(cases(dispute_types=["fee_arrears", "service_quality"]))
-def test_bare_score_sets_rectification_exactly_below_sixty(case: dict[str, Any]) -> None:
-    decision = ENGINE.decide(case)
-    if "company_score" not in case:
-        assert decision.rectification_required is None
-    else:
-        assert decision.rectification_required == (Decimal(case["company_score"]) < 60)
+def test_the_score_sets_rectification_exactly_below_the_pass_mark(case: dict[str, Any]) -> None:
+    assert ENGINE.decide(case).rectification_required == _rectification_expected(case)
+
+
+@given(cases(dispute_types=["fee_arrears", "service_quality"]))
+def test_a_history_decides_as_its_replay_says(case: dict[str, Any]) -> None:
+    if "rectification_history" in case:
+        state = replay(case["rectification_history"])
+        assert ENGINE.decide(case).rectification_required == state.rectification_required
 
 
 @given(cases())
@@ -78,13 +99,11 @@ def test_mediation_center_always_asks_for_the_scorecard(case: dict[str, Any]) ->
     decision = ENGINE.decide(case)
     if decision.next_stage == "mediation_center":
         assert "scorecard" in decision.forms
-        assert ("company_score" in decision.awaiting) == ("company_score" not in case)
+        assert ("company_score" in decision.awaiting) == (not has_score(case))
         waits = "rectification_acceptance" in decision.awaiting
         assert waits == (decision.rectification_required is True
                          and case["claimant"] == "property_company")
-        assert ("focus_table" in decision.forms) == (
-            "company_score" in case and not waits
-        )
+        assert ("focus_table" in decision.forms) == (has_score(case) and not waits)
     else:
         assert decision.awaiting == []
 
@@ -94,7 +113,7 @@ def test_court_track_follows_the_civil_procedure_law(case: dict[str, Any]) -> No
     decision = ENGINE.decide(case)
     assert decision.next_stage == "court"
     amount = Decimal(case["claim_amount"])
-    half, double = Decimal("54428"), Decimal("217712")  # 2023 figure 108,856 yuan
+    half, double = rulefiles.limits(case["province"], date.fromisoformat(case["filed_on"]))
     excluded = any(case[f] for f in
                    ["needs_appraisal", "counterclaim", "whereabouts_unknown", "foreign_related"])
     if case["contentious"]:
@@ -111,14 +130,16 @@ def test_court_track_follows_the_civil_procedure_law(case: dict[str, Any]) -> No
 
 
 @settings(max_examples=30)
-@given(failed_ladders(), st.sampled_from(["54427.99", "54428", "54428.00", "54428.01"]))
-def test_small_claims_limit_includes_the_limit_itself(case: dict[str, Any], amount: str) -> None:
+@given(failed_ladders(), st.sampled_from(["-0.01", "0", "0.00", "0.01"]))
+def test_small_claims_limit_includes_the_limit_itself(case: dict[str, Any], step: str) -> None:
     for flag in ["contentious", "needs_appraisal", "counterclaim", "whereabouts_unknown",
                  "foreign_related", "parties_agree_small_claims"]:
         case[flag] = False
-    case["claim_amount"] = amount
+    half, _double = rulefiles.limits(case["province"], date.fromisoformat(case["filed_on"]))
+    amount = half + Decimal(step)
+    case["claim_amount"] = str(amount)
     track = ENGINE.decide(case).court_track
-    assert track == ("small_claims" if Decimal(amount) <= Decimal("54428") else "fast_track")
+    assert track == ("small_claims" if amount <= half else "fast_track")
 
 
 @given(cases())
