@@ -61,13 +61,17 @@ def small_claims() -> dict[str, Any]:
     return dict(read("parameters/small_claims.yaml"))
 
 
+#: 民事诉讼法（2023年修正）第一百六十五条: 百分之五十以下 small claims; 超过百分之五十但在二倍以下 by agreement.
+#: These are the law's own figures, so a changed fraction in small_claims.yaml is caught, not followed.
+LAW_SHARE, LAW_MULTIPLE = Decimal("0.5"), Decimal(2)
+
+
 def limits(province: str, on: date) -> tuple[Decimal, Decimal]:
-    """(at most this: small claims; at most this with the parties' agreement), 民诉法 第165条."""
+    """(at most this: small claims; at most this with the parties' agreement), 民诉法 第165条,
+    applied to the wage figure in force (the figure is data; the fractions are the law's)."""
     figure = figure_in_force(province, on)
     assert figure is not None, (province, on)
-    rules = small_claims()
-    return (figure.amount * Decimal(str(rules["mandatory_fraction"])),
-            figure.amount * Decimal(str(rules["consent_fraction"])))
+    return figure.amount * LAW_SHARE, figure.amount * LAW_MULTIPLE
 
 
 def pass_mark() -> Decimal:
