@@ -66,12 +66,55 @@ def small_claims() -> dict[str, Any]:
 LAW_SHARE, LAW_MULTIPLE = Decimal("0.5"), Decimal(2)
 
 
-def limits(province: str, on: date) -> tuple[Decimal, Decimal]:
-    """(at most this: small claims; at most this with the parties' agreement), 民诉法 第165条,
-    applied to the wage figure in force (the figure is data; the fractions are the law's)."""
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def notice_in_force(province: str, on: date) -> dict[str, Any] | None:
+    """The high court's notice of limits effective latest on or before ``on``, unless it has lapsed."""
+    notices = sorted(wage_files()[province].get("announcements", []), key=lambda n: n["effective_from"])
+    started = [n for n in notices if n["effective_from"] <= on]
+    if not started or (started[-1].get("effective_until") and on > started[-1]["effective_until"]):
+        return None
+    return started[-1]
+
+
+def first_day_with_limits(province: str) -> date:
+    """The first day a figure or a notice gives the province's limits."""
+    days = [f.published_on for f in figures(province)]
+    days += [n["effective_from"] for n in wage_files()[province].get("announcements", [])]
+    return min(days)
+
+
+def has_limits(province: str, on: date) -> bool:
+    """Whether a notice or a published figure gives the province's limits on ``on``."""
+    return notice_in_force(province, on) is not None or figure_in_force(province, on) is not None
+
+
+def limits(province: str, on: date) -> tuple[Decimal, Decimal | None]:
+    """(at most this: small claims; at most this with the parties' agreement, None if the data
+    cannot tell), 民诉法 第165条 applied to the wage figure in force, or the amounts a high court's
+    notice in force announced (docs/interpretations.md: announced limits win over computed ones).
+    The figures and notices are data; the fractions are the law's."""
+    notice = notice_in_force(province, on)
     figure = figure_in_force(province, on)
-    assert figure is not None, (province, on)
-    return figure.amount * LAW_SHARE, figure.amount * LAW_MULTIPLE
+    if notice is not None and notice.get("later_figures_apply") == "next_month":
+        used = (notice.get("based_on") or {}).get("data_year")
+        newer = [f for f in figures(province)
+                 if (f.data_year > used if used else f.published_on > notice["effective_from"])
+                 and _next_month(f.published_on) <= on]
+        if newer:  # the notice itself says newer statistics replace its amounts
+            notice, figure = None, newer[-1]
+    if notice is None:
+        assert figure is not None, (province, on)
+        return figure.amount * LAW_SHARE, figure.amount * LAW_MULTIPLE
+    mandatory = Decimal(str(notice["mandatory_limit"]))
+    if notice.get("consent_limit"):
+        return mandatory, Decimal(str(notice["consent_limit"]))
+    basis = notice.get("based_on") or {}
+    if basis.get("amount"):
+        return mandatory, Decimal(str(basis["amount"])) * LAW_MULTIPLE
+    return mandatory, None
 
 
 def pass_mark() -> Decimal:

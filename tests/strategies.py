@@ -1,7 +1,8 @@
 """Hypothesis strategies shared by the tests: valid cases as plain JSON-like dicts.
 
 Cases come from every province that has a wage figure in ``rules/parameters/wages/``, filed on any
-day from the first on which all of them have one up to today, with the joint score given in any of
+day from the first on which its limits are known (a figure or a high court's notice) up to today
+(in China Standard Time, as the product counts it: a later filing is refused), with the joint score given in any of
 the ways a clerk gives it: not yet, a bare ``company_score``, the evaluators' ``scorecard`` or the
 company's ``rectification_history``. Amounts cluster around the small-claims limits in force for the
 case's province and filing day, computed from the YAML files (tests/rulefiles.py).
@@ -27,18 +28,22 @@ PROPERTY_TYPES = [
 FLAGS = ["needs_appraisal", "counterclaim", "whereabouts_unknown", "foreign_related",
          "parties_agree_small_claims", "contentious"]
 PROVINCES = rulefiles.provinces()
-#: The first day every province has a published figure and the current small-claims rule applies.
-FIRST_FILING_DAY = max([rulefiles.small_claims()["effective_from"],
-                        *(rulefiles.figures(p)[0].published_on for p in PROVINCES)])
+#: The first day of the current small-claims rule, and per province the first day its limits are known.
+RULE_IN_FORCE = rulefiles.small_claims()["effective_from"]
+FIRST_FILING_DAY = {p: max(RULE_IN_FORCE, rulefiles.first_day_with_limits(p)) for p in PROVINCES}
 PASS_MARK = rulefiles.pass_mark()
 
-filing_days = st.deferred(lambda: st.dates(min_value=FIRST_FILING_DAY, max_value=today()))
+
+def filing_days(province: str) -> st.SearchStrategy[date]:
+    """Days a case of ``province`` may be filed on with its limits known (a notice may lapse)."""
+    return st.dates(min_value=FIRST_FILING_DAY[province], max_value=today()).filter(
+        lambda day: rulefiles.has_limits(province, day))
 
 
 @st.composite
 def amounts(draw: st.DrawFn, province: str, filed_on: date) -> Decimal:
     """No claim, any amount, or a cent either side of (or at) a limit in force for the case."""
-    near = [limit + step for limit in rulefiles.limits(province, filed_on)
+    near = [limit + step for limit in rulefiles.limits(province, filed_on) if limit is not None
             for step in (Decimal("-0.01"), Decimal(0), Decimal("0.01"))]
     return draw(st.one_of(
         st.just(Decimal(0)),
@@ -98,7 +103,7 @@ def cases(draw: st.DrawFn, *, dispute_types: list[str] | None = None) -> dict[st
     """A valid case from any province with a wage figure, scored in any of the ways a case can be."""
     has_committee = draw(st.booleans())
     province = draw(st.sampled_from(PROVINCES))
-    filed_on = draw(filing_days)
+    filed_on = draw(filing_days(province))
     case: dict[str, Any] = {
         "case_id": draw(st.text(alphabet="ABCKBS-0123456789", min_size=1, max_size=12)),
         "filed_on": filed_on.isoformat(),
@@ -145,11 +150,15 @@ def random_case(rng: Any, index: int) -> dict[str, Any]:
     attempts = [{"stage": s, "outcome": "failed"} for s in stages[:depth]]
     if rng.random() < 0.1 and attempts:
         attempts[-1]["outcome"] = "resolved"
-    filed_on = FIRST_FILING_DAY + timedelta(days=rng.randint(0, (today() - FIRST_FILING_DAY).days))
+    province = rng.choice(PROVINCES)
+    first = FIRST_FILING_DAY[province]
+    filed_on = first + timedelta(days=rng.randint(0, (today() - first).days))
+    while not rulefiles.has_limits(province, filed_on):
+        filed_on += timedelta(days=1)
     case: dict[str, Any] = {
         "case_id": f"R-{index:07d}",
         "filed_on": filed_on.isoformat(),
-        "province": rng.choice(PROVINCES),
+        "province": province,
         "dispute_type": rng.choice([*PROPERTY_TYPES, "neighbor"]),
         "claimant": rng.choice(["property_company", "owner"]),
         "claim_amount": f"{rng.randint(0, 30000000) / 100:.2f}",

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from propertytriage import Triage
+from propertytriage.models.clock import today
 from tests import rulefiles
 
 FIRST_DAY_OF_SECOND_HALF = (7, 1)
@@ -24,18 +25,21 @@ FIRST_DAY_OF_SECOND_HALF = (7, 1)
 
 def _silent_years() -> list[tuple[str, int]]:
     """(province, data year) with no figure and no known release in the wage files, whose usual
-    publication date has passed, while an older figure is in force just before it."""
+    publication date has passed, while an older figure is in force just before it and no high
+    court's notice is (a notice's reason speaks of later statistics in its own way)."""
     found = []
     effective_from = rulefiles.small_claims()["effective_from"]
     for province in rulefiles.provinces():
         values = {v["data_year"]: v for v in rulefiles.wage_files()[province]["values"]}
-        for year in range(2015, date.today().year):
+        for year in range(2015, today().year):
             entry = values.get(year)
             if entry is not None and (entry["amount"] is not None or entry["published_on"] is not None):
                 continue
             starts = date(year + 1, *FIRST_DAY_OF_SECOND_HALF)
             before = rulefiles.figure_in_force(province, starts - timedelta(days=1))
-            if starts <= date.today() and starts > effective_from and before and before.data_year < year:
+            notices = [rulefiles.notice_in_force(province, day) for day in (starts - timedelta(days=1), starts)]
+            if (starts <= today() and starts > effective_from and before and before.data_year < year
+                    and notices == [None, None]):
                 found.append((province, year))
     return found
 
