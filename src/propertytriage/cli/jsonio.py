@@ -47,9 +47,10 @@ def _bad_json(msg: str, line: int, column: int, subject: str, *, lines: bool = F
 
 
 def _too_deep(subject: str, where: str = "") -> InputError:
+    limit = jsonstream.MAX_DEPTH
     return InputError(
-        [Problem(where, "json_invalid", f"JSON 嵌套层数过多（最多 {jsonstream.MAX_DEPTH} 层）",
-                 f"JSON nested too deeply (at most {jsonstream.MAX_DEPTH} levels)")],
+        [Problem(where, "json_invalid", f"JSON 嵌套层数过多（案件最多 {limit} 层）",
+                 f"JSON nested too deeply (a case has at most {limit} levels)")],
         subject=subject,
     )
 
