@@ -45,7 +45,11 @@ class _Trickle(io.StringIO):
         return super().read(self.step)
 
 
-def _streamed(text: str, step: int) -> list[Any]:
+def _streamed(text: str, step: int, fast: bool = False) -> list[Any]:
+    """The list read item by item: the careful path only, or first the parser's fast path."""
+    if fast:
+        handle = _Trickle(text, step)
+        return list(jsonio.list_items(handle, handle.read(), "list.json"))
     handle = _Trickle(text, step)
     start = handle.read()
     return [jsonio.loads(i.text, line=i.line, column=i.column) for i in jsonstream.items(handle, start)]
@@ -53,20 +57,22 @@ def _streamed(text: str, step: int) -> list[Any]:
 
 @settings(max_examples=300, deadline=None)
 @given(items=st.lists(_value, max_size=6), spaces=st.lists(_space, min_size=20, max_size=20),
-       step=st.integers(1, 9))
-def test_items_read_one_by_one_equal_the_list_read_whole(items: list[Any], spaces: list[str], step: int) -> None:
+       step=st.integers(1, 9), fast=st.booleans())
+def test_items_read_one_by_one_equal_the_list_read_whole(
+    items: list[Any], spaces: list[str], step: int, fast: bool
+) -> None:
     parts = [_as_json(v) for v in items]
     text = spaces[0] + "[" + spaces[1] + ("," .join(f"{spaces[2 + i % 10]}{p}{spaces[3 + i % 10]}"
                                                      for i, p in enumerate(parts))) + "]" + spaces[19]
     whole = jsonio.loads(text)
-    assert _streamed(text, step) == whole
+    assert _streamed(text, step, fast) == whole
 
 
 @settings(max_examples=300, deadline=None)
 @given(items=st.lists(_value, min_size=1, max_size=4), cut=st.integers(0, 10_000), insert=_text,
-       step=st.integers(1, 7))
+       step=st.integers(1, 7), fast=st.booleans())
 def test_a_damaged_list_is_refused_whenever_the_whole_would_be(
-    items: list[Any], cut: int, insert: str, step: int
+    items: list[Any], cut: int, insert: str, step: int, fast: bool
 ) -> None:
     text = _as_json(items)
     at = cut % (len(text) + 1)
@@ -78,7 +84,7 @@ def test_a_damaged_list_is_refused_whenever_the_whole_would_be(
     if not damaged.lstrip(" \t\r\n").startswith("["):
         return  # not a list: read whole by the command, not by the splitter
     try:
-        streamed: Any = _streamed(damaged, step)
+        streamed: Any = _streamed(damaged, step, fast)
     except (InputError, jsonstream.SplitError):
         streamed = None
     if whole is None or not isinstance(whole, list):
@@ -87,18 +93,19 @@ def test_a_damaged_list_is_refused_whenever_the_whole_would_be(
         assert streamed == whole
 
 
+@pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize(("text", "line", "column"), [
     ('[{"a": 1},\n {"a": }]', 2, 8),
     ('[1,\n\n  2 3]', 3, 5),
     ('[{"a": 1},]', 1, 11),
     ('[1]\n x', 2, 2),
 ])
-def test_errors_name_the_line_and_column_json_would(text: str, line: int, column: int) -> None:
+def test_errors_name_the_line_and_column_json_would(text: str, line: int, column: int, fast: bool) -> None:
     with pytest.raises(json.JSONDecodeError) as expected:
         json.loads(text)
     assert (expected.value.lineno, expected.value.colno) == (line, column)
     with pytest.raises((InputError, jsonstream.SplitError)) as raised:
-        _streamed(text, 3)
+        _streamed(text, 3, fast)
     assert f"line {line} column {column}" in str(raised.value)
 
 
@@ -126,3 +133,17 @@ def test_a_too_deep_item_is_refused_before_it_is_read_whole() -> None:
     with pytest.raises(jsonstream.SplitError) as raised:
         list(jsonstream.items(handle, handle.read(1)))
     assert raised.value.column == jsonstream.MAX_DEPTH + 2
+
+
+@pytest.mark.parametrize("depth", [50, 150, 900, 1500])
+def test_how_deep_an_item_may_be_does_not_depend_on_where_a_read_ends(depth: int) -> None:
+    item = '{"a":' * depth + "1" + "}" * depth
+    text = f"[{item}, {item}]"
+    outcomes = set()
+    for step in (1, 7, len(text)):
+        for fast in (False, True):
+            try:
+                outcomes.add(repr(_streamed(text, step, fast)))
+            except (InputError, jsonstream.SplitError):
+                outcomes.add("refused")
+    assert len(outcomes) == 1, outcomes

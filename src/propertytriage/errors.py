@@ -52,7 +52,7 @@ def shown(value: Any, limit: int = 60, *, quote: bool = True) -> str:
     else:
         try:
             text, mark = repr(value), ""
-        except ValueError:  # an int too long to print (Python's int-string limit)
+        except (ValueError, RecursionError):  # an int past the int-string limit, a value nested too deep
             text, mark = f"<{type(value).__name__}>", ""
     if len(text) <= limit:
         return mark + _UNSEEN.sub(_escape, text) + mark

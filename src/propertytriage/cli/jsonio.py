@@ -47,11 +47,8 @@ def _bad_json(msg: str, line: int, column: int, subject: str, *, lines: bool = F
 
 
 def _too_deep(subject: str, where: str = "") -> InputError:
-    limit = jsonstream.MAX_DEPTH
     return InputError(
-        [Problem(where, "json_invalid", f"JSON 嵌套层数过多（案件最多 {limit} 层）",
-                 f"JSON nested too deeply (a case has at most {limit} levels)")],
-        subject=subject,
+        [Problem(where, "json_invalid", "JSON 嵌套层数过多", "JSON nested too deeply")], subject=subject
     )
 
 
@@ -69,6 +66,10 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _decoder() -> json.JSONDecoder:
+    return json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int, object_pairs_hook=_refuse_duplicate_keys)
+
+
 def loads(text: str, *, subject: str = "", line: int = 1, column: int = 1, lines: bool = False) -> Any:
     """Parse JSON with exact decimals; InputError with the line and column if it is malformed.
 
@@ -77,10 +78,7 @@ def loads(text: str, *, subject: str = "", line: int = 1, column: int = 1, lines
     JSON lines (a hint about JSON lines would then suggest what is already done).
     """
     try:
-        return json.loads(
-            text.removeprefix("\ufeff"), parse_float=Decimal, parse_int=_parse_int,
-            object_pairs_hook=_refuse_duplicate_keys,
-        )
+        return _decoder().decode(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
         at_line = line + error.lineno - 1
         at_column = error.colno + (column - 1 if error.lineno == 1 else 0)
@@ -149,15 +147,16 @@ def read_cases(path: str) -> Iterator[Cases]:
     with _reading(path) as handle:
         start = handle.read(4096).removeprefix("\ufeff")
         if start.lstrip(" \t\r\n").startswith("["):
-            yield Cases(True, _list_items(handle, start, path))
+            yield Cases(True, list_items(handle, start, path))
         else:
             yield Cases(False, iter([loads(start + handle.read(), subject=path)]))
 
 
-def _list_items(handle: IO[str], start: str, path: str) -> Iterator[Any]:
+def list_items(handle: IO[str], start: str, path: str) -> Iterator[Any]:
+    """The parsed items of a JSON list whose text begins with ``start`` and goes on in ``handle``."""
     try:
-        for item in jsonstream.items(handle, start):
-            yield loads(item.text, subject=path, line=item.line, column=item.column)
+        for item in jsonstream.items(handle, start, _decoder().raw_decode):
+            yield item.value if item.parsed else loads(item.text, subject=path, line=item.line, column=item.column)
     except jsonstream.SplitError as error:
         if error.msg.startswith("nested"):
             raise _too_deep(path, f"line {error.line} column {error.column}") from None

@@ -7,18 +7,26 @@ or a line of JSON lines, so a case means the same however it arrives, and no dep
 The splitter only has to find where each item ends: it skips strings (escapes included) and counts
 brackets; it does not judge the item, ``json.loads`` does. What lies between items (commas, white
 space, the closing bracket) it checks itself, naming line and column like ``json`` would.
+
+For speed, an object or list item is first handed to the same parser's ``raw_decode`` where it
+starts in the text read so far: a complete, valid item comes back parsed at C speed. Anything else
+(the item goes on past what was read, or is invalid) takes the careful path above, so the outcome
+never depends on where a read happened to end.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
-#: Deeper than any case, scorecard or history can be; a deeper item is refused where it starts to
-#: be too deep instead of being held in memory whole and then overflowing the parser's stack.
-MAX_DEPTH = 100
+#: Deeper than the parser can go anyway (it overflows Python's stack near 1,000 levels): a deeper
+#: item is refused where it becomes too deep, instead of being held in memory whole first.
+MAX_DEPTH = 1000
+
+Decode = Callable[[str, int], tuple[Any, int]]
+"""``json.JSONDecoder.raw_decode``: the value starting at an offset, and where it ends."""
 
 _CHUNK = 1 << 20
 _WHITESPACE = " \t\n\r"
@@ -37,23 +45,32 @@ class SplitError(ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    """One item's text and where it starts in the file (line and column from 1)."""
+    """One item: its text and where it starts in the file (line and column from 1), or, when
+    ``decode`` parsed it on the fast path, its value (``parsed`` true, no text kept)."""
 
     text: str
     line: int
     column: int
+    value: Any = None
+    parsed: bool = False
 
 
 class _Reader:
-    """A window on the text: ``buf[pos:]`` not yet consumed, with the line of ``buf[0]``."""
+    """A window on the text: ``buf[pos:]`` not yet consumed.
+
+    Lines are counted once, as the reading moves on: ``mark`` is the offset in ``buf`` up to which
+    they are counted, ``line`` the line number there and ``line_start`` where that line starts
+    (negative when it started in text already dropped).
+    """
 
     def __init__(self, handle: IO[str], start: str) -> None:
         self.handle = handle
         self.buf = start
         self.pos = 0
         self.eof = False
-        self.line = 1  # line number of buf[0]
-        self.line_start = 0  # offset in buf where that line starts (may be negative: earlier text)
+        self.mark = 0
+        self.line = 1
+        self.line_start = 0
 
     def more(self) -> bool:
         """Read another chunk, dropping consumed text; False at the end of the input."""
@@ -64,19 +81,25 @@ class _Reader:
             self.eof = True
             return False
         dropped = self.pos
-        self.line += self.buf.count("\n", 0, dropped)
-        last = self.buf.rfind("\n", 0, dropped)
-        self.line_start = (last + 1 if last >= 0 else self.line_start) - dropped
+        self._count_to(dropped)
         self.buf = self.buf[dropped:] + chunk
         self.pos = 0
+        self.mark -= dropped
+        self.line_start -= dropped
         return True
 
+    def _count_to(self, offset: int) -> None:
+        if offset > self.mark:
+            newlines = self.buf.count("\n", self.mark, offset)
+            if newlines:
+                self.line += newlines
+                self.line_start = self.buf.rfind("\n", self.mark, offset) + 1
+            self.mark = offset
+
     def where(self, offset: int) -> tuple[int, int]:
-        """Line and column (from 1) of ``buf[offset]``."""
-        line = self.line + self.buf.count("\n", 0, offset)
-        last = self.buf.rfind("\n", 0, offset)
-        start = last + 1 if last >= 0 else self.line_start
-        return line, offset - start + 1
+        """Line and column (from 1) of ``buf[offset]``; offsets asked for never go back."""
+        self._count_to(offset)
+        return self.line, offset - self.line_start + 1
 
     def fail(self, msg: str, offset: int) -> SplitError:
         return SplitError(msg, *self.where(offset))
@@ -94,9 +117,9 @@ class _Reader:
                 return ""
 
 
-def items(handle: IO[str], start: str) -> Iterator[Item]:
+def items(handle: IO[str], start: str, decode: Decode | None = None) -> Iterator[Item]:
     """The items of the JSON list whose text begins with ``start`` (the opening ``[`` first)
-    and continues in ``handle``."""
+    and continues in ``handle``; with ``decode``, complete object and list items come parsed."""
     reader = _Reader(handle, start)
     reader.skip_space()
     reader.pos += 1  # the opening bracket, checked by the caller
@@ -115,15 +138,23 @@ def items(handle: IO[str], start: str) -> Iterator[Item]:
                 raise reader.fail("Expecting value", reader.pos)
         elif char == "":
             raise reader.fail("Expecting value", reader.pos)
-        yield _item(reader)
+        yield _item(reader, decode)
         first = False
     if reader.skip_space() != "":
         raise reader.fail("Extra data", reader.pos)
 
 
-def _item(reader: _Reader) -> Item:
+def _item(reader: _Reader, decode: Decode | None) -> Item:
     """Consume one item starting at ``reader.pos``; its end is found without judging its content."""
     start = reader.pos
+    if decode is not None and reader.buf[start] in "[{":
+        try:
+            value, end = decode(reader.buf, start)
+        except Exception:  # cut short by the end of the text read so far, or invalid: the careful path
+            pass
+        else:
+            reader.pos = end
+            return Item("", 0, 0, value, parsed=True)
     scan = start
     depth = 0
     while True:
