@@ -149,17 +149,18 @@ def _item(reader: _Reader, decode: Decode | None) -> Item:
     start = reader.pos
     if decode is not None and reader.buf[start] in "[{":
         try:
-            value, end = decode(reader.buf, start)
+            value, parsed_to = decode(reader.buf, start)
         except Exception:  # cut short by the end of the text read so far, or invalid: the careful path
             pass
         else:
-            reader.pos = end
+            reader.pos = parsed_to
             return Item("", 0, 0, value, parsed=True)
     scan = start
     depth = 0
     while True:
         buf = reader.buf
         if depth == 0 and buf[scan] not in "[{":
+            end: int | None
             if buf[scan] == '"':
                 end = _string_end(buf, scan + 1)
             else:
