@@ -241,3 +241,22 @@ def test_random_json_gives_a_documented_answer(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, value: Any
 ) -> None:
     _run_fuzz(tmp_path, capsys, command, json.dumps(value, ensure_ascii=False).encode())
+
+
+def test_a_full_standard_output_is_named_and_nothing_else_is_said(tmp_path: Path) -> None:
+    source = _write(tmp_path, "c.json", [CASE])
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(_command("triage", source), stdout=full, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+    assert done.returncode == 4
+    assert "stdout" in done.stderr and "ENOSPC" in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    child = subprocess.Popen(_command("rubric"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the command writes: its first write meets a closed pipe
+    err = child.stderr.read()
+    assert child.wait(timeout=120) == 0
+    assert err == ""

@@ -45,7 +45,7 @@ def file_mode() -> int:
     return 0o666 & ~current_umask()
 
 
-class _Guarded:
+class Guarded:
     """A file handle whose write errors name the file (the body's own errors pass unchanged)."""
 
     def __init__(self, handle: IO[Any], path: Path) -> None:
@@ -94,7 +94,7 @@ def _atomic(path: Path, binary: bool) -> Iterator[IO[Any]]:
             os.close(fd)
             raise OutputError.of(path, error) from None
         with handle:
-            yield _Guarded(handle, path)  # type: ignore[misc]
+            yield Guarded(handle, path)  # type: ignore[misc]
             try:
                 handle.flush()
                 os.fsync(handle.fileno())

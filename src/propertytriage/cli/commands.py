@@ -47,15 +47,26 @@ def _held_back(path: str | None) -> Iterator[IO[str]]:
         with outputs.atomic(path) as handle:
             yield handle
         return
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+    where = Path(tempfile.gettempdir()) / "(temporary file)"
+    with _temporary_file(where) as spool:
+        yield outputs.Guarded(spool, where)  # type: ignore[misc]
         try:
-            yield spool
             spool.flush()
+            spool.seek(0)
         except OSError as error:
-            raise OutputError.of(Path(tempfile.gettempdir()) / "(temporary file)", error) from None
-        spool.seek(0)
-        shutil.copyfileobj(spool, sys.stdout)
+            raise OutputError.of(where, error) from None
+        shutil.copyfileobj(spool, sys.stdout)  # an error here is standard output's (main names it)
         sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def _temporary_file(where: Path) -> Iterator[IO[str]]:
+    try:
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise OutputError.of(where, error) from None
+    with spool:
+        yield spool
 
 
 class _ListWriter:

@@ -128,6 +128,16 @@ def _internal(error: BaseException) -> str:
     return f"{type(error).__name__}: {shown(first, 200, quote=False)}" if first else type(error).__name__
 
 
+def _drop_stdout() -> None:
+    """Point standard output at nothing, so the interpreter's last flush of what could not be
+    written does not print a complaint of its own after our message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind sys.stdout (tests, embedding)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     if hasattr(sys.stderr, "reconfigure"):  # a message must print even where the locale cannot
@@ -150,13 +160,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return INTERRUPTED
     except BrokenPipeError:
-        # the reader of our output went away (`| head`): it has what it wanted; say nothing, and
-        # point stdout at nothing so that the interpreter's final flush cannot complain either
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # the reader of our output went away (`| head`): it has what it wanted; say nothing
+        _drop_stdout()
         return OK
-    except OSError as error:  # a system error outside our writers (a temporary file, standard output)
-        _say(f"propertytriage: {OutputError.of(error.filename or '?', error)}")
+    except OSError as error:  # a system error outside the package's writers: standard output's
+        _say(f"propertytriage: {OutputError.of(error.filename or '标准输出（stdout）', error)}")
+        if error.filename is None:
+            _drop_stdout()
         return OUTPUT
     except Exception as error:
         if os.environ.get("PROPERTYTRIAGE_DEBUG"):
