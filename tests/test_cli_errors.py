@@ -260,3 +260,36 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> Non
     err = child.stderr.read()
     assert child.wait(timeout=120) == 0
     assert err == ""
+
+
+def _children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+@pytest.mark.parametrize("when", ["workers starting", "forms being written"])
+def test_ctrl_c_during_a_forms_batch_is_quiet_and_leaves_only_whole_forms(tmp_path: Path, when: str) -> None:
+    import time
+
+    examples = json.loads((ROOT / "examples" / "cases.json").read_text(encoding="utf-8"))
+    cases = [{**case, "case_id": f"K-{i}"} for i, case in enumerate(examples * 3)]
+    out = tmp_path / "out"
+    # a terminal's Ctrl-C goes to the whole process group: the command and its workers
+    child = subprocess.Popen(_command("forms", _write(tmp_path, "c.json", cases), "--out", str(out)),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and child.poll() is None:
+        ready = (len(_children(child.pid)) >= 2 if when == "workers starting"
+                 else any(out.rglob("*.pdf")))
+        if ready:
+            break
+        time.sleep(0.005)
+    assert child.poll() is None, "the batch ended before it could be interrupted"
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 130
+    assert err == "", err
+    for path in out.rglob("*"):
+        assert not path.name.startswith("."), path  # no temporary file left
+        if path.is_file():
+            data = path.read_bytes()
+            assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF"), path

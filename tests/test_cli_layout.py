@@ -52,6 +52,7 @@ def test_a_second_forms_run_removes_only_the_forms_the_new_decision_drops(
     captured = capsys.readouterr()
     assert _names(folder) == {"C-1-inquiry_form.pdf", "notes.txt", "C-2-scorecard.pdf"}
     assert captured.out.splitlines() == [str(folder / "C-1-inquiry_form.pdf")]
+    assert "forms: " not in captured.err  # no progress line when standard error is not a terminal
     for gone in ("C-1-scorecard.pdf", "C-1-scorecard.html", "C-1-rectification_notice.pdf",
                  "C-1-rectification_notice.html"):
         assert str(folder / gone) in captured.err

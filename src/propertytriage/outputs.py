@@ -143,6 +143,18 @@ def remove(path: Path) -> None:
         raise OutputError.of(path, error) from None
 
 
+def remove_temporaries(path: Path) -> None:
+    """Remove the hidden temporary files of ``path`` that a stopped writer left behind.
+
+    Only for a writer known to be stopped (a killed worker): another one may be writing still.
+    """
+    prefix = f".{path.name[:100]}."
+    with contextlib.suppress(OSError):
+        for entry in path.parent.iterdir():
+            if entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX):
+                entry.unlink(missing_ok=True)
+
+
 def is_temporary(name: str) -> bool:
     """Whether a file name is one of the temporary names used here (left behind by a kill -9)."""
     return name.startswith(".") and name.endswith(_TEMP_SUFFIX)

@@ -7,8 +7,11 @@ share their state; a fresh interpreter builds its own font configuration once an
 every form it gets. The unit of work is one form (not one case), so a case with four forms does not
 hold up a core while others sit idle. Every case and form id is checked before the pool starts, so
 a bad job fails fast and writes nothing. Each file is written whole or not at all
-(:mod:`propertytriage.outputs`). Workers ignore Ctrl-C: the command stops them and reports the
-interruption once, instead of every worker printing its own traceback.
+(:mod:`propertytriage.outputs`). Workers ignore Ctrl-C, which a terminal sends to the whole
+process group: the parent alone answers it, once, instead of every worker printing a traceback. The
+workers are started while SIGINT is blocked in the parent: the blocked mask is inherited across
+``fork`` and ``exec``, so the workers never receive it, even during their start-up, while the parent
+unblocks it right after and so still gets a Ctrl-C pressed in that instant.
 
 The progress indicator is a carriage-return counter written only to a terminal, not ``tqdm``:
 twenty lines of standard library do what the command needs (count, percent, rate), and a
@@ -17,13 +20,13 @@ dependency for them would be one more package for every court's installation to 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -74,9 +77,22 @@ def _run(task: _Task) -> Path:
     return outputs.write_bytes(task.path, data)
 
 
-def _ignore_interrupt() -> None:
-    """In a worker: Ctrl-C reaches the whole process group; the parent alone answers it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Block SIGINT while the worker processes start (see the module's docstring)."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on a POSIX system
+        yield
+        return
+    # multiprocessing starts its resource tracker with the first worker and, when it does, unblocks
+    # SIGINT itself: start the tracker first, so the workers start with the signal still blocked
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a Ctrl-C held meanwhile arrives now
 
 
 def cores() -> int:
@@ -146,7 +162,7 @@ def render_batch(
 
     Returns the paths written, in job order then form order. ``processes`` defaults to every
     core; ``1`` renders in this process. The first failing form's error is raised, and the forms
-    not yet started are not written.
+    not yet finished are not written.
     """
     tasks = _tasks(jobs)
     workers = max(1, processes or cores())
@@ -160,19 +176,25 @@ def render_batch(
         finally:
             bar.stop()
         return written
-    # small chunks: a worker finishes its chunk before it sees a Ctrl-C or another's failure
+    # small chunks keep both cores busy to the end of the batch
     chunk = 2 if len(tasks) >= 8 * workers else 1
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=context, initializer=_ignore_interrupt
-    )
+    with _interrupts_held():  # the pool starts every worker here
+        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(tasks)))
     try:
-        for path in pool.map(_run, tasks, chunksize=chunk):
+        for path in pool.imap(_run, tasks, chunksize=chunk):
             written.append(path)
             bar.step()
     except BaseException:
+        # Ctrl-C or a failed form: stop at once; a form cut short leaves only its hidden temporary
+        # file, removed here, never a file under its name
         bar.stop()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.terminate()
+        pool.join()
+        done = set(written)
+        for task in tasks:
+            if task.path not in done:
+                outputs.remove_temporaries(task.path)
         raise
-    pool.shutdown()
+    pool.close()
+    pool.join()
     return written
