@@ -14,7 +14,6 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from propertytriage import outputs
 from propertytriage.cli import jsonio
 from propertytriage.cli.caseforms import write_case_forms
 from propertytriage.cli.decide import decide_every, subject
@@ -22,6 +21,7 @@ from propertytriage.cli.labels import STAGE_ZH
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, OutputError
 from propertytriage.models import Decision
+from propertytriage.outputs import Guarded, atomic
 
 
 @contextlib.contextmanager
@@ -31,7 +31,7 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with outputs.atomic(path) as handle:
+    with atomic(path) as handle:
         yield handle
 
 
@@ -44,12 +44,12 @@ def _held_back(path: str | None) -> Iterator[IO[str]]:
     their size and memory stays flat.
     """
     if path is not None:
-        with outputs.atomic(path) as handle:
+        with atomic(path) as handle:
             yield handle
         return
     where = Path(tempfile.gettempdir()) / "(temporary file)"
     with _temporary_file(where) as spool:
-        yield outputs.Guarded(spool, where)  # type: ignore[misc]
+        yield Guarded(spool, where)  # type: ignore[misc]
         try:
             spool.flush()
             spool.seek(0)

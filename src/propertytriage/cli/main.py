@@ -43,10 +43,8 @@ def package_version() -> str:
 
     try:
         return metadata.version("propertytriage")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare source tree
-        from propertytriage import __version__
-
-        return __version__
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+        return "(not installed)"
 
 
 class _VersionAction(argparse.Action):

@@ -11,13 +11,13 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from propertytriage import outputs
 from propertytriage.cli import jsonio
 from propertytriage.cli.caseforms import write_case_forms
 from propertytriage.cli.decide import decide_every
 from propertytriage.cli.labels import AWAIT_ZH, FORM_ZH, STAGE_ZH, TRACK_ZH
 from propertytriage.engine import Triage
 from propertytriage.models.decision import Decision
+from propertytriage.outputs import write_text
 from propertytriage.ruledata.paths import examples_dir
 
 
@@ -44,7 +44,7 @@ def summary_table(decisions: list[Decision]) -> str:
         rows.append([
             d.case_id,
             STAGE_ZH[d.next_stage],
-            TRACK_ZH.get(d.court_track or "", "—"),
+            TRACK_ZH[d.court_track] if d.court_track else "—",
             rectification,
             "、".join(AWAIT_ZH[a] for a in d.awaiting) or "—",
             "、".join(FORM_ZH[f] for f in d.forms) or "—",
@@ -67,7 +67,7 @@ def run_command(args: argparse.Namespace) -> int:
         decided = decide_every(Triage(), cases.values)
     decisions = [decision for _, decision in decided]
     out = Path(args.out)
-    outputs.write_text(
+    write_text(
         out / "decisions.json", jsonio.dumps([d.model_dump(mode="json") for d in decisions]) + "\n"
     )
     print(summary_table(decisions))

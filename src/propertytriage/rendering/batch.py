@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from propertytriage import outputs
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
+from propertytriage.outputs import remove, remove_temporaries, write_bytes
 from propertytriage.rendering.forms import FORM_IDS, check_form_id, file_name, render_checked
 from propertytriage.rendering.glyphs import check_model_text
 
@@ -74,7 +74,7 @@ def _tasks(jobs: Iterable[JobInput]) -> list[_Task]:
 
 def _run(task: _Task) -> Path:
     data = render_checked(task.form_id, task.case, task.case.scorecard, task.fmt)  # checked in _tasks
-    return outputs.write_bytes(task.path, data)
+    return write_bytes(task.path, data)
 
 
 @contextlib.contextmanager
@@ -119,7 +119,7 @@ def remove_stale_forms(case_id: str, out_dir: Path, keep: Iterable[Path]) -> lis
     removed: list[Path] = []
     for path in form_files(case_id, out_dir):
         if path not in kept and path.is_file():
-            outputs.remove(path)
+            remove(path)
             removed.append(path)
     return removed
 
@@ -193,7 +193,7 @@ def render_batch(
         done = set(written)
         for task in tasks:
             if task.path not in done:
-                outputs.remove_temporaries(task.path)
+                remove_temporaries(task.path)
         raise
     pool.close()
     pool.join()
