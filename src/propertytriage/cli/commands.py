@@ -1,25 +1,27 @@
-"""The work behind each subcommand; argument parsing and exit codes are in ``main.py``."""
+"""The work behind each subcommand; argument parsing, errors and exit codes are in ``main.py``."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
-import os
+import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel
 
 from propertytriage.cli import jsonio
+from propertytriage.cli.caseforms import write_case_forms
+from propertytriage.cli.decide import decide_every, subject
+from propertytriage.cli.labels import STAGE_ZH
 from propertytriage.engine import Triage
-from propertytriage.errors import InputError, Problem
-from propertytriage.models import Case, Decision
-from propertytriage.models.validation import validate
-from propertytriage.ruledata.paths import safe_stem
+from propertytriage.errors import InputError, OutputError
+from propertytriage.models import Decision
+from propertytriage.outputs import Guarded, atomic
 
 
 @contextlib.contextmanager
@@ -29,78 +31,83 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            yield handle
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+    with atomic(path) as handle:
+        yield handle
 
 
-def _subject(label: str, item: Any) -> str:
-    """How a message names one input: its place (``case[3]``, ``line 4``) and, if it has one, its id."""
-    case_id = item.get("case_id") if isinstance(item, dict) else None
-    return label + (f" {case_id}" if isinstance(case_id, str) else "")
+@contextlib.contextmanager
+def _held_back(path: str | None) -> Iterator[IO[str]]:
+    """Where a list's decisions wait until every case is known good: the ``--out`` file's own
+    temporary file, or a temporary file copied to standard output at the end.
 
-
-def decide_every(
-    engine: Triage, items: list[Any], *, check: Callable[[Case], None] | None = None
-) -> list[tuple[Case, Decision]]:
-    """Validate and decide every case of a list, or report every bad case at once (and decide none).
-
-    ``check`` is a further test of each valid case (the forms' printable-text check), reported with
-    the rest. Two cases with one id (as validated: "A1 " is "A1", and ids that would name the same
-    forms folder count as one) are refused too: a clerk files a decision under its id.
+    Why not a Python list: 100,000 decisions would take hundreds of megabytes; on disk they take
+    their size and memory stays flat.
     """
-    decided: list[tuple[Case, Decision]] = []
-    problems: list[Problem] = []
-    first_index: dict[str, int] = {}
-    for index, item in enumerate(items):
-        subject = _subject(f"case[{index}]", item)
+    if path is not None:
+        with atomic(path) as handle:
+            yield handle
+        return
+    where = Path(tempfile.gettempdir()) / "(temporary file)"
+    with _temporary_file(where) as spool:
+        yield Guarded(spool, where)  # type: ignore[misc]
         try:
-            case = validate(Case, item)
-            decision = engine.decide(case)
-            if check is not None:
-                check(case)
-        except InputError as error:
-            problems.extend(p.within(subject) for p in error.problems)
-            continue
-        key = safe_stem(case.case_id).casefold()  # "a/b" and "a_b" would share a folder
-        if key in first_index:
-            problems.append(Problem(
-                f"{subject}: case_id", "duplicate_case_id",
-                f"案件编号与 case[{first_index[key]}] 重复（或仅有大小写、符号之别）",
-                f"case_id repeats case[{first_index[key]}] (or differs only in case or symbols)",
-            ))
-            continue
-        first_index[key] = index
-        decided.append((case, decision))
-    if problems:
-        raise InputError(problems)
-    return decided
+            spool.flush()
+            spool.seek(0)
+        except OSError as error:
+            raise OutputError.of(where, error) from None
+        shutil.copyfileobj(spool, sys.stdout)  # an error here is standard output's (main names it)
+        sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def _temporary_file(where: Path) -> Iterator[IO[str]]:
+    try:
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise OutputError.of(where, error) from None
+    with spool:
+        yield spool
+
+
+class _ListWriter:
+    """Writes a JSON list item by item, byte for byte as ``jsonio.dumps`` would write it whole."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.count = 0
+
+    def add(self, decision: Decision) -> None:
+        text = jsonio.dumps(decision.model_dump(mode="json"))
+        self.out.write(("[\n" if self.count == 0 else ",\n") + "  " + text.replace("\n", "\n  "))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.count else "[]\n")
 
 
 def triage_command(args: argparse.Namespace) -> int:
-    """JSON in, JSON out; a list is all-or-nothing; JSON lines stream in constant memory."""
+    """JSON in, JSON out; a list is all-or-nothing; lists and JSON lines run in flat memory."""
     engine = Triage()
     if args.jsonl or jsonio.is_json_lines(args.input):
         with _output(args.out) as out:
+            line_by_line = out is sys.stdout  # a reader of the pipe sees each decision when made
             for number, item in jsonio.iter_lines(args.input):
-                decision = engine.decide(item, subject=_subject(f"line {number}", item))
+                decision = engine.decide(item, subject=subject(f"line {number}", item))
                 out.write(jsonio.dumps(decision.model_dump(mode="json"), pretty=False) + "\n")
+                if line_by_line:
+                    out.flush()
         return 0
-    document = jsonio.read_document(args.input)
-    if isinstance(document, list):
-        result: Any = [decision.model_dump(mode="json") for _, decision in decide_every(engine, document)]
-    else:
-        result = engine.decide(document, subject=_subject("case", document)).model_dump(mode="json")
-    with _output(args.out) as out:
-        out.write(jsonio.dumps(result) + "\n")
+    with jsonio.read_cases(args.input) as cases:
+        if not cases.is_list:
+            item = next(cases.values)
+            decision = engine.decide(item, subject=subject("case", item))
+            with _output(args.out) as out:
+                out.write(jsonio.dumps(decision.model_dump(mode="json")) + "\n")
+            return 0
+        with _held_back(args.out) as out:
+            writer = _ListWriter(out)
+            decide_every(engine, cases.values, on_decision=writer.add)
+            writer.close()
     return 0
 
 
@@ -140,62 +147,36 @@ def history_command(args: argparse.Namespace) -> int:
 
 
 def forms_command(args: argparse.Namespace) -> int:
-    """Write, for each case, the PDFs its decision calls for."""
-    from propertytriage.rendering import write_forms
+    """Write, for each case, the forms its decision calls for into ``OUT/<case id>/``.
+
+    Standard output lists the files written, one path a line; standard error says which cases
+    need no form now and which old forms were removed.
+    """
     from propertytriage.rendering.glyphs import check_model_text
 
-    document = jsonio.read_document(args.input)
-    items = document if isinstance(document, list) else [document]
-    # every case is valid and printable before anything is written
-    decided = decide_every(Triage(), items, check=check_model_text)
-    folders = case_folders([d.case_id for _, d in decided], Path(args.out), nested=len(items) > 1)
-    for (case, decision), folder in zip(decided, folders, strict=True):
-        if not decision.forms:
-            continue
-        for path in write_forms(case, list(decision.forms), folder):
-            print(path)
-        if args.html:
-            for path in write_forms(case, list(decision.forms), folder, html=True):
-                print(path)
+    with jsonio.read_cases(args.input) as cases:
+        # every case is valid and printable before anything is written
+        decided = decide_every(Triage(), cases.values, check=check_model_text)
+    report = write_case_forms(decided, Path(args.out), html=args.html)
+    for path in report.written:
+        print(path)
+    sys.stdout.flush()
+    for decision in report.without_forms:
+        stage = decision.next_stage
+        print(f"{decision.case_id}：当前无需表格（下一环节：{STAGE_ZH[stage]}）"
+              f" / no forms needed now (next stage: {stage})", file=sys.stderr)
+    for path in report.removed:
+        print(f"已删除本案不再需要的旧表格 / removed a form the decision no longer calls for: {path}",
+              file=sys.stderr)
     return 0
-
-
-def case_folders(case_ids: list[str], out: Path, *, nested: bool = True) -> list[Path]:
-    """One folder per case under ``out``, named safely: a case id never walks out of ``out``.
-
-    The ids come from :func:`decide_every`, which refuses two that would name the same folder.
-    """
-    if not nested:
-        return [out for _ in case_ids]
-    return [out / safe_stem(case_id) for case_id in case_ids]
 
 
 def schema_command(args: argparse.Namespace) -> int:
     """JSON Schema of an input or output model, for integrators."""
-    from propertytriage.models import Case, Decision, Scorecard
+    from propertytriage.models import Case, Scorecard
 
     models: dict[str, type[BaseModel]] = {"case": Case, "decision": Decision, "scorecard": Scorecard}
     model = models[args.which]
     schema = model.model_json_schema(mode="serialization" if args.which == "decision" else "validation")
     print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0
-
-
-def dispatch(args: argparse.Namespace) -> int:
-    """Run the subcommand named in ``args``."""
-    if args.command == "run":
-        from propertytriage.cli.sample_run import run_command
-
-        return run_command(args)
-    handlers = {
-        "triage": triage_command,
-        "score": score_command,
-        "rubric": rubric_command,
-        "history": history_command,
-        "forms": forms_command,
-        "schema": schema_command,
-    }
-    handler = handlers.get(args.command)
-    if handler is None:  # pragma: no cover - argparse refuses unknown commands first
-        raise InputError([Problem("command", "unknown", "未知命令", "unknown command")])
-    return handler(args)

@@ -7,29 +7,18 @@ the rule that placed it, the decisions written as JSON, and the forms each decis
 from __future__ import annotations
 
 import argparse
-import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from propertytriage.cli import jsonio
-from propertytriage.cli.commands import case_folders, decide_every
+from propertytriage.cli.caseforms import write_case_forms
+from propertytriage.cli.decide import decide_every
+from propertytriage.cli.labels import AWAIT_ZH, FORM_ZH, STAGE_ZH, TRACK_ZH
 from propertytriage.engine import Triage
 from propertytriage.models.decision import Decision
+from propertytriage.outputs import write_text
 from propertytriage.ruledata.paths import examples_dir
-
-_STAGE_ZH = {
-    "owners_committee": "业委会协商",
-    "community": "街道社区协调",
-    "mediation_center": "调解中心调解",
-    "court": "人民法院",
-    "closed": "已化解结案",
-    "out_of_scope": "不属物业纠纷",
-}
-_TRACK_ZH = {"small_claims": "小额诉讼", "fast_track": "速裁团队", "ordinary": "民事审判庭"}
-_AWAIT_ZH = {"company_score": "待联合评分", "rectification_acceptance": "待整改验收"}
-_FORM_ZH = {"scorecard": "评分表", "rectification_notice": "整改建议书", "focus_table": "争议焦点表",
-            "inquiry_form": "要素式询问表"}
 
 
 def _width(text: str) -> int:
@@ -54,11 +43,11 @@ def summary_table(decisions: list[Decision]) -> str:
         rectification = {True: "是", False: "否", None: "—"}[d.rectification_required]
         rows.append([
             d.case_id,
-            _STAGE_ZH[d.next_stage],
-            _TRACK_ZH.get(d.court_track or "", "—"),
+            STAGE_ZH[d.next_stage],
+            TRACK_ZH[d.court_track] if d.court_track else "—",
             rectification,
-            "、".join(_AWAIT_ZH[a] for a in d.awaiting) or "—",
-            "、".join(_FORM_ZH[f] for f in d.forms) or "—",
+            "、".join(AWAIT_ZH[a] for a in d.awaiting) or "—",
+            "、".join(FORM_ZH[f] for f in d.forms) or "—",
             _deciding_rule(d),
         ])
     widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
@@ -68,30 +57,27 @@ def summary_table(decisions: list[Decision]) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Decide every sample case, print the table, write decisions and forms under ``--out``."""
+    """Decide every sample case, print the table, write decisions and forms under ``--out``.
+
+    ``--cases`` may hold one case or a list; either way ``decisions.json`` is a list and each
+    case's forms are in ``forms/<case id>/``.
+    """
     source = Path(args.cases) if args.cases else examples_dir() / "cases.json"
-    cases = jsonio.read_document(str(source))
-    engine = Triage()
-    decisions = [decision for _, decision in decide_every(engine, cases)]
+    with jsonio.read_cases(str(source)) as cases:
+        decided = decide_every(Triage(), cases.values)
+    decisions = [decision for _, decision in decided]
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "decisions.json").write_text(
-        jsonio.dumps([d.model_dump(mode="json") for d in decisions]) + "\n", encoding="utf-8"
+    write_text(
+        out / "decisions.json", jsonio.dumps([d.model_dump(mode="json") for d in decisions]) + "\n"
     )
     print(summary_table(decisions))
-    stages = Counter(_STAGE_ZH[d.next_stage] for d in decisions)
+    stages = Counter(STAGE_ZH[d.next_stage] for d in decisions)
     print()
     print(f"共 {len(decisions)} 件：" + "，".join(f"{k} {v} 件" for k, v in stages.items()))
     print(f"decisions → {out / 'decisions.json'}")
     if not args.no_forms:
-        from propertytriage.rendering import render_batch
-
-        folders = case_folders([d.case_id for d in decisions], out / "forms")
-        jobs = [
-            (case, decision.forms, folder)
-            for case, decision, folder in zip(cases, decisions, folders, strict=True)
-            if decision.forms
-        ]
-        written = render_batch(jobs, progress=sys.stderr.isatty())
-        print(f"forms → {out / 'forms'} ({len(written)} PDF)")
+        report = write_case_forms(decided, out / "forms")
+        print(f"forms → {out / 'forms'} ({len(report.written)} PDF)")
+        for path in report.removed:
+            print(f"已删除不再需要的旧表格 / removed a form no longer called for: {path}")
     return 0

@@ -3,7 +3,9 @@
 pydantic reports in English with its own error types; a clerk needs the field (as a JSON path such
 as ``attempts[1].stage``) and what to do, in Chinese too. Messages raised by our own validators carry
 both languages as ``"english|中文"`` and may name their field first as ``"field::"`` when the check
-spans several fields.
+spans several fields. What the input says is echoed cut and with invisible characters escaped
+(:func:`~propertytriage.errors.shown`): an unknown key may be a pasted paragraph or hold an escape
+sequence.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, shown
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,7 +42,8 @@ def _location(loc: Sequence[int | str]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            path += f".{part}" if path else str(part)
+            name = shown(part, 40, quote=False)  # a key is input too (an unknown one is echoed)
+            path += f".{name}" if path else name
     return path
 
 
@@ -58,7 +61,7 @@ def _problem(error: Any) -> Problem:
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         zh = f"取值不在允许范围内，可选：{allowed}"
-        return Problem(location, "not_allowed", zh, f"{message}, got {error.get('input')!r}")
+        return Problem(location, "not_allowed", zh, f"{message}, got {shown(error.get('input'))}")
     zh = _ZH_BY_TYPE.get(kind, "取值无效")
     return Problem(location, kind, zh, message)
 

@@ -6,25 +6,35 @@ Workers are *spawned*, not forked: a fork taken after the parent has set up font
 share their state; a fresh interpreter builds its own font configuration once and reuses it for
 every form it gets. The unit of work is one form (not one case), so a case with four forms does not
 hold up a core while others sit idle. Every case and form id is checked before the pool starts, so
-a bad job fails fast and writes nothing. Standard library only: the progress indicator is a
-carriage-return counter.
+a bad job fails fast and writes nothing. Each file is written whole or not at all
+(:mod:`propertytriage.outputs`). Workers ignore Ctrl-C, which a terminal sends to the whole
+process group: the parent alone answers it, once, instead of every worker printing a traceback. The
+workers are started while SIGINT is blocked in the parent: the blocked mask is inherited across
+``fork`` and ``exec``, so the workers never receive it, even during their start-up, while the parent
+unblocks it right after and so still gets a Ctrl-C pressed in that instant.
+
+The progress indicator is a carriage-return counter written only to a terminal, not ``tqdm``:
+twenty lines of standard library do what the command needs (count, percent, rate), and a
+dependency for them would be one more package for every court's installation to vet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import sys
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
-from propertytriage.rendering.forms import check_form_id, file_name, render_checked
+from propertytriage.outputs import remove, remove_temporaries, write_bytes
+from propertytriage.rendering.forms import FORM_IDS, check_form_id, file_name, render_checked
 from propertytriage.rendering.glyphs import check_model_text
 
 
@@ -64,9 +74,54 @@ def _tasks(jobs: Iterable[JobInput]) -> list[_Task]:
 
 def _run(task: _Task) -> Path:
     data = render_checked(task.form_id, task.case, task.case.scorecard, task.fmt)  # checked in _tasks
-    task.path.parent.mkdir(parents=True, exist_ok=True)
-    task.path.write_bytes(data)
-    return task.path
+    return write_bytes(task.path, data)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Block SIGINT while the worker processes start (see the module's docstring)."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on a POSIX system
+        yield
+        return
+    # multiprocessing starts its resource tracker with the first worker and, when it does, unblocks
+    # SIGINT itself: start the tracker first, so the workers start with the signal still blocked
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a Ctrl-C held meanwhile arrives now
+
+
+def cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def form_files(case_id: str, out_dir: Path) -> list[Path]:
+    """Every file name the forms of ``case_id`` can have in ``out_dir`` (PDF and HTML)."""
+    return [Path(out_dir) / file_name(case_id, form_id, fmt) for form_id in FORM_IDS for fmt in ("pdf", "html")]
+
+
+def remove_stale_forms(case_id: str, out_dir: Path, keep: Iterable[Path]) -> list[Path]:
+    """Remove the forms of ``case_id`` in ``out_dir`` that are not in ``keep``; return them.
+
+    Why: after a second run into the same folder, a form the new decision no longer calls for
+    would otherwise lie beside the new ones as if it were current. Only the names this package
+    gives a case's forms are touched, never another file of the folder.
+    """
+    kept = {Path(p) for p in keep}
+    removed: list[Path] = []
+    for path in form_files(case_id, out_dir):
+        if path not in kept and path.is_file():
+            remove(path)
+            removed.append(path)
+    return removed
 
 
 class _Progress:
@@ -89,6 +144,12 @@ class _Progress:
                 self.stream.write("\n")
             self.stream.flush()
 
+    def stop(self) -> None:
+        """End the line if the batch stopped early, so the next message starts on its own."""
+        if self.enabled and 0 < self.done < self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
 
 def render_batch(
     jobs: Iterable[JobInput],
@@ -100,21 +161,40 @@ def render_batch(
     """Write every job's forms (a :class:`BatchJob` or ``(case, form_ids, out_dir)``).
 
     Returns the paths written, in job order then form order. ``processes`` defaults to every
-    core; ``1`` renders in this process. The first failing form's error is raised.
+    core; ``1`` renders in this process. The first failing form's error is raised, and the forms
+    not yet finished are not written.
     """
     tasks = _tasks(jobs)
-    workers = max(1, processes or os.cpu_count() or 1)
+    workers = max(1, processes or cores())
     bar = _Progress(len(tasks), stream or sys.stderr, progress)
     written: list[Path] = []
     if workers == 1 or len(tasks) <= 1:
-        for task in tasks:
-            written.append(_run(task))
-            bar.step()
+        try:
+            for task in tasks:
+                written.append(_run(task))
+                bar.step()
+        finally:
+            bar.stop()
         return written
-    chunk = max(1, min(8, len(tasks) // (workers * 4)))
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        for path in pool.map(_run, tasks, chunksize=chunk):
+    # small chunks keep both cores busy to the end of the batch
+    chunk = 2 if len(tasks) >= 8 * workers else 1
+    with _interrupts_held():  # the pool starts every worker here
+        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(tasks)))
+    try:
+        for path in pool.imap(_run, tasks, chunksize=chunk):
             written.append(path)
             bar.step()
+    except BaseException:
+        # Ctrl-C or a failed form: stop at once; a form cut short leaves only its hidden temporary
+        # file, removed here, never a file under its name
+        bar.stop()
+        pool.terminate()
+        pool.join()
+        done = set(written)
+        for task in tasks:
+            if task.path not in done:
+                remove_temporaries(task.path)
+        raise
+    pool.close()
+    pool.join()
     return written
