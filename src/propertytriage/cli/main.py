@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from propertytriage.cli import ledger_commands
 from propertytriage.errors import InputError, PropertyTriageError, RuleDataError
 
 
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="JSON Schema of the contract / 接口 JSON Schema")
     p.add_argument("which", choices=["case", "decision", "scorecard"])
+    ledger_commands.add_parsers(sub)
     return parser
 
 
@@ -54,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from propertytriage.cli import commands
 
     try:
+        if args.command in ledger_commands.COMMANDS:
+            return ledger_commands.dispatch(args)
         return int(commands.dispatch(args))
     except InputError as error:
         print("propertytriage: 输入无效 / invalid input", file=sys.stderr)
