@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from propertytriage.ledger import Ledger
-from propertytriage.ledger import snapshots
+from propertytriage.ledger import Ledger, snapshots
 from propertytriage.ledger.queries import show
 from propertytriage.ledger.replay import replay_case, stream
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS

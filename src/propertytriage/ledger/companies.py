@@ -54,16 +54,19 @@ def _day(event: dict[str, Any]) -> date:
 
 
 def merged(
-    history: list[dict[str, Any]], new: list[dict[str, Any]]
+    history: list[dict[str, Any]], new: list[dict[str, Any]], *, again: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The history with the events of ``new`` it lacks, each after all events of its date or before.
 
+    An event the history already holds is skipped (a history or scorecard imported twice), unless
+    ``again``: a score a case carries is recorded whenever it differs from the latest, even if the
+    same score was recorded earlier the same day; and replaying recorded events adds each one.
     Returns (the merged history, the events actually added).
     """
     result = list(history)
     added: list[dict[str, Any]] = []
     for event in new:
-        if event in result:
+        if not again and event in result:
             continue
         day = _day(event)
         place = len(result)

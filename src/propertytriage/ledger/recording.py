@@ -81,8 +81,8 @@ class CompanyChange:
             self._replayed = known[1]
         return self._replayed
 
-    def add(self, events: list[dict[str, Any]], where: str) -> None:
-        history, added = merged(self.state.history, events)
+    def add(self, events: list[dict[str, Any]], where: str, *, again: bool = False) -> None:
+        history, added = merged(self.state.history, events, again=again)
         if not added:
             return
         state = replayed(self.state, history, where)
@@ -116,7 +116,7 @@ def _score_events(case: Case, full: dict[str, Any], change: CompanyChange, today
         last = change.last_day()
         on = max(today, last) if last else today
         change.add([{"kind": "score", "on": on.isoformat(), "total": own_score,
-                     "note": f"随案件 {case.case_id} 录入"}], "company_score")
+                     "note": f"随案件 {case.case_id} 录入"}], "company_score", again=True)
 
 
 def _redecide_others(

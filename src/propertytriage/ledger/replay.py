@@ -40,7 +40,7 @@ def company_as_of(connection: Connection, key: str, version: int) -> CompanyStat
             state.name = event.data["company"].get("name")
             state.credit_code = event.data["company"].get("credit_code")
         else:
-            state.history, _ = merged(state.history, [event.data["event"]])
+            state.history, _ = merged(state.history, [event.data["event"]], again=True)
         state.version = event.version
     return state
 
