@@ -12,6 +12,7 @@ a working day moves to the next one (scoring/deadline.py); months end on the cor
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,18 +49,25 @@ def add_months(start: date, months: int) -> date:
 
 
 def _counted(subject: tuple[str, str], kind: str, period: Period, start: date) -> Due:
-    if period.months is not None:
-        nominal = add_months(start, period.months)
+    due, note = _count(period.days, period.months, start)
+    return Due(subject[0], subject[1], kind, period.title, start, due, basis_label(tuple(period.basis)), note)
+
+
+@functools.lru_cache(maxsize=4096)
+def _count(days: int | None, months: int | None, start: date) -> tuple[date, str]:
+    """The last day of a period from ``start`` and how it was reached (many cases share a start)."""
+    if months is not None:
+        nominal = add_months(start, months)
         due, covered = next_working_day(nominal)
-        note = (f"自 {start.isoformat()} 起 {period.months} 个月，末日 {nominal.isoformat()}"
+        note = (f"自 {start.isoformat()} 起 {months} 个月，末日 {nominal.isoformat()}"
                 + (f"，顺延至 {due.isoformat()}" if due != nominal else ""))
         if not covered:
             note += "；节假日数据未覆盖该年，须人工核对放假安排"
     else:
-        assert period.days is not None
-        deadline = deadline_after(start, period.days)
-        due, note = deadline.due_on, f"自 {start.isoformat()} 起 {period.days} 日；{deadline.note}"
-    return Due(subject[0], subject[1], kind, period.title, start, due, basis_label(period.basis), note)
+        assert days is not None
+        deadline = deadline_after(start, days)
+        due, note = deadline.due_on, f"自 {start.isoformat()} 起 {days} 日；{deadline.note}"
+    return due, note
 
 
 def case_deadlines(case_id: str, snapshot: dict[str, Any], decision: dict[str, Any],

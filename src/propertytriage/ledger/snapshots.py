@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -25,14 +26,23 @@ COMPANY_FIELDS = ("company_score", "scorecard", "rectification_history")
 """The fields of a Case that belong to its company's record once the company is identified."""
 
 
-def canonical(case: Case) -> dict[str, Any]:
-    """The case as JSON, keys at their default left out."""
-    return case.model_dump(mode="json", exclude_defaults=True)
+def as_json(model: BaseModel) -> dict[str, Any]:
+    """A model as JSON without its empty (null) values: how the ledger stores every document part."""
+    return model.model_dump(mode="json", exclude_none=True)
 
 
-def digest(case: Case) -> str:
-    """A fingerprint of a validated case: two documents that validate to the same case share it."""
-    return hashlib.sha256(case.model_dump_json(exclude_defaults=True).encode("utf-8")).hexdigest()
+def canonical(case: Case) -> tuple[dict[str, Any], str]:
+    """The case as JSON, keys at their default left out, and its fingerprint.
+
+    Two documents that validate to the same case have the same fingerprint (pydantic writes the
+    fields in the model's order), so an identical snapshot is recognised without a diff. (Nulls are
+    dropped, then the top-level keys at their default: cheaper than pydantic's ``exclude_defaults``,
+    which compares every nested model with a default instance.)
+    """
+    absent = defaults()
+    snapshot = {key: value for key, value in as_json(case).items() if key not in absent or absent[key] != value}
+    text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
+    return snapshot, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @functools.cache
@@ -44,7 +54,7 @@ def defaults() -> dict[str, Any]:
             continue
         value = info.get_default(call_default_factory=True)
         if isinstance(value, BaseModel):
-            result[name] = value.model_dump(mode="json", exclude_defaults=True)
+            result[name] = as_json(value)
         elif value is None or isinstance(value, bool | list):
             result[name] = value
         else:

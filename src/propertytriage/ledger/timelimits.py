@@ -52,6 +52,7 @@ def time_limits() -> TimeLimits:
     return limits
 
 
-def basis_label(ids: list[str]) -> str:
+@functools.lru_cache(maxsize=64)
+def basis_label(ids: tuple[str, ...]) -> str:
     """How a deadline names its basis, as decisions name theirs."""
-    return default_rulebook().basis_label(ids) if ids else "（无依据）"
+    return default_rulebook().basis_label(list(ids)) if ids else "（无依据）"
