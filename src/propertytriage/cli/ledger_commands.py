@@ -67,6 +67,33 @@ def _owners(item: dict[str, Any]) -> str:
     return "、".join(" ".join(v for v in (o.get("name"), o.get("phone")) if v) for o in item.get("owners", [])) or "—"
 
 
+def due_table(items: list[dict[str, Any]]) -> str:
+    """The due list as a table (parties masked)."""
+    rows = [["逾期 overdue" if i["overdue"] else "到期 due", i["due_on"], str(i["days_left"]), i["title"],
+             i["subject_id"], i.get("company", "") or _owners(i)] for i in items]
+    return _table(["状态 state", "期限 due", "剩余天数 days", "事项 item", "对象 subject", "当事人 parties"], rows)
+
+
+def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """``run``'s ledger: the documents recorded in ``out/ledger.db``; the current cases, the due list
+    for today and a one-line summary. Each case's decision is the ledger's (its company's record)."""
+    from propertytriage.ledger import Ledger, LedgerError, queries
+
+    database = out / "ledger.db"
+    with Ledger(f"sqlite:///{database}") as ledger:
+        summary = ledger.import_files([str(p) for p in paths])
+        if summary.refused:
+            raise LedgerError("示例数据有文件未能导入台账", "some sample documents were refused by the ledger")
+        with ledger.engine.connect() as connection:
+            ids = [c["case_id"] for c in queries.list_cases(connection)]
+            shown = [queries.show(connection, case_id) for case_id in ids]
+            items = queries.due(connection, date.today())
+    counts = summary.as_json()
+    line = (f"ledger → {database}（新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']} / "
+            f"new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}）")
+    return [s for s in shown if s is not None], items, line
+
+
 def dispatch(args: argparse.Namespace) -> int:
     from propertytriage.cli import jsonio
     from propertytriage.ledger import Ledger, queries
@@ -109,10 +136,5 @@ def dispatch(args: argparse.Namespace) -> int:
         target = Path(args.ics)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(calendar_bytes(items, stamp=datetime.now(UTC)))
-    if args.json:
-        print(jsonio.dumps(items))
-    else:
-        rows = [["逾期 overdue" if i["overdue"] else "到期 due", i["due_on"], str(i["days_left"]), i["title"],
-                 i["subject_id"], i.get("company", "") or _owners(i)] for i in items]
-        print(_table(["状态 state", "期限 due", "剩余天数 days", "事项 item", "对象 subject", "当事人 parties"], rows))
+    print(jsonio.dumps(items) if args.json else due_table(items))
     return 0

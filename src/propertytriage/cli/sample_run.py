@@ -10,6 +10,7 @@ import argparse
 import sys
 import unicodedata
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from propertytriage.cli import jsonio
@@ -72,9 +73,17 @@ def run_command(args: argparse.Namespace) -> int:
     source = Path(args.cases) if args.cases else examples_dir() / "cases.json"
     cases = jsonio.read_document(str(source))
     engine = Triage()
-    decisions = [decision for _, decision in decide_every(engine, cases)]
+    decide_every(engine, cases)  # every sample is valid before anything is recorded
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    from propertytriage.cli.ledger_commands import due_table, record_run
+
+    companions = [] if args.cases else [examples_dir() / "scorecard.json", examples_dir() / "history.json"]
+    recorded, due_items, ledger_line = record_run([source, *companions], out)
+    order = {case["case_id"]: i for i, case in enumerate(cases)}
+    recorded.sort(key=lambda r: order.get(r["case"]["case_id"], len(order)))
+    cases = [r["case"] for r in recorded]  # as the ledger holds them: each decided on its company's record
+    decisions = [Decision.model_validate(r["decision"]) for r in recorded]
     (out / "decisions.json").write_text(
         jsonio.dumps([d.model_dump(mode="json") for d in decisions]) + "\n", encoding="utf-8"
     )
@@ -83,6 +92,10 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(f"共 {len(decisions)} 件：" + "，".join(f"{k} {v} 件" for k, v in stages.items()))
     print(f"decisions → {out / 'decisions.json'}")
+    print(ledger_line)
+    print()
+    print(f"到期事项 due on {date.today().isoformat()}（逾期在前 / overdue first）")
+    print(due_table(due_items))
     if not args.no_forms:
         from propertytriage.rendering import render_batch
 
