@@ -104,7 +104,7 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
     print(f"bare triage: {bare_wall:,.0f} cases/s wall, {bare_cpu:,.0f} cases/s CPU ({len(sample):,} cases)")
     del documents
 
-    ledger = Ledger(url, engine=engine)
+    ledger = Ledger(url, triage=engine)
     for number, path in enumerate(paths):
         summary = None
 

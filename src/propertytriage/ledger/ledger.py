@@ -80,13 +80,13 @@ class Ledger:
     """One ledger database. Cheap to open per command; thread-safe for reads."""
 
     def __init__(self, url: str | None = None, *, clock: Clock | None = None, batch_size: int = 500,
-                 recorded_by: str | None = None, engine: Triage | None = None) -> None:
+                 recorded_by: str | None = None, triage: Triage | None = None) -> None:
         self.url = resolve_url(url)
         self.engine: Engine = make_engine(self.url)
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.batch_size = batch_size
         self.recorded_by = recorded_by
-        self._triage = engine
+        self._triage = triage
         self._memo: dict[Any, Any] = {}
         try:
             self._migrate()

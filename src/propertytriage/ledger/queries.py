@@ -6,7 +6,7 @@ the ledger holds a hundred cases or a hundred thousand (apart from the rows they
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, or_, select
@@ -31,7 +31,8 @@ def _deadline_json(row: Any, on: date | None = None) -> dict[str, Any]:
 
 
 def _event_json(row: Any) -> dict[str, Any]:
-    return {"version": row.version, "kind": row.kind, "recorded_at": row.recorded_at.isoformat(),
+    recorded_at = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)  # SQLite
+    return {"version": row.version, "kind": row.kind, "recorded_at": recorded_at.isoformat(),
             "recorded_by": row.recorded_by, "source": row.source, "rules_version": row.rules_version, **row.data}
 
 
