@@ -58,11 +58,11 @@ def _count(days: int | None, months: int | None, start: date) -> tuple[date, str
     """The last day of a period from ``start`` and how it was reached (many cases share a start)."""
     if months is not None:
         nominal = add_months(start, months)
-        due, covered = next_working_day(nominal)
+        due, covered, unverified = next_working_day(nominal)
         note = (f"自 {start.isoformat()} 起 {months} 个月，末日 {nominal.isoformat()}"
                 + (f"，顺延至 {due.isoformat()}" if due != nominal else ""))
-        if not covered:
-            note += "；节假日数据未覆盖该年，须人工核对放假安排"
+        if not covered or unverified:
+            note += "；节假日数据未覆盖该年或未经核实，须人工核对放假安排"
     else:
         assert days is not None
         deadline = deadline_after(start, days)
