@@ -7,11 +7,13 @@ whole (a JSON list cannot be read in part); a bad line of a ``.jsonl`` file is r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from propertytriage.cli import jsonio
 from propertytriage.errors import InputError, Problem
 
 
@@ -24,6 +26,15 @@ class Document:
     problems: tuple[Problem, ...] = ()
 
 
+def _loads(text: str) -> Any:
+    """JSON with exact decimals; InputError naming the line and column if it is malformed."""
+    try:
+        return json.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise InputError([Problem(f"line {error.lineno} column {error.colno}", "json_invalid",
+                                  f"不是有效的 JSON：{error.msg}", f"not valid JSON: {error.msg}")]) from None
+
+
 def _unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:
     if isinstance(error, UnicodeDecodeError):
         return Document(path, problems=(Problem("", "encoding", "文件须为 UTF-8 编码", "the file must be UTF-8"),))
@@ -33,7 +44,7 @@ def _unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:
 
 def read_documents(path: str) -> Iterator[Document]:
     """Every document of the file at ``path``, in order."""
-    if jsonio.is_json_lines(path):
+    if Path(path).suffix.lower() in {".jsonl", ".ndjson"}:
         yield from _json_lines(path)
         return
     try:
@@ -43,7 +54,7 @@ def read_documents(path: str) -> Iterator[Document]:
         yield _unreadable(path, error)
         return
     try:
-        parsed = jsonio.loads(text)
+        parsed = _loads(text)
     except InputError as error:
         yield Document(path, problems=tuple(error.problems))
         return
@@ -68,7 +79,7 @@ def _json_lines(path: str) -> Iterator[Document]:
                     continue
                 source = f"{path} line {number}"
                 try:
-                    yield Document(source, jsonio.loads(line))
+                    yield Document(source, _loads(line))
                 except InputError as error:
                     yield Document(source, problems=tuple(error.problems))
         except UnicodeDecodeError as error:
