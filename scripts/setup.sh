@@ -14,6 +14,10 @@ for pkg in $DEBS; do
   # "triggers-pending" is installed too (another apt run may be processing triggers)
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -Eq "ok (installed|triggers-)" || missing="$missing $pkg"
 done
+# The ledger's tests start a throwaway PostgreSQL cluster of their own (initdb, pg_ctl).
+if [ "${1:-}" = "--test" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing="$missing postgresql"
+fi
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

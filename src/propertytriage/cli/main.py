@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from propertytriage.cli import ledger_commands
 from propertytriage.errors import (
     InputError,
     OutputError,
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="JSON Schema of the contract / 接口 JSON Schema")
     p.add_argument("which", choices=["case", "decision", "scorecard"])
+    ledger_commands.add_parsers(sub)
     return parser
 
 
@@ -105,6 +107,8 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         from propertytriage.cli.sample_run import run_command
 
         return run_command
+    if command in ledger_commands.COMMANDS:
+        return ledger_commands.dispatch
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "triage": commands.triage_command,
         "score": commands.score_command,

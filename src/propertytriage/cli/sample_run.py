@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import unicodedata
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from propertytriage.cli import jsonio
@@ -16,7 +17,9 @@ from propertytriage.cli.caseforms import write_case_forms
 from propertytriage.cli.decide import decide_every
 from propertytriage.cli.labels import AWAIT_ZH, FORM_ZH, STAGE_ZH, TRACK_ZH
 from propertytriage.engine import Triage
+from propertytriage.models.case import Case
 from propertytriage.models.decision import Decision
+from propertytriage.models.validation import validate
 from propertytriage.outputs import write_text
 from propertytriage.ruledata.paths import examples_dir
 
@@ -64,9 +67,17 @@ def run_command(args: argparse.Namespace) -> int:
     """
     source = Path(args.cases) if args.cases else examples_dir() / "cases.json"
     with jsonio.read_cases(str(source)) as cases:
-        decided = decide_every(Triage(), cases.values)
-    decisions = [decision for _, decision in decided]
+        checked = decide_every(Triage(), cases.values)  # every sample is valid before anything is recorded
     out = Path(args.out)
+    from propertytriage.cli.ledger_commands import due_table, record_run
+
+    companions = [] if args.cases else [examples_dir() / "scorecard.json", examples_dir() / "history.json"]
+    recorded, due_items, ledger_line = record_run([source, *companions], out)
+    order = {case.case_id: i for i, (case, _) in enumerate(checked)}
+    recorded.sort(key=lambda r: order.get(r["case"]["case_id"], len(order)))
+    # as the ledger holds them: each case decided on its company's record
+    decided = [(validate(Case, r["case"]), Decision.model_validate(r["decision"])) for r in recorded]
+    decisions = [decision for _, decision in decided]
     write_text(
         out / "decisions.json", jsonio.dumps([d.model_dump(mode="json") for d in decisions]) + "\n"
     )
@@ -75,6 +86,10 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(f"共 {len(decisions)} 件：" + "，".join(f"{k} {v} 件" for k, v in stages.items()))
     print(f"decisions → {out / 'decisions.json'}")
+    print(ledger_line)
+    print()
+    print(f"到期事项 due on {date.today().isoformat()}（逾期在前 / overdue first）")
+    print(due_table(due_items))
     if not args.no_forms:
         report = write_case_forms(decided, out / "forms")
         print(f"forms → {out / 'forms'} ({len(report.written)} PDF)")

@@ -1,0 +1,140 @@
+"""``import``, ``show``, ``cases`` and ``due``: the ledger from the command line (SPEC §3).
+
+Every command takes ``--db URL`` (else ``PROPERTYTRIAGE_DB``, else ``sqlite:///propertytriage.db``).
+``import`` exits 2 when it refused a document (each refusal names the file, the case or row and the
+field on stderr) but still records the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from propertytriage.errors import InputError, Problem
+
+COMMANDS = ("import", "show", "cases", "due")
+_STAGES = ("owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"须为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD: {text}") from None
+
+
+def add_parsers(sub: Any) -> None:
+    """Register the ledger's subcommands on the CLI's subparsers."""
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", help="ledger database URL (default: $PROPERTYTRIAGE_DB or sqlite:///propertytriage.db)")
+
+    p = sub.add_parser("import", parents=[db], help="record cases, scorecards, histories in the ledger / 导入台账")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".json (one document or a list) or .jsonl")
+    p.add_argument("--batch-size", type=int, default=500, help=argparse.SUPPRESS)
+
+    p = sub.add_parser("show", parents=[db], help="one case's full record as JSON / 案件详情")
+    p.add_argument("case_id")
+
+    p = sub.add_parser("cases", parents=[db], help="cases with their next step / 案件列表")
+    p.add_argument("--stage", choices=_STAGES)
+    p.add_argument("--overdue", action="store_true", help="only cases with a deadline passed on --on")
+    p.add_argument("--on", type=_day, help="the day to judge overdue by (default: today)")
+    p.add_argument("--json", action="store_true", help="JSON instead of a table")
+
+    p = sub.add_parser("due", parents=[db], help="what falls due or is overdue / 到期事项")
+    p.add_argument("--on", type=_day, help="the day (default: today)")
+    p.add_argument("--days", type=int, default=7, help="also list what falls due this many days after --on (default 7)")
+    p.add_argument("--ics", help="also write the list as an iCalendar file")
+    p.add_argument("--json", action="store_true", help="JSON instead of a table")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(r)).rstrip() for r in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _owners(item: dict[str, Any]) -> str:
+    return "、".join(" ".join(v for v in (o.get("name"), o.get("phone")) if v) for o in item.get("owners", [])) or "—"
+
+
+def due_table(items: list[dict[str, Any]]) -> str:
+    """The due list as a table (parties masked)."""
+    rows = [["逾期 overdue" if i["overdue"] else "到期 due", i["due_on"], str(i["days_left"]), i["title"],
+             i["subject_id"], i.get("company", "") or _owners(i)] for i in items]
+    return _table(["状态 state", "期限 due", "剩余天数 days", "事项 item", "对象 subject", "当事人 parties"], rows)
+
+
+def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """``run``'s ledger: the documents recorded in ``out/ledger.db``; the current cases, the due list
+    for today and a one-line summary. Each case's decision is the ledger's (its company's record)."""
+    from propertytriage.ledger import Ledger, LedgerError, queries
+
+    database = out / "ledger.db"
+    with Ledger(f"sqlite:///{database}") as ledger:
+        summary = ledger.import_files([str(p) for p in paths])
+        if summary.refused:
+            raise LedgerError("示例数据有文件未能导入台账", "some sample documents were refused by the ledger")
+        with ledger.engine.connect() as connection:
+            ids = [c["case_id"] for c in queries.list_cases(connection)]
+            shown = [queries.show(connection, case_id) for case_id in ids]
+            items = queries.due(connection, date.today())
+    counts = summary.as_json()
+    line = (f"ledger → {database}（新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']} / "
+            f"new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}）")
+    return [s for s in shown if s is not None], items, line
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    from propertytriage.cli import jsonio
+    from propertytriage.ledger import Ledger, queries
+
+    if args.command == "import":
+        with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
+            summary = ledger.import_files(args.files)
+        for outcome in summary.refused:
+            subject = f" {outcome.subject}" if outcome.subject else ""
+            for problem in outcome.problems:
+                print(f"拒收 refused: {outcome.source}{subject}: {problem.render()}", file=sys.stderr)
+        counts = summary.as_json()
+        print(f"新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']}，拒收 {counts['refused']}"
+              f" / new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
+              f"refused {counts['refused']}")
+        return 2 if summary.refused else 0
+    today = getattr(args, "on", None) or date.today()
+    with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
+        if args.command == "show":
+            record = queries.show(connection, args.case_id)
+            if record is None:
+                raise InputError([Problem("case_id", "unknown_case", f"台账中没有案件 {args.case_id}",
+                                          f"the ledger holds no case {args.case_id}")])
+            print(jsonio.dumps(record))
+            return 0
+        if args.command == "cases":
+            items = queries.list_cases(connection, stage=args.stage, overdue_on=today if args.overdue else None)
+            if args.json:
+                print(jsonio.dumps(items))
+            else:
+                rows = [[i["case_id"], i["filed_on"], i["next_stage"], i["court_track"] or "—",
+                         ",".join(i["awaiting"]) or "—", i.get("company", "—"), _owners(i)] for i in items]
+                print(_table(["案件 case", "立案 filed", "下一环节 next", "程序 track", "待办 awaiting",
+                              "企业 company", "业主 owners"], rows))
+            return 0
+        items = queries.due(connection, today, within_days=max(0, args.days))
+    if args.ics:
+        from propertytriage.ledger.calendar_file import calendar_bytes
+
+        target = Path(args.ics)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(calendar_bytes(items, stamp=datetime.now(UTC)))
+    print(jsonio.dumps(items) if args.json else due_table(items))
+    return 0

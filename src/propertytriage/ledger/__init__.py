@@ -1,0 +1,16 @@
+"""The case ledger (台账, SPEC §3): every dispute's history in one database.
+
+Cases and property companies each have an append-only stream of events; the current state of each
+(the projections) is folded from them and kept beside them. Open one with :class:`Ledger` (a URL, else
+``PROPERTYTRIAGE_DB``, else ``sqlite:///propertytriage.db``). Modules: ``database`` (engines),
+``schema`` and ``migrations/`` (tables), ``migrate``, ``documents`` (files in), ``snapshots`` (what
+changed), ``companies`` (a company's record), ``recording`` (a document to events), ``recorder`` (the
+transaction), ``replay`` (events back to state), ``deadlines`` and ``timelimits`` (what falls due),
+``queries`` (show, cases, due), ``masking``, ``calendar_file``. See docs/ledger.md.
+"""
+
+from propertytriage.ledger.errors import LedgerError
+from propertytriage.ledger.ledger import ImportSummary, Ledger
+from propertytriage.ledger.recording import Outcome
+
+__all__ = ["ImportSummary", "Ledger", "LedgerError", "Outcome"]

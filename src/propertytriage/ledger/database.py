@@ -1,0 +1,101 @@
+"""Where the ledger lives and how it is opened: a URL to a SQLAlchemy engine set up for the ledger.
+
+SQLite is the default because an office should not have to run a server: the file is made readable
+by its owner only (it holds ID numbers and phone numbers), runs in WAL mode so readers never wait for
+a writer, waits up to a minute for another writer's lock instead of failing, and syncs each commit
+(``synchronous=FULL``) so an import that has finished survives a crash. Write transactions begin
+``IMMEDIATE``: a transaction that read first and wrote later could otherwise fail outright when
+another process wrote in between, and the busy timeout would not help it.
+
+PostgreSQL serves a district from one database through a ``postgresql://`` URL (psycopg 3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from propertytriage.ledger.errors import LedgerError
+
+DEFAULT_URL = "sqlite:///propertytriage.db"
+ENVIRONMENT_VARIABLE = "PROPERTYTRIAGE_DB"
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def resolve_url(given: str | None) -> str:
+    """``--db URL``, else ``PROPERTYTRIAGE_DB``, else a SQLite file in the current directory."""
+    return given or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_URL
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise LedgerError(f"数据库地址无效：{url}", f"not a database URL: {url}") from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend != "sqlite":
+        raise LedgerError(
+            f"不支持的数据库：{backend}（可用 sqlite:/// 或 postgresql://）",
+            f"unsupported database {backend!r} (use sqlite:/// or postgresql://)",
+        )
+    return parsed
+
+
+def _private_file(database: str) -> None:
+    """Create the SQLite file readable by its owner only, before SQLite creates it world-readable.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the same permissions as the database file.
+    """
+    path = Path(database)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:")
+    if not in_memory:
+        _private_file(database)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _set_up(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below, not by pysqlite
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` configured for the ledger (see the module's docstring)."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether the ledger is an embedded SQLite file (one writer at a time, no write conflicts)."""
+    return engine.dialect.name == "sqlite"

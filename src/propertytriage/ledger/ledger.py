@@ -1,0 +1,159 @@
+"""The ledger (台账, SPEC §3): open a database, import documents into it, read cases back.
+
+Documents are recorded in batches, one transaction each: every document of a batch is either wholly
+recorded or refused (nothing of it written), and a batch whose transaction is cut short by a crash
+leaves nothing, so running the same import again completes it with nothing recorded twice. A batch
+that loses a race with another writer (PostgreSQL) is redone on the state that writer left.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from propertytriage.engine import Triage
+from propertytriage.ledger.database import make_engine, resolve_url
+from propertytriage.ledger.documents import Document, read_documents
+from propertytriage.ledger.errors import LedgerError
+from propertytriage.ledger.migrate import current_revision, head_revision, upgrade
+from propertytriage.ledger.recorder import Unit, today_of
+from propertytriage.ledger.recording import Outcome, Recorder
+
+Clock = Callable[[], datetime]
+_RETRIES = 200
+_RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock: the transaction may simply be redone
+
+
+@dataclass
+class ImportSummary:
+    """The counts a clerk sees after an import, and every refusal with its source."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    refused: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == "refused":
+            self.refused.append(outcome)
+        else:
+            setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "refused": len(self.refused)}
+
+
+def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _company_keys(batch: list[Document]) -> Iterator[str]:
+    """The companies a batch names, as far as can be told before validation (to load them at once)."""
+    for document in batch:
+        body = document.body if isinstance(document.body, dict) else {}
+        company = body.get("property_company") or body.get("company")
+        if isinstance(company, dict):
+            for field_name, prefix in (("credit_code", "credit:"), ("name", "name:")):
+                value = company.get(field_name)
+                if isinstance(value, str) and value.strip():
+                    yield prefix + value.strip()
+                    break
+
+
+def _retryable(error: DBAPIError) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.orig, "sqlstate", None) in _RETRYABLE_STATES
+
+
+class Ledger:
+    """One ledger database. Cheap to open per command; thread-safe for reads."""
+
+    def __init__(self, url: str | None = None, *, clock: Clock | None = None, batch_size: int = 500,
+                 recorded_by: str | None = None, triage: Triage | None = None) -> None:
+        self.url = resolve_url(url)
+        self.engine: Engine = make_engine(self.url)
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.batch_size = batch_size
+        self.recorded_by = recorded_by
+        self._triage = triage
+        self._memo: dict[Any, Any] = {}
+        try:
+            self._migrate()
+        except DBAPIError as error:
+            self.engine.dispose()
+            raise LedgerError(f"无法打开台账数据库：{error.orig}",
+                              f"cannot open the ledger database: {error.orig}") from None
+
+    @property
+    def triage(self) -> Triage:
+        if self._triage is None:
+            self._triage = Triage()
+        return self._triage
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def write_connection(self) -> Connection:
+        """A connection whose transactions take the write lock at once (SQLite ``BEGIN IMMEDIATE``)."""
+        return self.engine.connect().execution_options(write=True)
+
+    def _migrate(self) -> None:
+        with self.engine.connect() as connection:
+            if current_revision(connection) == head_revision():
+                return
+        with self.write_connection() as connection, connection.begin():
+            start = upgrade(connection)
+            if start is not None and start != head_revision():
+                from propertytriage.ledger.replay import rebuild_derived
+
+                rebuild_derived(connection)
+
+    # importing ------------------------------------------------------------------------------
+    def import_files(self, paths: Iterable[str]) -> ImportSummary:
+        """Import every document of every file; refusals are reported, the rest recorded."""
+        return self.import_documents(doc for path in paths for doc in read_documents(path))
+
+    def import_documents(self, documents: Iterable[Document]) -> ImportSummary:
+        summary = ImportSummary()
+        for batch in _batches(documents, self.batch_size):
+            for outcome in self._record_batch(batch):
+                summary.add(outcome)
+        return summary
+
+    def _record_batch(self, batch: list[Document]) -> list[Outcome]:
+        for attempt in range(_RETRIES):
+            try:
+                with self.write_connection() as connection, connection.begin():
+                    now = self.clock()
+                    unit = Unit(connection, now=now, recorded_by=self.recorded_by, memo=self._memo)
+                    recorder = Recorder(unit, self.triage, today_of(now))
+                    unit.prefetch(d.body["case_id"] for d in batch
+                                  if isinstance(d.body, dict) and isinstance(d.body.get("case_id"), str))
+                    unit.prefetch_companies(_company_keys(batch))
+                    outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
+                                else recorder.record(d.body, d.source) for d in batch]
+                    unit.flush()
+                return outcomes
+            except DBAPIError as error:
+                if not _retryable(error) or attempt == _RETRIES - 1:
+                    raise LedgerError(f"写入台账失败：{error.orig}",
+                                      f"could not write to the ledger: {error.orig}") from None
+                time.sleep(random.uniform(0, min(0.5, 0.005 * 2 ** min(attempt, 7))))
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,110 @@
+"""Reading the ledger: one case in full (``show``), the list of cases, and what falls due.
+
+Lists are answered from the projections with one query each, so they take the same time whether
+the ledger holds a hundred cases or a hundred thousand (apart from the rows they print).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, or_, select
+
+from propertytriage.ledger import snapshots
+from propertytriage.ledger.masking import parties
+from propertytriage.ledger.recorder import company_from_row
+from propertytriage.ledger.replay import company_as_of
+from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
+
+_CASES, _COMPANIES, _DEADLINES, _EVENTS = CASES, COMPANIES, DEADLINES, EVENTS
+
+
+def _deadline_json(row: Any, on: date | None = None) -> dict[str, Any]:
+    item = {"kind": row.kind, "title": row.title, "subject_type": row.subject_type, "subject_id": row.subject_id,
+            "starts_on": row.starts_on.isoformat(), "due_on": row.due_on.isoformat(), "basis": row.basis,
+            "note": row.note}
+    if on is not None:
+        item["overdue"] = row.due_on < on
+        item["days_left"] = (row.due_on - on).days
+    return item
+
+
+def _event_json(row: Any) -> dict[str, Any]:
+    recorded_at = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)  # SQLite
+    return {"version": row.version, "kind": row.kind, "recorded_at": recorded_at.isoformat(),
+            "recorded_by": row.recorded_by, "source": row.source, "rules_version": row.rules_version, **row.data}
+
+
+def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
+    """The full record of one case (SPEC §3 ``show``); None if the ledger does not hold it."""
+    row = connection.execute(select(_CASES).where(_CASES.c.case_id == case_id)).first()
+    if row is None:
+        return None
+    company = None
+    subjects = [and_(_DEADLINES.c.subject_type == "case", _DEADLINES.c.subject_id == case_id)]
+    if row.company_key is not None:
+        company_row = connection.execute(select(_COMPANIES).where(_COMPANIES.c.company_key == row.company_key)).first()
+        company = company_from_row(company_row)
+        if company.version != row.company_version:  # a closed case was decided on an older record
+            company = company_as_of(connection, row.company_key, row.company_version or 0)
+        subjects.append(and_(_DEADLINES.c.subject_type == "company", _DEADLINES.c.subject_id == row.company_key))
+    events = connection.execute(select(_EVENTS).where(_EVENTS.c.stream_type == "case", _EVENTS.c.stream_id == case_id)
+                                .order_by(_EVENTS.c.version))
+    deadlines = connection.execute(select(_DEADLINES).where(or_(*subjects)).order_by(_DEADLINES.c.due_on))
+    return {
+        "case": snapshots.compose(row.snapshot, company),
+        "decision": row.decision,
+        "events": [_event_json(e) for e in events],
+        "deadlines": [_deadline_json(d) for d in deadlines],
+    }
+
+
+def _overdue_clause(on: date) -> Any:
+    late = select(_DEADLINES.c.id).where(_DEADLINES.c.due_on < on)
+    return or_(
+        exists(late.where(_DEADLINES.c.subject_type == "case", _DEADLINES.c.subject_id == _CASES.c.case_id)),
+        and_(_CASES.c.is_open.is_(True), exists(late.where(_DEADLINES.c.subject_type == "company",
+                                                           _DEADLINES.c.subject_id == _CASES.c.company_key))),
+    )
+
+
+def list_cases(
+    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None
+) -> list[dict[str, Any]]:
+    """Cases with their next step (masked parties), oldest filing first."""
+    query = select(_CASES.c.case_id, _CASES.c.filed_on, _CASES.c.next_stage, _CASES.c.court_track,
+                   _CASES.c.decision, _CASES.c.snapshot)
+    if stage is not None:
+        query = query.where(_CASES.c.next_stage == stage)
+    if overdue_on is not None:
+        query = query.where(_overdue_clause(overdue_on))
+    result = []
+    for row in connection.execute(query.order_by(_CASES.c.filed_on, _CASES.c.case_id)):
+        result.append({
+            "case_id": row.case_id, "filed_on": row.filed_on.isoformat(), "next_stage": row.next_stage,
+            "court_track": row.court_track, "awaiting": row.decision.get("awaiting", []),
+            "forms": row.decision.get("forms", []), **parties(row.snapshot),
+        })
+    return result
+
+
+def due(connection: Connection, on: date, *, within_days: int = 7) -> list[dict[str, Any]]:
+    """What falls due by ``on`` plus ``within_days``, overdue first (oldest first), with masked parties."""
+    until = on + timedelta(days=within_days)
+    query = (select(_DEADLINES, _CASES.c.snapshot, _CASES.c.next_stage, _COMPANIES.c.name.label("company_name"))
+             .outerjoin(_CASES, and_(_DEADLINES.c.subject_type == "case", _CASES.c.case_id == _DEADLINES.c.subject_id))
+             .outerjoin(_COMPANIES, and_(_DEADLINES.c.subject_type == "company",
+                                         _COMPANIES.c.company_key == _DEADLINES.c.subject_id))
+             .where(_DEADLINES.c.due_on <= until)
+             .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id))
+    result = []
+    for row in connection.execute(query):
+        item = _deadline_json(row, on)
+        if row.subject_type == "case":
+            item["next_stage"] = row.next_stage
+            item.update(parties(row.snapshot))
+        elif row.company_name:
+            item["company"] = row.company_name
+        result.append(item)
+    return result

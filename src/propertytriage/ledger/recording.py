@@ -1,0 +1,268 @@
+"""How one document becomes events: a Case snapshot, a Scorecard or a company's history.
+
+Everything that can refuse a document (validation, the company's lifecycle, triage of this case and
+of every open case of its company) runs before anything is written, so a refused document leaves no
+trace and an accepted one is recorded whole. See docs/ledger.md for the events each document makes.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from propertytriage.engine import Triage
+from propertytriage.errors import InputError, Problem
+from propertytriage.ledger import snapshots
+from propertytriage.ledger.companies import CompanyState, company_key, merged, replayed
+from propertytriage.ledger.deadlines import case_deadlines, company_deadlines
+from propertytriage.ledger.recorder import Unit
+from propertytriage.ledger.state import CaseState, because, dated_attempts, decision_change, summary
+from propertytriage.models.case import Case
+from propertytriage.models.details import PropertyCompany
+from propertytriage.models.scorecard import Scorecard
+from propertytriage.models.validation import validate
+from propertytriage.scoring import RectificationHistory, RectificationState
+
+Status = Literal["new", "changed", "unchanged", "refused"]
+
+
+@dataclass
+class Outcome:
+    """What became of one document."""
+
+    status: Status
+    source: str
+    subject: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def kind_of(document: Any) -> str:
+    """``case``, ``scorecard`` or ``history``, told apart by the key each must have."""
+    if isinstance(document, dict):
+        if "case_id" in document:
+            return "case"
+        if "evaluations" in document:
+            return "scorecard"
+        if "events" in document:
+            return "history"
+    raise InputError([Problem(
+        "", "unknown_document",
+        "不是案件、评分表或整改记录（案件须有 case_id，评分表须有 evaluations，整改记录须有 events）",
+        "not a case, a scorecard or a company history (a case has case_id, a scorecard evaluations, "
+        "a history events)")])
+
+
+class CompanyChange:
+    """A company's record as one document changes it, checked by replaying the lifecycle."""
+
+    def __init__(self, unit: Unit, key: str, identity: PropertyCompany) -> None:
+        self.unit = unit
+        self.key = key
+        self.before = unit.company(key)
+        if self.before is None:
+            self.state = CompanyState(key, name=identity.name, credit_code=identity.credit_code)
+        else:
+            self.state = self.before  # copied by add(), the only change before it is applied
+        self.added: list[dict[str, Any]] = []
+        self._replayed: RectificationState | None = None
+
+    def replay(self) -> RectificationState:
+        """The lifecycle state of the record (replayed once for each history the import meets)."""
+        if self._replayed is None:
+            key, memo = (self.key, self.state.version), self.unit.memo
+            known = memo.get(key)
+            if known is None or known[0] != self.state.history:  # a version another writer won
+                if len(memo) > 10_000:
+                    memo.clear()
+                known = memo[key] = (self.state.history, replayed(self.state, self.state.history, ""))
+            self._replayed = known[1]
+        return self._replayed
+
+    def add(self, events: list[dict[str, Any]], where: str, *, again: bool = False) -> None:
+        history, added = merged(self.state.history, events, again=again)
+        if not added:
+            return
+        lifecycle = replayed(self.state, history, where)
+        if self.state is self.before:
+            self.state = copy.copy(self.before)
+        self.state.history, self._replayed = history, lifecycle
+        self.added.extend(added)
+
+    def last_day(self) -> date | None:
+        return date.fromisoformat(self.state.history[-1]["on"]) if self.state.history else None
+
+
+def _decide(engine: Triage, case: Case | dict[str, Any]) -> dict[str, Any]:
+    decision = engine.decide(case)  # InputError if the case cannot be decided
+    return decision.model_dump()  # plain strings, booleans and lists: the same as JSON, faster
+
+
+def _score_events(case: Case, full: dict[str, Any], change: CompanyChange, today: date) -> None:
+    """Move the case's score, scorecard and history to its company's record."""
+    history = full.get("rectification_history", {}).get("events", [])
+    own_score = full.get("company_score")
+    scored_in_history = any(e["kind"] == "score" for e in history)
+    if own_score is not None and history and not scored_in_history and change.replay().latest_score is None:
+        # the case's score comes before every event of its history (scoring/casestatus.py)
+        history = [{"kind": "score", "on": history[0]["on"], "total": own_score}, *history]
+        own_score = None
+    if history:
+        change.add(history, "rectification_history")
+    if "scorecard" in full:
+        change.add([{"kind": "score", "on": full["scorecard"]["evaluated_on"], "scorecard": full["scorecard"]}],
+                   "scorecard")
+    elif own_score is not None and change.replay().latest_score != Decimal(own_score):
+        last = change.last_day()
+        on = max(today, last) if last else today
+        change.add([{"kind": "score", "on": on.isoformat(), "total": own_score,
+                     "note": f"随案件 {case.case_id} 录入"}], "company_score", again=True)
+
+
+def _redecide_others(
+    unit: Unit, engine: Triage, change: CompanyChange, exclude: str
+) -> list[tuple[CaseState, dict[str, Any]]]:
+    """Every other open case of the company, decided on its new record."""
+    result = []
+    for state in unit.open_cases_of(change.key):
+        if state.case_id == exclude:
+            continue
+        try:
+            decision = _decide(engine, snapshots.compose(state.snapshot, change.state))
+        except InputError as error:
+            raise error.within(f"案件 case {state.case_id}") from None
+        result.append((state, decision))
+    return result
+
+
+class Recorder:
+    """Records documents through one unit of work (one transaction)."""
+
+    def __init__(self, unit: Unit, engine: Triage, today: date) -> None:
+        self.unit = unit
+        self.engine = engine
+        self.today = today
+        self.rules_version = engine.book.rules_version
+
+    def record(self, document: Any, source: str) -> Outcome:
+        subject = document.get("case_id", "") if isinstance(document, dict) else ""
+        try:
+            kind = kind_of(document)
+            if kind == "case":
+                return self._case(document, source)
+            return self._company(document, source, kind)
+        except InputError as error:
+            return Outcome("refused", source, str(subject), list(error.problems))
+
+    # companies --------------------------------------------------------------------------------
+    def _company(self, document: Any, source: str, kind: str) -> Outcome:
+        if kind == "scorecard":
+            card = validate(Scorecard, document)
+            identity = card.company
+            body = snapshots.as_json(card)
+            events = [{"kind": "score", "on": body["evaluated_on"], "scorecard": body}]
+        else:
+            history = validate(RectificationHistory, document)
+            identity = history.company
+            events = snapshots.as_json(history).get("events", [])
+        key = company_key(identity)
+        if key is None:
+            raise InputError([Problem("company", "company_unidentified",
+                                      "须写明企业的统一社会信用代码（credit_code）或名称（name）",
+                                      "give the company's credit_code or name")])
+        change = CompanyChange(self.unit, key, identity)
+        change.add(events, "scorecard" if kind == "scorecard" else "")
+        if not change.added and change.before is not None:
+            return Outcome("unchanged", source, key)
+        others = _redecide_others(self.unit, self.engine, change, exclude="") if change.before else []
+        self._apply_company(change, source)
+        for state, decision in others:
+            self._company_changed(state, decision, change, source)
+        return Outcome("new" if change.before is None else "changed", source, key)
+
+    def _apply_company(self, change: CompanyChange, source: str) -> None:
+        state = change.state
+        if change.before is None:
+            state.version = 1
+            self.unit.append("company", state.key, 1, "registered", source=source, rules_version=self.rules_version,
+                             data={"company": state.identity()})
+        for event in change.added:
+            state.version += 1
+            self.unit.append("company", state.key, state.version, event["kind"], source=source,
+                             rules_version=self.rules_version, data={"event": event})
+        lifecycle = change.replay()
+        state.status = lifecycle.status
+        self.unit.put_company(state, company_deadlines(state.key, lifecycle.status, lifecycle.deadline))
+
+    def _company_changed(self, before: CaseState, decision: dict[str, Any], change: CompanyChange, source: str) -> None:
+        after = copy.copy(before)
+        after.version += 1
+        after.company_version = change.state.version
+        after.decision = decision
+        self.unit.append("case", before.case_id, after.version, "company_changed", source=source,
+                         rules_version=decision["rules_version"], data={
+                             "as_of": self.today.isoformat(),
+                             "company": {"key": change.key, "version": change.state.version},
+                             "company_events": change.added,
+                             "decision": summary(decision),
+                             "decision_change": decision_change(summary(before.decision), summary(decision)),
+                             "because": because(before.decision, decision),
+                         })
+        self.unit.put_case(after, case_deadlines(after.case_id, after.snapshot, decision, after.attempt_dates))
+
+    # cases ------------------------------------------------------------------------------------
+    def _case(self, document: Any, source: str) -> Outcome:
+        case = validate(Case, document)
+        full, fingerprint = snapshots.canonical(case)
+        before = self.unit.case(case.case_id)
+        if before is not None and before.digest == fingerprint:
+            return Outcome("unchanged", source, case.case_id)
+        key = company_key(case.property_company)
+        change = CompanyChange(self.unit, key, case.property_company) if key else None
+        if change is not None:
+            _score_events(case, full, change, self.today)
+        own = snapshots.own_part(full, company_known=change is not None)
+        decision = _decide(self.engine, case if change is None else snapshots.compose_model(case, change.state))
+        same_company = before is not None and before.company_key == key
+        if before is not None and before.snapshot == own and same_company and not (change and change.added):
+            return Outcome("unchanged", source, case.case_id)  # only the company's part, already on record
+        company_moved = change is not None and (change.added or change.before is None)
+        # a company new to the ledger has no other case yet
+        others = (_redecide_others(self.unit, self.engine, change, case.case_id)
+                  if change and change.added and change.before else [])
+        if change is not None and company_moved:
+            self._apply_company(change, source)
+        for state, other in others:
+            assert change is not None
+            self._company_changed(state, other, change, source)
+        self._apply_case(before, case, own, fingerprint, decision, change, source)
+        return Outcome("new" if before is None else "changed", source, case.case_id)
+
+    def _apply_case(self, before: CaseState | None, case: Case, own: dict[str, Any], fingerprint: str,
+                    decision: dict[str, Any], change: CompanyChange | None, source: str) -> None:
+        attempts = own.get("attempts", [])
+        previous = before.snapshot.get("attempts", []) if before else []
+        dates = dated_attempts(previous, before.attempt_dates if before else [], attempts, self.today)
+        company = {"key": change.key, "version": change.state.version} if change else None
+        data: dict[str, Any] = {"as_of": self.today.isoformat(), "digest": fingerprint}
+        if before is None:
+            data["snapshot"] = own
+        else:
+            changed, added = snapshots.changes(before.snapshot, own)
+            data["changes"], data["attempts_added"] = changed, added
+        data.update({
+            "company": company, "company_events": change.added if change else [],
+            "decision": summary(decision),
+            "decision_change": decision_change(summary(before.decision) if before else None, summary(decision)),
+        })
+        if before is not None:  # a first decision's reasons are the decision itself (in show)
+            data["because"] = because(before.decision, decision)
+        version = 1 if before is None else before.version + 1
+        self.unit.append("case", case.case_id, version, "filed" if before is None else "changed", source=source,
+                         rules_version=decision["rules_version"], data=data)
+        state = CaseState(case_id=case.case_id, version=version, digest=fingerprint, snapshot=own,
+                          decision=decision, filed_on=case.filed_on, company_key=change.key if change else None,
+                          company_version=change.state.version if change else None, attempt_dates=dates)
+        self.unit.put_case(state, case_deadlines(case.case_id, own, decision, dates))

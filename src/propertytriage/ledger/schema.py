@@ -1,0 +1,123 @@
+"""The ledger's tables, as typed declarative models (the current schema; migrations/ is its history).
+
+``events`` is the record: append-only, one row per thing that happened to a case or a company,
+unique on (stream, version) so two writers can never both append the same next event. Everything
+else is a projection — the current state folded from the events, kept so that ``show``, ``cases``
+and ``due`` answer without replaying — and can be rebuilt from the events at any time
+(:func:`propertytriage.ledger.replay.rebuild_projections`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid); PostgreSQL needs 64 bits for a city.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+ID_LENGTH = 320
+"""Case ids and company keys: a case id is at most 300 characters (models/types.py ShortText)."""
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: Json, list[Any]: Json}
+
+
+class EventRecord(Base):
+    """One event of one stream (a case or a company)."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("stream_type", "stream_id", "version", name="uq_events_stream_version"),)
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    stream_type: Mapped[str] = mapped_column(String(16))
+    stream_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    rules_version: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class CaseRow(Base):
+    """The current state of a case: its own snapshot, its company and its decision."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_company_open", "company_key", "is_open"),
+        Index("ix_cases_next_stage", "next_stage"),
+    )
+
+    case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    company_key: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    company_version: Mapped[int | None] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+    decision: Mapped[dict[str, Any]] = mapped_column(Json)
+    next_stage: Mapped[str] = mapped_column(String(20))
+    court_track: Mapped[str | None] = mapped_column(String(20))
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    filed_on: Mapped[date] = mapped_column(Date)
+    attempt_dates: Mapped[list[Any] | None] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CompanyRow(Base):
+    """The current record of a property company: who it is and its history of scores and notices."""
+
+    __tablename__ = "companies"
+
+    company_key: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    credit_code: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    history: Mapped[list[Any]] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeadlineRow(Base):
+    """A date something falls due for a case or a company, with its basis (a projection)."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_due_on", "due_on"),
+        Index("ix_deadlines_subject", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+
+
+# The tables for Core statements (inserts in bulk, aggregate queries), typed as tables.
+EVENTS = cast(Table, EventRecord.__table__)
+CASES = cast(Table, CaseRow.__table__)
+COMPANIES = cast(Table, CompanyRow.__table__)
+DEADLINES = cast(Table, DeadlineRow.__table__)

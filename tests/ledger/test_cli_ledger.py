@@ -1,0 +1,104 @@
+"""The ledger's commands: where the database lives, exit codes, what each prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from propertytriage.cli.main import main
+from tests.ledger.test_import import fee_case
+
+
+def _at_court(case_id: str, **changes: object) -> dict:
+    case = fee_case(case_id, **changes)
+    case["attempts"].append({"stage": "mediation_center", "outcome": "failed", "on": "2026-03-01"})
+    return case
+
+
+def test_the_default_ledger_is_a_file_in_the_current_folder_readable_by_its_owner_only(tmp_path, monkeypatch,
+                                                                                      write_json, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROPERTYTRIAGE_DB", raising=False)
+    old = os.umask(0o022)
+    try:
+        assert main(["import", write_json("a.json", fee_case())]) == 0
+    finally:
+        os.umask(old)
+    files = sorted(p.name for p in tmp_path.glob("propertytriage.db*"))
+    assert "propertytriage.db" in files
+    for name in files:
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    assert "new 1" in capsys.readouterr().out
+
+
+def test_the_environment_names_the_ledger_when_no_db_is_given(tmp_path, monkeypatch, write_json, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PROPERTYTRIAGE_DB", f"sqlite:///{tmp_path / 'district.db'}")
+    assert main(["import", write_json("a.json", fee_case())]) == 0
+    assert (tmp_path / "district.db").exists() and not (tmp_path / "propertytriage.db").exists()
+    capsys.readouterr()
+    assert main(["show", "A-1"]) == 0
+    assert json.loads(capsys.readouterr().out)["case"]["case_id"] == "A-1"
+
+
+def test_import_exits_2_naming_each_refusal_and_still_records_the_rest(database_url, write_json, capsys) -> None:
+    path = write_json("a.jsonl", [fee_case("A-1"), fee_case("A-2", dispute_type="noise")])
+    assert main(["import", path, "--db", database_url]) == 2
+    captured = capsys.readouterr()
+    assert f"{path} line 2 A-2: dispute_type" in captured.err
+    assert "new 1" in captured.out and "refused 1" in captured.out
+    assert main(["show", "A-1", "--db", database_url]) == 0
+    capsys.readouterr()
+    assert main(["show", "A-2", "--db", database_url]) == 2
+    assert "unknown_case" in capsys.readouterr().err
+
+
+def test_show_prints_case_decision_events_and_deadlines(database_url, write_json, capsys) -> None:
+    main(["import", write_json("a.json", _at_court("A-1")), "--db", database_url])
+    capsys.readouterr()
+    assert main(["show", "A-1", "--db", database_url]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert set(shown) == {"case", "decision", "events", "deadlines"}
+    assert shown["decision"]["next_stage"] == "court"
+    assert shown["deadlines"][0]["kind"] == "pre_litigation_mediation"
+    assert shown["case"]["owners"][0]["id_number"] == "150602199001011234"
+
+
+def test_cases_filters_by_stage_and_overdue_and_masks(database_url, write_json, capsys) -> None:
+    main(["import", write_json("a.json", [_at_court("A-1"), fee_case("A-2")]), "--db", database_url])
+    capsys.readouterr()
+    assert main(["cases", "--db", database_url, "--stage", "court", "--json"]) == 0
+    assert [c["case_id"] for c in json.loads(capsys.readouterr().out)] == ["A-1"]
+    assert main(["cases", "--db", database_url, "--overdue", "--on", "2026-03-20", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["cases", "--db", database_url, "--overdue", "--on", "2026-05-01"]) == 0
+    table = capsys.readouterr().out
+    assert "A-1" in table and "A-2" not in table and "139****5678" in table and "13912345678" not in table
+
+
+def test_due_writes_a_calendar_and_lists_overdue_first(database_url, write_json, tmp_path, capsys) -> None:
+    main(["import", write_json("a.json", [_at_court("A-1"), _at_court("A-2", attempts=[
+        {"stage": "owners_committee", "outcome": "failed", "on": "2026-04-01"},
+        {"stage": "community", "outcome": "failed", "on": "2026-04-10"},
+        {"stage": "mediation_center", "outcome": "failed", "on": "2026-04-20"}])]), "--db", database_url])
+    capsys.readouterr()
+    ics = tmp_path / "due.ics"
+    assert main(["due", "--db", database_url, "--on", "2026-05-18", "--ics", str(ics), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert [(i["subject_id"], i["overdue"]) for i in items] == [("A-1", True), ("A-2", False)]
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") == 2
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "not a url"])
+def test_an_unusable_database_url_is_a_clear_error(url, capsys) -> None:
+    assert main(["cases", "--db", url]) == 1
+    assert "ledger" in capsys.readouterr().err
+
+
+def test_a_path_is_not_a_document(tmp_path: Path, capsys) -> None:
+    assert main(["import", str(tmp_path / "missing.json"), "--db", f"sqlite:///{tmp_path / 'l.db'}"]) == 2
+    assert "missing.json: " in capsys.readouterr().err
