@@ -213,6 +213,8 @@ def _write_xlsx(
         cells = []
         for index, value in enumerate(line):
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text a clerk typed, never a formula to run
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str) and index < len(kinds) and kinds[index] in ("code", "text", "prose"):

@@ -171,20 +171,38 @@ class SheetReader:
         slots = {name: sorted(by_n) for name, by_n in items.items()}
         for name, by_n in items.items():
             document[name] = [by_n[n] for n in slots[name]]
-        case: Case | None = None
-        try:
-            case = Case.model_validate(document)
-        except ValidationError as error:
-            bad = {p.column for p in problems}
-            for found in problems_of(error):
-                at = self._index_of(found.location, document, slots)
-                if at is not None and at in bad:
-                    continue  # already reported as the cell's own problem
-                problems.append(self._problem(raw.number, at, found.code, found.zh, found.en))
+        case = self._validated(document, slots, raw.number, problems)
         source = f"{self.path} {self.sheet} 第{raw.number}行"
         if problems:
             return SheetRow(source, self.sheet, raw.number, raw.values, None, None, tuple(problems))
         return SheetRow(source, self.sheet, raw.number, raw.values, document, case)
+
+    def _validated(
+        self, document: dict[str, Any], slots: dict[str, list[int]], row: int, problems: list[CellProblem]
+    ) -> Case | None:
+        """The case, or None with the model's problems added at their cells.
+
+        pydantic checks the case as a whole (an owners' committee attempt where there is none) only
+        once every field is valid; so the fields at fault are set aside and the rest checked again,
+        and the clerk sees all of the row's problems in one import.
+        """
+        candidate = document
+        for _ in range(2):
+            try:
+                case = Case.model_validate(candidate)
+            except ValidationError as error:
+                bad = {p.column for p in problems}
+                faulty = set()
+                for found in problems_of(error):
+                    faulty.add(re.split(r"[.\[]", found.location, maxsplit=1)[0])
+                    at = self._index_of(found.location, document, slots)
+                    if at is not None and at in bad:
+                        continue  # already reported as the cell's own problem
+                    problems.append(self._problem(row, at, found.code, found.zh, found.en))
+                candidate = {k: v for k, v in candidate.items() if k not in faulty}
+                continue
+            return None if problems else case
+        return None
 
     def _attempts(
         self, document: dict[str, Any], attempts: dict[str, dict[str, Any]], row: int, problems: list[CellProblem]
@@ -195,6 +213,8 @@ class SheetReader:
             if attempt is None:
                 continue
             if "outcome" not in attempt:
+                if self.header.by_key.get(f"attempt.{stage}") in {p.column for p in problems}:
+                    continue  # the outcome cell is bad and already reported
                 problems.append(self._problem(
                     row, self.header.by_key.get(f"attempt.{stage}.on"), "date_without_outcome",
                     "填了日期但没有填结果（成功或未成功）", "a date is given but no outcome (resolved or failed)",

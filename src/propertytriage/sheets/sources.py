@@ -133,21 +133,31 @@ class CsvFile:
     def rows(self) -> Iterator[RawRow]:
         """Every record, numbered as a spreadsheet program shows it (one row per record)."""
         with open(self.path, "rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-            reader = csv.reader(text)
+            lines = _decoded_lines(raw, self.encoding, self.path)
+            reader = csv.reader(lines)
             number = 0
             try:
                 for number, values in enumerate(reader, start=1):
                     row: list[Any] = list(values)
                     yield RawRow(number, row, any(not _blank(v) for v in row))
-            except UnicodeDecodeError:
-                raise _unreadable(
-                    self.path, f"第 {number + 1} 行不是 {self.encoding} 编码的文字，请另存为 UTF-8 编码的 CSV",
-                    f"row {number + 1} is not {self.encoding} text; save the file as UTF-8 CSV",
-                ) from None
             except csv.Error as error:
                 raise _unreadable(self.path, f"第 {number + 1} 行不是有效的 CSV（{error}）",
                                   f"row {number + 1} is not valid CSV ({error})") from None
+
+
+def _decoded_lines(raw: io.BufferedReader, encoding: str, path: Path) -> Iterator[str]:
+    """Lines decoded one by one, so a stray byte is reported at its line, not a buffer later.
+
+    Splitting bytes at ``\\n`` is safe for UTF-8 and the GB family: no multi-byte character holds 0x0A.
+    """
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode(encoding if number == 1 else encoding.replace("-sig", ""))
+        except UnicodeDecodeError:
+            raise _unreadable(
+                path, f"第 {number} 行不是 {encoding} 编码的文字，请另存为 UTF-8 编码的 CSV",
+                f"line {number} is not {encoding} text; save the file as UTF-8 CSV",
+            ) from None
 
 
 def open_source(path: str | Path, sheet: str | None = None) -> Workbook | CsvFile:
