@@ -52,3 +52,18 @@ def test_an_errors_file_refused_again_keeps_one_notes_column(tmp_path):
     write_refused(tmp_path / "e2.xlsx", again.header, again)
     header = next(load_workbook(tmp_path / "e2.xlsx").active.iter_rows(values_only=True))
     assert list(header).count(ERRORS_HEADER) == 1
+
+
+def test_the_ledgers_own_refusals_join_the_errors_file(tmp_path):
+    from propertytriage.errors import Problem
+    from propertytriage.sheets.importing import SheetImport
+
+    bad = list(GOOD)
+    bad[0], bad[1] = "K-2", "明天"
+    job = SheetImport(workbook(tmp_path / "in.xlsx", [HEADER, GOOD, bad]))
+    rows = list(job.rows())
+    assert [r.refused for r in rows] == [False, True]
+    job.refuse(rows[0], [Problem("company_score", "score_mismatch", "评分与企业记录不符", "the score differs from the company's record")])
+    assert job.write_errors(tmp_path / "errors.xlsx") == 2
+    notes = [r[-1] for r in load_workbook(tmp_path / "errors.xlsx").active.iter_rows(min_row=2, values_only=True)]
+    assert "明天" in notes[0] and "评分与企业记录不符" in notes[1]

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from propertytriage.errors import InputError, Problem
 from propertytriage.models import Case
 from propertytriage.models.validation import problems_of
-from propertytriage.sheets.cells import CellError, convert, is_blank, to_text
+from propertytriage.sheets.cells import CellError, converter, is_blank, to_text
 from propertytriage.sheets.columns import STAGES, Catalogue, Column, catalogue
 from propertytriage.sheets.problems import CellProblem, column_letter
 from propertytriage.sheets.sources import RawRow, SourceError, open_source
@@ -127,6 +127,11 @@ class SheetReader:
             self.header = _find_header(self._rows, self.sheet, self.book)
         except SourceError as error:
             raise InputError([error.problem], subject=str(self.path)) from None
+        self._plan = [(index, converter(column, self.book), _placement(column))
+                      for index, column in enumerate(self.header.columns) if column is not None]
+        self._unknown = [index for index, (text, column) in enumerate(zip(self.header.texts, self.header.columns,
+                                                                          strict=True))
+                         if column is None and text and not self.book.ignored(text)]
 
     def __iter__(self) -> Iterator[SheetRow]:
         try:
@@ -148,25 +153,35 @@ class SheetReader:
         document: dict[str, Any] = {}
         attempts: dict[str, dict[str, Any]] = {}
         items: dict[str, dict[int, dict[str, Any]]] = {}
-        for index, text in enumerate(self.header.texts):
-            value = raw.values[index] if index < len(raw.values) else None
-            if is_blank(value) or not text:
+        values = raw.values
+        width = len(values)
+        for index in self._unknown:
+            if index < width and not is_blank(values[index]):
+                text = self.header.texts[index]
+                problems.append(self._problem(
+                    raw.number, index, "unknown_column",
+                    f"不认识的列「{text}」，请改用模板的列名，或清空这一列",
+                    f"unknown column {text!r}; use a column name of the template or leave the column empty",
+                ))
+        for index, convert, (where, first, second, slot) in self._plan:
+            if index >= width:
                 continue
-            column = self.header.columns[index]
-            if column is None:
-                if not self.book.ignored(text):
-                    problems.append(self._problem(
-                        raw.number, index, "unknown_column",
-                        f"不认识的列「{text}」，请改用模板的列名，或清空这一列",
-                        f"unknown column {text!r}; use a column name of the template or leave the column empty",
-                    ))
+            value = values[index]
+            if value is None or value == "" or (type(value) is str and not value.strip()):
                 continue
             try:
-                converted = convert(value, column, self.book)
+                converted = convert(value)
             except CellError as error:
                 problems.append(self._problem(raw.number, index, error.code, error.zh, error.en))
                 continue
-            _place(document, attempts, items, column, converted)
+            if where == _TOP:
+                document[first] = converted
+            elif where == _DETAIL:
+                document.setdefault(first, {})[second] = converted
+            elif where == _ITEM:
+                items.setdefault(first, {}).setdefault(slot, {})[second] = converted
+            else:
+                attempts.setdefault(first, {})[second] = converted
         self._attempts(document, attempts, raw.number, problems)
         slots = {name: sorted(by_n) for name, by_n in items.items()}
         for name, by_n in items.items():
@@ -245,22 +260,19 @@ class SheetReader:
         return None
 
 
-def _place(
-    document: dict[str, Any],
-    attempts: dict[str, dict[str, Any]],
-    items: dict[str, dict[int, dict[str, Any]]],
-    column: Column,
-    value: Any,
-) -> None:
+_TOP, _DETAIL, _ITEM, _ATTEMPT = range(4)
+
+
+def _placement(column: Column) -> tuple[int, str, str, int]:
+    """Where a column's value goes in the document: ``(kind, name, field, slot)``."""
     parts = column.key.split(".")
     if parts[0] == "attempt":
-        attempts.setdefault(parts[1], {})["on" if len(parts) == 3 else "outcome"] = value
-    elif column.n is not None:
-        items.setdefault(parts[0], {}).setdefault(column.n, {})[parts[2]] = value
-    elif len(parts) == 2:
-        document.setdefault(parts[0], {})[parts[1]] = value
-    else:
-        document[column.key] = value
+        return _ATTEMPT, parts[1], "on" if len(parts) == 3 else "outcome", 0
+    if column.n is not None:
+        return _ITEM, parts[0], parts[2], column.n
+    if len(parts) == 2:
+        return _DETAIL, parts[0], parts[1], 0
+    return _TOP, column.key, "", 0
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Iterator[SheetRow]:
