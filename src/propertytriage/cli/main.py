@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="JSON Schema of the contract / 接口 JSON Schema")
     p.add_argument("which", choices=["case", "decision", "scorecard"])
     ledger_commands.add_parsers(sub)
+
+    p = sub.add_parser("template", help="a blank 台账 workbook for import / 台账模板")
+    p.add_argument("output", metavar="FILE.xlsx")
     return parser
 
 
@@ -109,6 +112,10 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         return run_command
     if command in ledger_commands.COMMANDS:
         return ledger_commands.dispatch
+    if command == "template":
+        from propertytriage.sheets.command import template_command
+
+        return template_command
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "triage": commands.triage_command,
         "score": commands.score_command,

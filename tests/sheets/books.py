@@ -1,0 +1,40 @@
+"""Workbooks and CSV files made the way Excel and WPS save a clerk's 台账."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+HEADER = ["案件编号", "登记日期", "省份", "纠纷类型", "申请方", "标的额（元）", "业委会协商结果", "业委会协商日期",
+          "物业服务企业名称", "业主1姓名", "业主1身份证号", "业主1电话", "是否成立业委会"]
+GOOD = ["KBS-2025-011", "2025-04-02", "内蒙古自治区", "欠缴物业费", "物业服务企业", "3912.00", "未成功", "2025/3/1",
+        "某某物业服务有限公司", "张某", "150602198005061234", "13800000000", "是"]
+
+
+def workbook(path: Path, rows: list[list[Any]], *, title: str | None = None, sheet: str = "台账",
+             merges: tuple[str, ...] = (), text_columns: tuple[int, ...] = ()) -> Path:
+    """A workbook whose first sheet holds ``rows`` (after an optional merged title row)."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title is not None:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[0]))
+    for row in rows:
+        ws.append(row)
+    for area in merges:
+        ws.merge_cells(area)
+    for column in text_columns:  # cells formatted as 文本 the way a careful clerk does
+        for (cell,) in ws.iter_rows(min_col=column, max_col=column):
+            cell.number_format = "@"
+    book.save(path)
+    return path
+
+
+def csv_file(path: Path, rows: list[list[Any]], *, encoding: str) -> Path:
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path

@@ -1,0 +1,193 @@
+"""Sheets as offices keep them, read into cases; every bad cell reported where the clerk looks."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from propertytriage.errors import InputError
+from propertytriage.sheets import read_documents, read_sheet
+from propertytriage.sheets.reader import SheetReader
+from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+
+
+def only(rows):
+    rows = list(rows)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_a_sheet_as_wps_saves_it(tmp_path):
+    """Title row merged across, company merged down two rows, dates and amounts typed as text, a blank
+    row, full-width spaces, ID numbers in a column formatted as text."""
+    second = ["KBS-2025-012", date(2025, 4, 3), "内蒙古自治区 ", "服务质量", "业主", 1200, "化解", None,
+              None, "李某\u3000", "15060219800506123X", 13900000000, "√"]
+    path = workbook(tmp_path / "台账.xlsx", [HEADER, GOOD, [], second], title="某某街道物业纠纷台账（2025年）",
+                    merges=("I3:I5",), text_columns=(11,))
+    rows = list(read_sheet(path))
+    assert [r.number for r in rows] == [3, 5]
+    assert [r.problems for r in rows] == [(), ()]
+    first, last = (r.document for r in rows)
+    assert first == {
+        "case_id": "KBS-2025-011", "filed_on": "2025-04-02", "province": "内蒙古自治区", "dispute_type": "fee_arrears",
+        "claimant": "property_company", "claim_amount": "3912.00", "has_owners_committee": True,
+        "attempts": [{"stage": "owners_committee", "outcome": "failed", "on": "2025-03-01"}],
+        "property_company": {"name": "某某物业服务有限公司"},
+        "owners": [{"name": "张某", "id_number": "150602198005061234", "phone": "13800000000"}],
+    }
+    assert last["property_company"] == {"name": "某某物业服务有限公司"}  # the merged cell's top-left value
+    assert last["attempts"] == [{"stage": "owners_committee", "outcome": "resolved"}]
+    assert last["owners"] == [{"name": "李某", "id_number": "15060219800506123X", "phone": "13900000000"}]
+    assert last["has_owners_committee"] is True and last["province"] == "内蒙古自治区"
+    assert rows[1].case is not None and rows[1].case.claim_amount == Decimal(1200)
+
+
+def test_english_keys_and_dotted_details(tmp_path):
+    header = ["case_id", "filed_on", "province", "dispute_type", "claimant", "claim_amount", "attempt.community",
+              "attempt.community.on", "estate.community", "arrears.amount", "owners.1.name", "owners.2.name",
+              "contract.kind", "arrears.late_fee_until_paid"]
+    row = ["A-1", "2025-04-02", "上海市", "parking", "owner", "0", "failed", "2025-03-01", "某社区", "2,148.00元",
+           "张某", "王某", "前期物业服务合同", "√"]
+    document = only(read_sheet(workbook(tmp_path / "en.xlsx", [header, row]))).document
+    assert document["attempts"] == [{"stage": "community", "outcome": "failed", "on": "2025-03-01"}]
+    assert document["estate"] == {"community": "某社区"}
+    assert document["arrears"] == {"amount": "2148.00", "late_fee_until_paid": True}
+    assert document["owners"] == [{"name": "张某"}, {"name": "王某"}]
+    assert document["contract"] == {"kind": "前期物业服务合同"}
+
+
+def test_attempts_follow_the_ladder_whatever_the_column_order(tmp_path):
+    header = ["案件编号", "登记日期", "省份", "纠纷类型", "申请方", "调解中心调解结果", "街道社区协调结果", "业委会协商结果"]
+    row = ["A-1", "2025-04-02", "上海市", "停车", "业主", "未成功", "未化解", "未成功"]
+    document = only(read_sheet(workbook(tmp_path / "order.xlsx", [header, row]))).document
+    assert [a["stage"] for a in document["attempts"]] == ["owners_committee", "community", "mediation_center"]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_csv_in_every_encoding_an_office_saves(tmp_path, encoding):
+    path = csv_file(tmp_path / "cases.csv", [["某某街道物业纠纷台账"], HEADER, GOOD, [""] * len(HEADER)],
+                    encoding=encoding)
+    row = only(read_sheet(path))
+    assert row.problems == ()
+    assert row.document["property_company"] == {"name": "某某物业服务有限公司"}
+    assert row.number == 3
+
+
+def test_a_long_gbk_csv_is_detected_past_the_sample(tmp_path):
+    rows = [HEADER] + [[f"K-{i}", *GOOD[1:]] for i in range(3000)]
+    path = csv_file(tmp_path / "big.csv", rows, encoding="gbk")
+    assert sum(1 for r in read_sheet(path) if not r.refused) == 3000
+
+
+def test_a_named_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表为 2025 年台账"])
+    sheet = book.create_sheet("2025年")
+    sheet.append(HEADER)
+    sheet.append(GOOD)
+    book.save(tmp_path / "two.xlsx")
+    assert only(read_sheet(tmp_path / "two.xlsx", "2025年")).document["case_id"] == "KBS-2025-011"
+    with pytest.raises(InputError) as caught:
+        SheetReader(tmp_path / "two.xlsx", "2024年")
+    assert "2025年" in str(caught.value) and "no sheet named" in str(caught.value)
+    with pytest.raises(InputError, match="no header row"):
+        SheetReader(tmp_path / "two.xlsx")
+
+
+def test_every_bad_cell_of_a_row_at_once_with_sheet_row_letter_and_header(tmp_path):
+    bad = ["KBS-2025-013", "2025-02-30", "内蒙古自治区", "吵架", "物业服务企业", "三千元", "好了", "2025/3/1",
+           "某某物业", "张某", 150602198005061234, "13800000000", "也许"]
+    path = workbook(tmp_path / "bad.xlsx", [HEADER, GOOD, bad, GOOD], title="台账")
+    rows = list(read_sheet(path))
+    assert [r.refused for r in rows] == [False, True, False]
+    problems = {p.letter: p for p in rows[1].problems}
+    assert sorted(problems) == ["B", "D", "F", "G", "K", "M"]
+    assert problems["B"].location == "台账!B4「登记日期」"
+    assert problems["K"].header == "业主1身份证号" and problems["K"].code == "number_not_text"
+    for problem in problems.values():
+        assert problem.sheet == "台账" and problem.row == 4 and problem.zh and problem.en
+
+
+def test_the_case_models_own_checks_land_on_their_cells(tmp_path):
+    header = [*HEADER, "facts"]
+    no_committee = ["A-1", "2025-04-02", "上海市", "停车", "业主", "12.345", "未成功", None, "物业\u200b公司", None,
+                    None, None, "否", "x" * 20001]
+    rows = list(read_sheet(workbook(tmp_path / "model.xlsx", [header, no_committee])))
+    problems = {p.letter: p for p in rows[0].problems}
+    assert sorted(problems) == ["F", "G", "I", "N"]
+    assert "业主委员会" in problems["G"].zh  # an owners' committee attempt where there is none
+    assert "两位小数" in problems["F"].zh
+    assert "U+200B" in problems["I"].en
+    assert "20000" in problems["N"].zh
+
+
+def test_a_missing_required_value_names_its_column(tmp_path):
+    row = list(GOOD)
+    row[1] = None
+    row[3] = "\u3000"
+    problems = only(read_sheet(workbook(tmp_path / "missing.xlsx", [HEADER, row]))).problems
+    assert [(p.letter, p.code) for p in problems] == [("B", "missing"), ("D", "missing")]
+
+
+def test_a_date_without_an_outcome(tmp_path):
+    row = list(GOOD)
+    row[6] = None
+    problems = only(read_sheet(workbook(tmp_path / "date.xlsx", [HEADER, row]))).problems
+    assert [(p.letter, p.code) for p in problems] == [("H", "date_without_outcome")]
+
+
+def test_an_unknown_column_is_refused_only_where_it_holds_something(tmp_path):
+    header = [*HEADER, "备注", "序号"]
+    rows = list(read_sheet(workbook(tmp_path / "extra.xlsx", [header, [*GOOD, "催过三次", 1], [*GOOD, None, 2]])))
+    assert [(p.letter, p.code) for p in rows[0].problems] == [("N", "unknown_column")]
+    assert rows[1].problems == ()
+
+
+def test_a_masked_export_cannot_overwrite_real_numbers(tmp_path):
+    row = list(GOOD)
+    row[10] = "150602********1234"
+    problems = only(read_sheet(workbook(tmp_path / "masked.xlsx", [HEADER, row]))).problems
+    assert [(p.letter, p.code) for p in problems] == [("K", "masked_number")]
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    (["案件编号", "登记日期", "省份", "纠纷类型"], "申请方"),
+    ([*HEADER, "立案日期"], "duplicate_column"),
+])
+def test_header_faults_refuse_the_file(tmp_path, header, message):
+    with pytest.raises(InputError, match=message):
+        SheetReader(workbook(tmp_path / "h.xlsx", [header, GOOD[: len(header)]]))
+
+
+def test_unreadable_files(tmp_path):
+    (tmp_path / "fake.xlsx").write_text("not a workbook")
+    with pytest.raises(InputError, match="not a valid workbook"):
+        SheetReader(tmp_path / "fake.xlsx")
+    with pytest.raises(InputError, match="no such file"):
+        SheetReader(tmp_path / "absent.csv")
+    with pytest.raises(InputError, match=r"only \.xlsx"):
+        SheetReader(tmp_path / "cases.txt")
+
+
+def test_a_csv_broken_midway_names_the_row(tmp_path):
+    path = tmp_path / "broken.csv"
+    good = ",".join(GOOD).encode("utf-8")
+    path.write_bytes(codecs.BOM_UTF8 + ",".join(HEADER).encode() + b"\n" + good + b"\n" + b"\xff\xfe\n")
+    reader = SheetReader(path)
+    with pytest.raises(InputError, match="line 3"):
+        list(reader)
+
+
+def test_documents_for_the_ledger(tmp_path):
+    bad = list(GOOD)
+    bad[1] = "明天"
+    path = workbook(tmp_path / "l.xlsx", [HEADER, GOOD, bad])
+    (_, d1, p1), (s2, d2, p2) = read_documents(path)
+    assert d1["case_id"] == "KBS-2025-011" and p1 == ()
+    assert d2 is None and p2[0].location == "台账!B3「登记日期」" and "第3行" in s2
