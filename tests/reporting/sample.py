@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from propertytriage.reporting import figures
-from propertytriage.reporting.model import Companies, Court, Month, Overdue, Period, Report, StageFigures
+from propertytriage.reporting.model import Companies, Court, Month, Overdue, OverdueKind, Period, Report, StageFigures
 from propertytriage.ruledata import default_rulebook
 
 COMMUNITIES = [  # (community, received, mediated, mediation resolved, resolved before court, sent to court)
@@ -62,8 +62,11 @@ def sample_report(*, grouped_by: str | None = "community", title: str = "物业�
             days_to_pass=figures.days_to_pass([21, 30, 28, 45, 33, 60, 25, 30]),
             score_bands=figures.score_bands(bands),
         ),
-        overdue=Overdue(on=date(2025, 12, 31), deadlines=7,
-                        by_kind={"rectification": 2, "pre_litigation_mediation": 3, "court_time_limit": 2}),
+        overdue=Overdue(on=date(2025, 12, 31), deadlines=7, by_kind=[
+            OverdueKind(kind="rectification", title="限期整改", deadlines=2),
+            OverdueKind(kind="pre_litigation_mediation", title="诉前委派调解期限（30日）", deadlines=3),
+            OverdueKind(kind="small_claims", title="小额诉讼审理期限（2个月）", deadlines=2),
+        ]),
         months=[Month(month=f"2025-{i + 1:02d}", received=r, resolved=v, sent_to_court=s)
                 for i, (r, v, s) in enumerate(MONTHS)],
         by=rows if grouped_by else [],

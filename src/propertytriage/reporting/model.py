@@ -151,12 +151,26 @@ class Companies(_Part):
         return self
 
 
+class OverdueKind(_Part):
+    """Overdue deadlines of one kind (a rectification deadline, the 30-day pre-litigation mediation …)."""
+
+    kind: str
+    title: str
+    deadlines: Count
+
+
 class Overdue(_Part):
     """Deadlines past due on the last day of the period."""
 
     on: date
     deadlines: Count
-    by_kind: dict[str, Count]
+    by_kind: list[OverdueKind]
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Overdue:
+        if self.by_kind and sum(k.deadlines for k in self.by_kind) != self.deadlines:
+            raise ValueError("overdue.by_kind must add up to deadlines|各类逾期事项之和须等于逾期总数")
+        return self
 
 
 class Month(_Part):
