@@ -5,32 +5,39 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
-from propertytriage.rendering.glyphs import MissingGlyphError, font_manifest, fonts_dir
+from propertytriage.rendering.glyphs import MissingGlyphError, fallback_fonts, font_manifest, fonts_dir
 from propertytriage.reporting import charts, figures
 from propertytriage.reporting.model import Month
 from propertytriage.ruledata import default_rulebook
 from tests.reporting.sample import sample_report
 
-_GLYPH = re.compile(r'<path id="(PTForm[A-Za-z]+S?\d*)-Regular-([0-9a-f]+)" d="([^"]*)"')
+_GLYPH = re.compile(r'<path id="([^"]+)-([0-9a-f]+)" d="([^"]*)"')
 _COLOUR = re.compile(r"(?:fill|stroke)[:=]\s*\"?(#[0-9a-fA-F]{6})")
 
 
 @cache
-def _files() -> dict[str, str]:
-    """Each bundled font file by the name matplotlib gives its glyphs in SVG ids."""
+def _files() -> dict[str, Path]:
+    """Each font the forms use (bundled slices, installed fallbacks) by its PostScript name, which
+    matplotlib puts in front of every glyph id of the SVG."""
     fonts = font_manifest()["fonts"]
     assert isinstance(fonts, list)
-    return {re.sub(r"[^A-Za-z0-9]", "", str(e["slice_family"])): str(e["file"]) for e in fonts}
+    paths = [fonts_dir() / str(e["file"]) for e in fonts] + [f.path for f in fallback_fonts()]
+    names = {}
+    for path in paths:
+        with TTFont(path, lazy=True) as ttf:
+            names[ttf["name"].getDebugName(6)] = path
+    return names
 
 
 @cache
 def _glyph_ids(font: str) -> dict[int, int]:
     """Code point → glyph id, from the font file's own cmap."""
-    with TTFont(fonts_dir() / _files()[font]) as ttf:
+    with TTFont(_files()[font]) as ttf:
         return {code: ttf.getGlyphID(name) for code, name in ttf.getBestCmap().items()}
 
 
@@ -70,6 +77,18 @@ def test_rare_characters_in_community_names_get_their_own_glyphs() -> None:
               for name in ("喆园社区", "堃安社区", "𠮷祥社区", "䶮城社区")]
     svg = charts.success_rate_by_group(groups, report.mediation_center.success_rate, title="各社区调解成功率")
     _assert_drawn_with_real_glyphs(svg, "喆堃𠮷䶮园安祥城社区各调解成功率")
+
+
+def test_an_ideograph_only_the_installed_fallback_has_is_drawn_from_it() -> None:
+    fallbacks = fallback_fonts()
+    if not fallbacks:
+        pytest.skip("no fallback font installed (scripts/setup.sh installs fonts-hanazono)")
+    rare = chr(min(fallbacks[-1].codepoints))
+    groups = [figures.group("x", f"{rare}园社区", received=3, mediated=2, mediation_resolved=1, property_received=3,
+                            resolved_before_court=2, sent_to_court=0)]
+    svg = charts.success_rate_by_group(groups, None, title="各社区调解成功率")
+    _assert_drawn_with_real_glyphs(svg, rare + "园社区")
+    assert any(name == fallbacks[-1].path for name in [_files()[f] for f, _ in _defined(svg)])
 
 
 def test_a_character_the_fonts_lack_is_refused_before_drawing_and_named() -> None:

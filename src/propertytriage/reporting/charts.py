@@ -1,10 +1,11 @@
-"""The report's charts as self-contained SVG, every character drawn from the bundled form fonts.
+"""The report's charts as self-contained SVG, every character drawn from the forms' own fonts.
 
 Why matplotlib with text as outlines (``svg.fonttype: path``): the SVG then carries the shape of
 every glyph it prints, so it looks the same in a browser without Chinese fonts, in a saved HTML file
 and in the PDF (WeasyPrint draws SVG paths without fonts), and nothing is fetched. matplotlib only
-sees the fonts in ``forms/fonts/`` (registered here by slice family, in the manifest's order), so
-a character is drawn from our fonts or not at all. docs/statistics.md compares the alternatives.
+sees the fonts the forms use — the slices in ``forms/fonts/``, by slice family in the manifest's
+order, then the installed fallback (HanaMin, for rare ideographs) — so a character is drawn from
+those fonts or not at all. docs/statistics.md compares the alternatives.
 
 How a missing glyph is kept out, the way the forms keep it out: every label is checked against the
 fonts' coverage before drawing (:func:`~propertytriage.rendering.glyphs.check_text`, raising
@@ -24,11 +25,13 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +44,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from propertytriage.errors import RenderError
-from propertytriage.rendering.glyphs import MissingGlyphError, check_text, font_manifest, fonts_dir
+from propertytriage.rendering.glyphs import (
+    MissingGlyphError,
+    check_text,
+    fallback_fonts,
+    font_manifest,
+    fonts_dir,
+)
 from propertytriage.reporting.model import Group, Month, ScoreBand, StageFigures
 from propertytriage.reporting.rates import percent_text
 
@@ -62,19 +71,39 @@ _LOCK = threading.Lock()
 _GLYPH_DEF = re.compile(r'<path id="([^"]+)-([0-9a-f]+)"')
 
 
+@dataclass(frozen=True)
+class _ChartFont:
+    family: str  # as matplotlib (and, for the PDF, fontconfig) knows it
+    postscript: str  # how matplotlib names its glyphs in SVG ids
+    codepoints: frozenset[int]
+
+
 @functools.cache
-def _slices() -> tuple[tuple[str, frozenset[int]], ...]:
-    """Register the bundled fonts with matplotlib once; (family, code points) of the serif slices
-    then the symbols, in the manifest's order."""
+def _fonts() -> tuple[_ChartFont, ...]:
+    """Register with matplotlib, once, the fonts the forms use: the serif slices and the symbols in
+    the manifest's order, then the installed fallback fonts (HanaMin) for the ideographs they lack."""
     fonts = font_manifest()["fonts"]
     assert isinstance(fonts, list)
-    for entry in fonts:
-        font_manager.fontManager.addfont(str(fonts_dir() / str(entry["file"])))
-    wanted = ("PT Form Serif", "PT Form Symbols")
-    return tuple(
-        (str(e["slice_family"]), frozenset(_ranges(str(e["ranges"]))))
-        for family in wanted for e in fonts if e["family"] == family
-    )
+    found = []
+    for wanted in ("PT Form Serif", "PT Form Symbols"):
+        for entry in (e for e in fonts if e["family"] == wanted):
+            path = str(fonts_dir() / str(entry["file"]))
+            font_manager.fontManager.addfont(path)
+            found.append(_ChartFont(str(entry["slice_family"]), font_manager.get_font(path).postscript_name,
+                                    frozenset(_ranges(str(entry["ranges"])))))
+    if fallback_fonts():
+        # HanaMin has only a Medium face; matplotlib logs a warning each time it stands in for "normal".
+        logging.getLogger("matplotlib.font_manager").addFilter(_NotAboutWeight())
+    for fallback in fallback_fonts():
+        font_manager.fontManager.addfont(str(fallback.path))
+        found.append(_ChartFont(fallback.family, font_manager.get_font(str(fallback.path)).postscript_name,
+                                fallback.codepoints))
+    return tuple(found)
+
+
+class _NotAboutWeight(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to find font weight" not in record.getMessage()
 
 
 def _ranges(text: str) -> Iterator[int]:
@@ -84,22 +113,12 @@ def _ranges(text: str) -> Iterator[int]:
 
 
 def chart_families(text: str = "") -> tuple[str, ...]:
-    """The slice families that draw ``text``: the first slice (digits, Latin, common hanzi) and each
-    slice holding one of its other characters. Every family matplotlib is given is searched for every
-    character, so offering the fifteen rare-character slices to every label would cost seconds."""
-    slices = _slices()
-    needed = {ord(c) for c in text}
-    chosen = [slices[0][0]]
-    for family, covered in slices[1:]:
-        if needed - slices[0][1] & covered:
-            chosen.append(family)
-    return tuple(chosen)
-
-
-@functools.cache
-def _postscript_prefixes() -> tuple[str, ...]:
-    """How matplotlib names our fonts' glyphs in SVG ids (PostScript names without punctuation)."""
-    return tuple(re.sub(r"[^A-Za-z0-9]", "", family) for family, _ in _slices())
+    """The families that draw ``text``: the first slice (digits, Latin, common hanzi) and each font
+    holding one of its other characters. Every family matplotlib is given is searched for every
+    character, so offering all the rare-character fonts to every label would cost seconds."""
+    fonts = _fonts()
+    rest = {ord(c) for c in text} - fonts[0].codepoints
+    return (fonts[0].family, *(font.family for font in fonts[1:] if rest & font.codepoints))
 
 
 @contextmanager
@@ -126,9 +145,9 @@ def _style(texts: str, outlines: bool) -> Iterator[None]:
 
 def _check_glyph_defs(svg: str, labels: str) -> None:
     """Every glyph outline in the SVG is a real glyph (not 0, .notdef) of one of our fonts."""
-    prefixes = _postscript_prefixes()
+    ours = {font.postscript for font in _fonts()}
     for name, glyph in _GLYPH_DEF.findall(svg):
-        if not any(name.startswith(p) for p in prefixes):
+        if name not in ours:
             raise RenderError(f"图表使用了非随附字体 {name} 的字形",
                               f"a chart drew a glyph from {name}, not a bundled font")
         if int(glyph, 16) == 0:  # .notdef: matplotlib's fallback could not place a character
@@ -139,8 +158,8 @@ _FONT_FAMILY = re.compile(r"font-family: '([^']+)'")
 
 
 def _check_font_families(svg: str) -> None:
-    """Text left as text names only our slice families (the PDF renderer has no other fonts)."""
-    ours = {family for family, _ in _slices()}
+    """Text left as text names only the forms' fonts (the PDF renderer has no other fonts)."""
+    ours = {font.family for font in _fonts()}
     for family in set(_FONT_FAMILY.findall(svg)) - ours:
         raise RenderError(f"图表文字使用了非随附字体 {family}", f"a chart's text asks for {family}, not a bundled font")
 
