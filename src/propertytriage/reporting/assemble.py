@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
+from propertytriage.models.vocabulary import Stage
 from propertytriage.reporting import figures
 from propertytriage.reporting.model import (
     Companies,
@@ -23,7 +24,6 @@ from propertytriage.reporting.model import (
     OverdueKind,
     Period,
     Report,
-    Stage,
     StageFigures,
 )
 from propertytriage.reporting.parameters import statistics_parameters

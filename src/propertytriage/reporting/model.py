@@ -15,8 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
-Stage = Literal["owners_committee", "community", "mediation_center", "court"]
-Track = Literal["small_claims", "fast_track", "ordinary"]
+from propertytriage.models.vocabulary import Stage
+
 GroupBy = Literal["month", "street", "community", "company"]
 Count = Annotated[int, Field(ge=0)]
 
