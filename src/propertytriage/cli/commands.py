@@ -174,9 +174,13 @@ def forms_command(args: argparse.Namespace) -> int:
 def schema_command(args: argparse.Namespace) -> int:
     """JSON Schema of an input or output model, for integrators."""
     from propertytriage.models import Case, Scorecard
+    from propertytriage.reporting.model import report_schema
 
     models: dict[str, type[BaseModel]] = {"case": Case, "decision": Decision, "scorecard": Scorecard}
-    model = models[args.which]
-    schema = model.model_json_schema(mode="serialization" if args.which == "decision" else "validation")
+    if args.which == "report":  # an output written with its SPEC §5 keys (period.from)
+        schema = report_schema()
+    else:
+        model = models[args.which]
+        schema = model.model_json_schema(mode="serialization" if args.which == "decision" else "validation")
     print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0

@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-forms", action="store_true", help="skip rendering PDFs")
 
     p = sub.add_parser("schema", help="JSON Schema of the contract / 接口 JSON Schema")
-    p.add_argument("which", choices=["case", "decision", "scorecard"])
+    p.add_argument("which", choices=["case", "decision", "scorecard", "report"])
     ledger_commands.add_parsers(sub)
 
     p = sub.add_parser("template", help="a blank 台账 workbook for import / 台账模板")

@@ -1,0 +1,324 @@
+"""The report's charts as self-contained SVG, every character drawn from the forms' own fonts.
+
+Why matplotlib with text as outlines (``svg.fonttype: path``): the SVG then carries the shape of
+every glyph it prints, so it looks the same in a browser without Chinese fonts, in a saved HTML file
+and in the PDF (WeasyPrint draws SVG paths without fonts), and nothing is fetched. matplotlib only
+sees the fonts the forms use — the slices in ``forms/fonts/``, by slice family in the manifest's
+order, then the installed fallback (HanaMin, for rare ideographs) — so a character is drawn from
+those fonts or not at all. docs/statistics.md compares the alternatives.
+
+How a missing glyph is kept out, the way the forms keep it out: every label is checked against the
+fonts' coverage before drawing (:func:`~propertytriage.rendering.glyphs.check_text`, raising
+:class:`~propertytriage.rendering.glyphs.MissingGlyphError`); while drawing, matplotlib's own
+"Glyph … missing from font(s)" warning is an error; after drawing, every glyph outline the SVG
+defines must come from one of our fonts and none may be ``.notdef`` (glyph 0).
+
+``outlines=False`` leaves the text as SVG text in our slice families, for the PDF only: WeasyPrint
+then draws it with the same bundled fonts (and checks every glyph after layout, as for the forms) in
+about half the time it takes to parse the outlines.
+
+Black and white first: series differ by hatching and edge, never by colour alone; the pass mark is
+a labelled dashed line.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import re
+import threading
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, no GUI toolkit: the report is made on servers
+
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from propertytriage.errors import RenderError
+from propertytriage.rendering.glyphs import (
+    MissingGlyphError,
+    check_text,
+    fallback_fonts,
+    font_manifest,
+    fonts_dir,
+)
+from propertytriage.reporting.model import Group, Month, ScoreBand, StageFigures
+from propertytriage.reporting.rates import percent_text
+
+#: Short names of the ladder's rungs, as a chart's axis has room for.
+STAGE_LABELS = {
+    "owners_committee": "业委会协商",
+    "community": "街道社区协调",
+    "mediation_center": "调解中心调解",
+    "court": "法院诉前调解",
+}
+
+_INK = "#000000"
+_GREY = "#8c8c8c"
+_LIGHT = "#d9d9d9"
+_WHITE = "#ffffff"
+# matplotlib's font handling is process-global and not thread-safe: one chart at a time.
+_LOCK = threading.Lock()
+_GLYPH_DEF = re.compile(r'<path id="([^"]+)-([0-9a-f]+)"')
+
+
+@dataclass(frozen=True)
+class _ChartFont:
+    family: str  # as matplotlib (and, for the PDF, fontconfig) knows it
+    postscript: str  # how matplotlib names its glyphs in SVG ids
+    codepoints: frozenset[int]
+
+
+@functools.cache
+def _fonts() -> tuple[_ChartFont, ...]:
+    """Register with matplotlib, once, the fonts the forms use: the serif slices and the symbols in
+    the manifest's order, then the installed fallback fonts (HanaMin) for the ideographs they lack."""
+    fonts = font_manifest()["fonts"]
+    assert isinstance(fonts, list)
+    found = []
+    for wanted in ("PT Form Serif", "PT Form Symbols"):
+        for entry in (e for e in fonts if e["family"] == wanted):
+            path = str(fonts_dir() / str(entry["file"]))
+            font_manager.fontManager.addfont(path)
+            found.append(_ChartFont(str(entry["slice_family"]), font_manager.get_font(path).postscript_name,
+                                    frozenset(_ranges(str(entry["ranges"])))))
+    if fallback_fonts():
+        # HanaMin has only a Medium face; matplotlib logs a warning each time it stands in for "normal".
+        logging.getLogger("matplotlib.font_manager").addFilter(_NotAboutWeight())
+    for fallback in fallback_fonts():
+        font_manager.fontManager.addfont(str(fallback.path))
+        found.append(_ChartFont(fallback.family, font_manager.get_font(str(fallback.path)).postscript_name,
+                                fallback.codepoints))
+    return tuple(found)
+
+
+class _NotAboutWeight(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to find font weight" not in record.getMessage()
+
+
+def _ranges(text: str) -> Iterator[int]:
+    for part in text.split():
+        first, _, last = part.partition("-")
+        yield from range(int(first, 16), int(last or first, 16) + 1)
+
+
+def chart_families(text: str = "") -> tuple[str, ...]:
+    """The families that draw ``text``: the first slice (digits, Latin, common hanzi) and each font
+    holding one of its other characters. Every family matplotlib is given is searched for every
+    character, so offering all the rare-character fonts to every label would cost seconds."""
+    fonts = _fonts()
+    rest = {ord(c) for c in text} - fonts[0].codepoints
+    return (fonts[0].family, *(font.family for font in fonts[1:] if rest & font.codepoints))
+
+
+@contextmanager
+def _style(texts: str, outlines: bool) -> Iterator[None]:
+    rc: dict[Any, Any] = {
+        "svg.fonttype": "path" if outlines else "none",
+        "font.enable_last_resort": False,  # a glyph is ours or an error, never a stand-in
+        "svg.hashsalt": "propertytriage",  # the same report gives the same SVG
+        "font.family": list(chart_families(texts)),
+        "font.size": 9,
+        "axes.unicode_minus": False,  # U+2212 is in the fonts, but "-" reads the same in print
+        "axes.edgecolor": _INK,
+        "axes.labelcolor": _INK,
+        "xtick.color": _INK,
+        "ytick.color": _INK,
+        "hatch.color": _INK,
+        "hatch.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with _LOCK, matplotlib.rc_context(rc):
+        yield
+
+
+def _check_glyph_defs(svg: str, labels: str) -> None:
+    """Every glyph outline in the SVG is a real glyph (not 0, .notdef) of one of our fonts."""
+    ours = {font.postscript for font in _fonts()}
+    for name, glyph in _GLYPH_DEF.findall(svg):
+        if name not in ours:
+            raise RenderError(f"图表使用了非随附字体 {name} 的字形",
+                              f"a chart drew a glyph from {name}, not a bundled font")
+        if int(glyph, 16) == 0:  # .notdef: matplotlib's fallback could not place a character
+            raise MissingGlyphError(next((c for c in labels if not c.isascii()), "?"))
+
+
+_FONT_FAMILY = re.compile(r"font-family: '([^']+)'")
+
+
+def _check_font_families(svg: str) -> None:
+    """Text left as text names only the forms' fonts (the PDF renderer has no other fonts)."""
+    ours = {font.family for font in _fonts()}
+    for family in set(_FONT_FAMILY.findall(svg)) - ours:
+        raise RenderError(f"图表文字使用了非随附字体 {family}", f"a chart's text asks for {family}, not a bundled font")
+
+
+def _to_svg(figure: Figure, label: str, drawn: str, outlines: bool) -> str:
+    """Draw, refusing any glyph matplotlib cannot find in our fonts; return inline-ready SVG."""
+    buffer = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    for warning in caught:
+        match = re.search(r"Glyph (\d+) .*missing from font", str(warning.message))
+        if match:
+            char = chr(int(match.group(1)))
+            raise MissingGlyphError(char)
+    svg = buffer.getvalue()
+    if outlines:
+        _check_glyph_defs(svg, drawn)
+    else:
+        _check_font_families(svg)
+    start = svg.index("<svg")
+    root = svg[start:].replace("<svg ", f'<svg role="img" aria-label="{_attr(label)}" ', 1)
+    return root
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _checked(*texts: str) -> str:
+    """Every text the chart will draw, refused before drawing if a character has no glyph."""
+    joined = "\n".join(texts)
+    check_text(joined)
+    return joined
+
+
+def _figure(width_cm: float, height_cm: float) -> tuple[Figure, Any]:
+    figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
+    return figure, figure.subplots()
+
+
+def _unit_label(axes: Any, unit: str) -> None:
+    """The count axis' unit, upright above the axis (a rotated 件 is hard to read in Chinese)."""
+    axes.set_ylabel(unit, rotation=0, ha="center", va="bottom")
+    axes.yaxis.set_label_coords(0, 1.02)
+
+
+def _month_label(month: str, years: int) -> str:
+    year, number = month.split("-")
+    return f"{int(number)}月" if years == 1 else f"{year[2:]}年{int(number)}月"
+
+
+def cases_by_month(months: Sequence[Month], *, title: str = "各月纠纷登记与化解", outlines: bool = True) -> str:
+    """Grouped bars per month: received (white, hatched), resolved (grey), sent to court (black)."""
+    years = len({m.month[:4] for m in months})
+    labels = [_month_label(m.month, years) for m in months]
+    series = [("登记", "received", _WHITE, "///"), ("化解", "resolved", _LIGHT, ""),
+              ("移送法院", "sent_to_court", _INK, "")]
+    drawn = _checked(title, *labels, *(s[0] for s in series), "件")
+    with _style(drawn, outlines):
+        figure, axes = _figure(16, 7)
+        width = 0.27
+        for offset, (name, field, colour, hatch) in enumerate(series):
+            xs = [i + (offset - 1) * width for i in range(len(months))]
+            axes.bar(xs, [getattr(m, field) for m in months], width, label=name, color=colour,
+                     edgecolor=_INK, linewidth=0.6, hatch=hatch)
+        axes.set_xticks(range(len(months)), labels, rotation=0 if len(months) <= 12 else 45)
+        _unit_label(axes, "件")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_title(title)
+        axes.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, 1.0))
+        axes.margins(y=0.15)
+        return _to_svg(figure, title, drawn, outlines)
+
+
+def ladder_funnel(
+    ladder: Sequence[StageFigures], *, title: str = "化解阶梯：各环节化解与上移", outlines: bool = True
+) -> str:
+    """The ladder as a funnel: one centred bar per rung, its width the disputes it handled,
+    split into those it resolved (grey, hatched) and those it passed on (white, ruled)."""
+    labels = [STAGE_LABELS[s.stage] for s in ladder]
+    notes = [f"化解 {s.resolved}　上移 {s.passed_on}" for s in ladder]
+    drawn = _checked(title, *labels, *notes, "化解", "上移", "件")
+    with _style(drawn, outlines):
+        figure, axes = _figure(16, 7.5)
+        ys = list(range(len(ladder)))[::-1]
+        widest = max((s.attempted for s in ladder), default=0) or 1
+        for y, stage, note in zip(ys, ladder, notes, strict=True):
+            left = -stage.attempted / 2
+            axes.barh(y, stage.resolved, left=left, height=0.62, color=_GREY, edgecolor=_INK, linewidth=0.6,
+                      hatch="\\\\\\", label="化解" if y == ys[0] else None)
+            axes.barh(y, stage.passed_on, left=left + stage.resolved, height=0.62, color=_WHITE, edgecolor=_INK,
+                      linewidth=0.6, hatch="---", label="上移" if y == ys[0] else None)
+            axes.text(widest / 2 + widest * 0.04, y, f"{stage.attempted} 件\n{note}", va="center", fontsize=8)
+        axes.set_yticks(ys, labels)
+        axes.set_xticks([])
+        axes.spines["bottom"].set_visible(False)
+        axes.spines["left"].set_visible(False)
+        axes.tick_params(axis="y", length=0)
+        axes.set_xlim(-widest / 2 - widest * 0.02, widest / 2 + widest * 0.55)
+        axes.set_title(title)
+        axes.legend(frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, 0.0))
+        return _to_svg(figure, title, drawn, outlines)
+
+
+def score_distribution(
+    bands: Sequence[ScoreBand], pass_mark: Decimal, *, title: str = "物业企业联合评分分布", outlines: bool = True
+) -> str:
+    """Companies per score band; bands below the pass mark cross-hatched, the pass mark a dashed line."""
+    line_label = f"及格线 {pass_mark:g} 分"
+    drawn = _checked(title, line_label, "企业数", "分", "低于及格线", "及格及以上")
+    with _style(drawn, outlines):
+        figure, axes = _figure(16, 7)
+        for band in bands:
+            below = band.below_pass_mark
+            axes.bar(float(band.lower), band.companies, float(band.upper - band.lower), align="edge",
+                     color=_LIGHT if below else _WHITE, edgecolor=_INK, linewidth=0.6, hatch="xx" if below else "//")
+            if band.companies:
+                axes.text(float(band.lower + band.upper) / 2, band.companies, str(band.companies), ha="center",
+                          va="bottom", fontsize=8)
+        top = max((b.companies for b in bands), default=0)
+        axes.axvline(float(pass_mark), color=_INK, linestyle="--", linewidth=1.2)
+        axes.text(float(pass_mark) - 1, (top or 1) * 1.2, line_label, ha="right", va="center", fontsize=8)
+        axes.bar(0, 0, color=_LIGHT, edgecolor=_INK, hatch="xx", label="低于及格线")
+        axes.bar(0, 0, color=_WHITE, edgecolor=_INK, hatch="//", label="及格及以上")
+        axes.set_xlim(0, 100)
+        axes.set_xticks([float(b.lower) for b in bands] + [100])
+        axes.set_xlabel("分")
+        _unit_label(axes, "企业数")
+        axes.set_ylim(0, (top or 1) * 1.3)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_title(title)
+        axes.legend(frameon=False, loc="upper left")
+        return _to_svg(figure, title, drawn, outlines)
+
+
+def success_rate_by_group(
+    groups: Sequence[Group], overall: Decimal | None, *, title: str, outlines: bool = True
+) -> str:
+    """The mediation center's success rate per group as horizontal bars, with the overall rate dotted."""
+    ranked = sorted((g for g in groups if g.mediation_center.success_rate is not None),
+                    key=lambda g: g.mediation_center.success_rate or 0)
+    labels = [g.label for g in ranked]
+    notes = [f"{percent_text(g.mediation_center.success_rate)}（{g.mediation_center.resolved}/"
+             f"{g.mediation_center.mediated}）" for g in ranked]
+    overall_label = f"总体 {percent_text(overall)}"
+    drawn = _checked(title, *labels, *notes, overall_label, "调解成功率")
+    with _style(drawn, outlines):
+        figure, axes = _figure(16, max(4.0, 1.0 * len(ranked) + 2.5))
+        ys = range(len(ranked))
+        rates = [float(g.mediation_center.success_rate or 0) * 100 for g in ranked]
+        axes.barh(list(ys), rates, height=0.6, color=_LIGHT, edgecolor=_INK, linewidth=0.6, hatch="//")
+        for y, value, note in zip(ys, rates, notes, strict=True):
+            axes.text(value + 1, y, note, va="center", fontsize=8)
+        if overall is not None:
+            axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
+            axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+        axes.set_yticks(list(ys), labels)
+        axes.set_xlim(0, 118)
+        axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
+        axes.set_title(title)
+        return _to_svg(figure, title, drawn, outlines)

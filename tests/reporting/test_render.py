@@ -1,0 +1,105 @@
+"""The report as JSON, self-contained HTML and PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from propertytriage.errors import InputError
+from propertytriage.reporting import figures
+from propertytriage.reporting.render import format_of, render_report, render_report_html
+from tests.reporting.sample import sample_report
+
+try:
+    from tests.rendering.pdfglyphs import drawn_glyphs, font_names, pdf_text
+except ImportError:  # pragma: no cover - run from another folder
+    from pdfglyphs import drawn_glyphs, font_names, pdf_text  # type: ignore
+
+
+class _References(HTMLParser):
+    """Every attribute that could make a browser fetch something."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name in {"src", "href", "xlink:href", "data", "poster", "srcset", "action"} and value:
+                self.references.append(value)
+
+
+def test_the_html_is_one_self_contained_file() -> None:
+    html = render_report_html(sample_report())
+    parser = _References()
+    parser.feed(html)
+    assert all(ref.startswith("#") for ref in parser.references), parser.references  # only links inside the SVGs
+    assert not {"script", "link", "img", "iframe", "object"} & parser.tags
+    css = "".join(re.findall(r"<style>(.*?)</style>", html, re.S)) + " ".join(re.findall(r'style="([^"]*)"', html))
+    assert "@import" not in css and "@font-face" not in css
+    assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", css))
+    assert html.count("<svg") == 4
+
+
+def test_the_html_shows_the_seed_figures_and_the_definition_of_the_resolution_rate() -> None:
+    html = render_report_html(sample_report())
+    assert "76.20%" in html and "542 件" in html and "413 件" in html
+    assert "化解率口径" in html and "四舍五入" in html
+
+
+def test_names_are_printed_as_text_never_as_markup() -> None:
+    report = sample_report(title="<script>alert(1)</script>统计")
+    hostile = "--><script>alert(2)</script>社区"
+    row = figures.group(hostile, hostile, received=5, mediated=2, mediation_resolved=1, property_received=5,
+                        resolved_before_court=3, sent_to_court=0)
+    report = report.model_copy(update={"by": [*report.by[:-1], row]})
+    html = render_report_html(report)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;统计" in html
+
+
+def test_the_json_output_is_the_documents_json() -> None:
+    data = json.loads(render_report(sample_report(), "json"))
+    assert data["period"]["from"] == "2025-01-01" and data["mediation_center"]["success_rate"] == 0.762
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("r.json", "json"), ("R.HTML", "html"), ("out/r.pdf", "pdf")])
+def test_the_output_format_follows_the_file_name(name: str, fmt: str) -> None:
+    assert format_of(Path(name)) == fmt
+
+
+def test_an_unknown_output_format_names_the_option() -> None:
+    with pytest.raises(InputError, match="--out"):
+        format_of(Path("report.xlsx"))
+
+
+@pytest.mark.slow
+def test_the_pdf_has_title_period_office_page_numbers_tables_and_charts_with_real_glyphs() -> None:
+    pdf = render_report(sample_report(), "pdf")
+    text = pdf_text(pdf)
+    compact = re.sub(r"\s+", "", text)
+    assert "物业纠纷化解工作统计" in compact and "某旗物业纠纷调解中心" in compact
+    assert "2025年1月1日至2025年12月31日" in compact
+    assert "第1页" in compact and "共" in compact
+    assert "76.20%" in compact and "化解阶梯" in compact
+    # the charts' own text (titles, axis labels, bar notes) is in the PDF, drawn from the bundled fonts
+    assert "各月纠纷登记与化解" in compact and "物业企业联合评分分布" in compact and "及格线60分" in compact
+    assert "昇平社区" in compact and "80.00%（128/160）" in compact
+    glyphs = drawn_glyphs(pdf)
+    assert glyphs and all(g.glyph_id != 0 and g.has_outline for g in glyphs if not g.text.isspace())
+    assert all("PT-Form" in name or "PTForm" in name for name in font_names(pdf)), font_names(pdf)
+
+
+def test_the_schema_command_prints_the_reports_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    from propertytriage.cli.main import main
+
+    assert main(["schema", "report"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"period", "received", "mediation_center", "by"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
