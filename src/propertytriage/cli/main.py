@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="JSON Schema of the contract / 接口 JSON Schema")
     p.add_argument("which", choices=["case", "decision", "scorecard"])
+
+    from propertytriage.web.commands import add_commands
+
+    add_commands(sub)  # serve, token
     return parser
 
 
@@ -54,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from propertytriage.cli import commands
 
     try:
+        if getattr(args, "web_command", None) is not None:
+            return int(args.web_command(args))
         return int(commands.dispatch(args))
     except InputError as error:
         print("propertytriage: 输入无效 / invalid input", file=sys.stderr)
