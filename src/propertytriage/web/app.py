@@ -13,6 +13,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from propertytriage.engine import Triage
@@ -76,6 +77,11 @@ async def _on_package_error(request: Request, error: Exception) -> JSONResponse:
     return problem_response(500, error.code, "服务器内部错误，请报告此问题", "internal error; please report it")
 
 
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """The routes the app serves from its own modules (the permission matrix is checked on these)."""
+    return [route for router in app.state.routers for route in router.routes if isinstance(route, APIRoute)]
+
+
 def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None) -> FastAPI:
     """The web service over ``tokens`` (the ledger's database); it keeps no other state."""
     version = package_version()
@@ -99,8 +105,9 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.engine = triage_engine
     app.state.rules_version = rules_version
     app.state.render_limiter = anyio.CapacityLimiter(1)
-    for module in (health, compute, forms):
-        app.include_router(module.router)
+    app.state.routers = [module.router for module in (health, compute, forms)]
+    for router in app.state.routers:
+        app.include_router(router)
     openapi.install(app)
     app.add_middleware(CatchAll)
     app.add_middleware(BodyLimit, limit=body_limit)

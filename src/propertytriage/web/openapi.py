@@ -76,7 +76,7 @@ def install(app: FastAPI) -> Callable[[], dict[str, Any]]:
             document["components"]["securitySchemes"] = {
                 "bearer": {"type": "http", "scheme": "bearer"}
             }
-            for route in app.routes:
+            for route in [r for router in app.state.routers for r in router.routes]:
                 if getattr(route, "name", None) in OPEN_ROUTES:
                     continue
                 for operation in document["paths"].get(getattr(route, "path", ""), {}).values():

@@ -28,5 +28,5 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "whoami": EVERY_ROLE,
 }
 
-# Routes served to anyone, without a token.
-OPEN_ROUTES: frozenset[str] = frozenset({"healthz"})
+# Routes served to anyone, without a token: the health check and the API description.
+OPEN_ROUTES: frozenset[str] = frozenset({"healthz", "openapi"})
