@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -104,7 +103,6 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.tokens = tokens
     app.state.engine = triage_engine
     app.state.rules_version = rules_version
-    app.state.render_limiter = anyio.CapacityLimiter(1)
     app.state.routers = [module.router for module in (health, compute, forms)]
     for router in app.state.routers:
         app.include_router(router)
