@@ -12,6 +12,10 @@ Two of schemathesis' checks are left out, each for a reason that a test elsewher
   JSON number for a text field (``"facts": 0``), which their schema does not say; found by this run
   and left to the models' owner (models/types.py).
 
+``POST /v1/forms/{form_id}`` is left out of this run: a valid case renders a PDF in about a quarter
+of a second and the generated bodies number in the hundreds per operation; its answers are checked
+in test_stateless.py and test_permissions.py.
+
 The app is built at import (schemathesis parametrises from the loaded description at collection),
 over an in-memory token database.
 """
@@ -30,7 +34,7 @@ _secret = _store.create("schemathesis", "admin").secret
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_store))
 
 
-@schema.parametrize()
+@schema.exclude(path="/v1/forms/{form_id}").parametrize()
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_description(case: schemathesis.Case) -> None:
     case.call_and_validate(
