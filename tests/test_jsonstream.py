@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from propertytriage.cli import jsonio, jsonstream
+from propertytriage import jsonio, jsonstream
 from propertytriage.errors import InputError
 
 _text = st.text(alphabet=st.sampled_from(list('ab"\\[]{},: \n\t\u4e2d\U00020000/')), max_size=8)

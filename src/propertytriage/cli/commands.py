@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from propertytriage.cli import jsonio
+import propertytriage.jsonio as jsonio
 from propertytriage.cli.caseforms import write_case_forms
 from propertytriage.cli.decide import decide_every, subject
 from propertytriage.cli.labels import STAGE_ZH

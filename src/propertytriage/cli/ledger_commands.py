@@ -95,7 +95,7 @@ def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    from propertytriage.cli import jsonio
+    import propertytriage.jsonio as jsonio
     from propertytriage.ledger import Ledger, queries
 
     if args.command == "import":

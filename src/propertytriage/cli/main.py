@@ -100,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="a blank 台账 workbook for import / 台账模板")
     p.add_argument("output", metavar="FILE.xlsx")
+
+    from propertytriage.web.commands import add_commands
+
+    add_commands(sub)  # serve, token
     return parser
 
 
@@ -153,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.reconfigure(errors="backslashreplace")
     try:
         args = _parser().parse_args(argv)
+        if getattr(args, "web_command", None) is not None:
+            return int(args.web_command(args))
         return int(_handler(args.command)(args))
     except InputError as error:
         _say("propertytriage: 输入无效 / invalid input", str(error))

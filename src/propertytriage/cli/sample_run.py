@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from propertytriage.cli import jsonio
+import propertytriage.jsonio as jsonio
 from propertytriage.cli.caseforms import write_case_forms
 from propertytriage.cli.decide import decide_every
 from propertytriage.cli.labels import AWAIT_ZH, FORM_ZH, STAGE_ZH, TRACK_ZH

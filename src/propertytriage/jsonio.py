@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from propertytriage.cli import jsonstream
+import propertytriage.jsonstream as jsonstream
 from propertytriage.errors import InputError, Problem, shown
 
 #: Integers longer than this are read as Decimal (still exact); far below Python's 4,300-digit limit.
