@@ -6,10 +6,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+import propertytriage.jsonio as jsonio
 from propertytriage import score, triage
+from propertytriage.errors import InputError
 from propertytriage.scoring import rubric_items
 from tests.strategies import cases
 from tests.web.conftest import bearer, sample_cases, sample_scorecard
@@ -83,9 +86,12 @@ def test_malformed_json_and_repeated_keys_have_the_command_lines_codes(client: T
     assert broken.status_code == 422 and broken.json()["errors"][0]["code"] == "json_invalid"
     assert broken.json()["errors"][0]["loc"].startswith("line 1 column")
     twice = client.post("/v1/triage", headers=head, content='{"case_id": "A", "case_id": "B"}')
+    with pytest.raises(InputError) as said:  # what the command line says of the same text
+        jsonio.loads('{"case_id": "A", "case_id": "B"}')
+    (problem,) = said.value.problems
+    assert problem.code == "duplicate_key" and "case_id" in problem.location
     assert twice.status_code == 422 and twice.json()["errors"][0] == {
-        "loc": "case_id", "code": "duplicate_key",
-        "message_zh": "键「case_id」在同一对象中出现两次", "message_en": "key 'case_id' appears twice in one object",
+        "loc": problem.location, "code": problem.code, "message_zh": problem.zh, "message_en": problem.en,
     }
     not_object = client.post("/v1/triage", headers=head, content="3")
     assert not_object.status_code == 422 and not_object.json()["errors"][0]["code"] == "not_an_object"
