@@ -6,6 +6,18 @@ stamp, body limit), ``openapi`` (the contract), ``bodies`` (request parsing), ``
 ``commands`` (``serve`` and ``token`` on the command line).
 """
 
-from propertytriage.web.app import create_app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    """``create_app`` on first use: the command line imports ``web.commands`` for every command, and
+    FastAPI with SQLAlchemy would add more than half a second to each start."""
+    if name == "create_app":
+        from propertytriage.web.app import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
