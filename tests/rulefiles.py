@@ -119,3 +119,11 @@ def limits(province: str, on: date) -> tuple[Decimal, Decimal | None]:
 
 def pass_mark() -> Decimal:
     return Decimal(str(read("parameters/scoring.yaml")["pass_mark"]))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a copied rule file by ``new``; fail if ``old`` is not there, so
+    a test never "breaks" a file that has moved on."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -6,29 +6,16 @@ with a bare KeyError in the engine.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from propertytriage import RuleDataError, Triage
 from propertytriage.engine.facts import PRODUCED_FACTS, PRODUCED_PLACEHOLDERS
-from propertytriage.ruledata import load_rulebook, rules_dir
+from propertytriage.ruledata import load_rulebook
 from propertytriage.ruledata.loader import check_produced_facts
 from propertytriage.ruledata.schema import FactDeclaration
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules_dir(), target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.rulefiles import edit as _edit
 
 
 def _refused(root: Path) -> RuleDataError:

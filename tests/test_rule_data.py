@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from propertytriage import RuleDataError
-from propertytriage.ruledata import load_rulebook, rules_dir
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules_dir(), target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
+from propertytriage.ruledata import load_rulebook
+from tests.rulefiles import edit as _edit
 
 BREAKAGES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("unknown fact", lambda r: _edit(r / "triage/court.yaml", "{contentious: true}",

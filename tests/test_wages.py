@@ -8,7 +8,6 @@ disagreement rather than being copied into the expectation.
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import sys
 from datetime import date, timedelta
 from decimal import Decimal
@@ -287,13 +286,6 @@ def _notice(**fields: Any) -> str:
             "reference": {"title": "t", "href": None}, "verified": True}
     return "  - " + yaml.safe_dump({**base, **fields}, allow_unicode=True, default_flow_style=True,
                                    sort_keys=False).strip() + "\n"
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules_dir(), target)
-    return target
 
 
 def _engine_with(rules: Path, notices: str) -> Triage:

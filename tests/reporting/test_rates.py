@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from propertytriage.errors import RuleDataError
 from propertytriage.reporting.parameters import load_statistics
 from propertytriage.reporting.rates import percent_text, rate, report_rate
-from propertytriage.ruledata.paths import rules_dir
 
 RULES = ("half_up", "down", "half_even")
 
@@ -84,13 +82,6 @@ def test_cutting_never_exceeds_rounding_and_they_differ_by_at_most_one_place(pai
     rounded = rate(*pair, places=places, rounding="half_up")
     assert cut is not None and rounded is not None
     assert cut <= rounded <= cut + Decimal(1).scaleb(-(places + 2))
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules_dir(), target)
-    return target
 
 
 def _write(root: Path, text: str) -> None:
