@@ -18,6 +18,20 @@ VERSION_HEADER = "X-PropertyTriage-Version"
 RULES_HEADER = "X-Rules-Version"
 
 
+class _Watched:
+    """A ``send`` that remembers whether the response has begun: once its status has gone out, an
+    error can no longer be answered with a problem, only by cutting the connection."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
 class VersionHeaders:
     """Stamp every response with the package's and the rules' version, as OpenFisca's API does:
     a decision is only reproducible with the rules it was made under."""
@@ -67,7 +81,7 @@ class BodyLimit:
                     await self._refuse(scope, receive, send)
                     return
         seen = 0
-        started = False
+        watched = _Watched(send)
 
         async def counted() -> Message:
             nonlocal seen
@@ -78,16 +92,10 @@ class BodyLimit:
                     raise BodyTooLargeError(self.limit)
             return message
 
-        async def watched(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
             await self.app(scope, counted, watched)
         except BodyTooLargeError:  # raised where no handler of the app could answer
-            if not started:
+            if not watched.started:
                 await self._refuse(scope, receive, send)
 
 
@@ -105,19 +113,13 @@ class CatchAll:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        watched = _Watched(send)
 
         try:
             await self.app(scope, receive, watched)
         except Exception:
             _log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
-            if started:  # the status has gone out; the connection is all that can be cut
+            if watched.started:  # the status has gone out; the connection is all that can be cut
                 raise
             response = problem_response(
                 500, "internal", "服务器内部错误，请报告此问题", "internal error; please report it"
