@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
 
 from propertytriage.ledger.errors import LedgerError
 
@@ -67,7 +68,11 @@ def _sqlite_engine(url: URL) -> Engine:
     in_memory = database in ("", ":memory:")
     if not in_memory:
         _private_file(database)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    if in_memory:  # one connection shared by every thread, else each thread sees its own empty database
+        engine = create_engine(url, poolclass=StaticPool,
+                               connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+    else:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
     def _set_up(dbapi_connection: Any, _record: Any) -> None:

@@ -116,8 +116,54 @@ class DeadlineRow(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
+class ApiTokenRecord(Base):
+    """A bearer token of the HTTP API (SPEC §6): only its SHA-256 is kept; revoked, never deleted."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserRecord(Base):
+    """Someone who logs in to the pages: a name, a role of SPEC §6 and a password hash (never the password)."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("name", name="uq_users_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailureRecord(Base):
+    """A failed login, kept so that repeated failures by a name or from a client are slowed down."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_name_at", "name", "at"),
+        Index("ix_login_failures_client_at", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    client: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 # The tables for Core statements (inserts in bulk, aggregate queries), typed as tables.
 EVENTS = cast(Table, EventRecord.__table__)
 CASES = cast(Table, CaseRow.__table__)
 COMPANIES = cast(Table, CompanyRow.__table__)
 DEADLINES = cast(Table, DeadlineRow.__table__)
+API_TOKENS = cast(Table, ApiTokenRecord.__table__)
+USERS = cast(Table, UserRecord.__table__)
+LOGIN_FAILURES = cast(Table, LoginFailureRecord.__table__)
