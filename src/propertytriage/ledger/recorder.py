@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, tuple_, update
 
+from propertytriage.ledger import aggregates
 from propertytriage.ledger.companies import CompanyState
 from propertytriage.ledger.deadlines import Due
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
@@ -137,6 +138,8 @@ class Unit:
             self._events = []
         stored = {("case", k) for k in self._stored_case_versions}
         stored |= {("company", k) for k in self._stored_company_versions}
+        aggregates.project(self.connection, self._dirty_cases, self._dirty_companies, self._stored_case_versions,
+                           self._stored_company_versions, self.memo)
         self._flush_cases()
         self._flush_companies()
         self._flush_deadlines(stored)
@@ -146,7 +149,8 @@ class Unit:
                 "company_version": state.company_version, "snapshot": state.snapshot,
                 "decision": state.decision, "next_stage": state.decision["next_stage"],
                 "court_track": state.decision.get("court_track"), "is_open": state.is_open,
-                "filed_on": state.filed_on, "attempt_dates": state.attempt_dates, "updated_at": self.now}
+                "filed_on": state.filed_on, "attempt_dates": state.attempt_dates, "updated_at": self.now,
+                **aggregates.case_columns_of(state)}
 
     def _flush_cases(self) -> None:
         new, changed = [], []

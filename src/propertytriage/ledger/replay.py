@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from propertytriage.engine import Triage
-from propertytriage.ledger import snapshots
+from propertytriage.ledger import aggregates, snapshots
 from propertytriage.ledger.companies import CompanyState, merged, replayed
 from propertytriage.ledger.deadlines import case_deadlines, company_deadlines
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
@@ -93,3 +93,4 @@ def rebuild_derived(connection: Connection) -> None:
         row["starts_on"], row["due_on"] = date.fromisoformat(row["starts_on"]), date.fromisoformat(row["due_on"])
     if rows:
         connection.execute(insert(deadlines), rows)
+    aggregates.rebuild(connection)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     String,
@@ -65,6 +66,8 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_cases_company_open", "company_key", "is_open"),
         Index("ix_cases_next_stage", "next_stage"),
+        Index("ix_cases_filed_on", "filed_on"),
+        Index("ix_cases_court_on", "court_on"),
     )
 
     case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -80,6 +83,15 @@ class CaseRow(Base):
     filed_on: Mapped[date] = mapped_column(Date)
     attempt_dates: Mapped[list[Any] | None] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What the report counts by (0004, ledger/aggregates.py); null in rows a rebuild has not reached.
+    dispute_type: Mapped[str | None] = mapped_column(String(40))
+    claimant: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    community: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    company_name: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    court_on: Mapped[date | None] = mapped_column(Date)
+    resolved_stage: Mapped[str | None] = mapped_column(String(20))
+    resolved_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CompanyRow(Base):
@@ -159,6 +171,38 @@ class LoginFailureRecord(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class CaseAttemptRow(Base):
+    """One attempt of a case on the ladder, on the day it counts (a projection for the report)."""
+
+    __tablename__ = "case_attempts"
+    __table_args__ = (
+        Index("ix_case_attempts_dated", "dated_on", "stage", "outcome", "case_id"),
+    )
+
+    case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stage: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(10))
+    dated_on: Mapped[date] = mapped_column(Date)
+
+
+class CompanyEventRow(Base):
+    """A company's score, notice, inspection or penalty, on its day (a projection for the report)."""
+
+    __tablename__ = "company_events"
+    __table_args__ = (
+        Index("ix_company_events_dated", "dated_on", "kind"),
+    )
+
+    company_key: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    dated_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    days_since_notice: Mapped[int | None] = mapped_column(Integer)
+
+
 # The tables for Core statements (inserts in bulk, aggregate queries), typed as tables.
 EVENTS = cast(Table, EventRecord.__table__)
 CASES = cast(Table, CaseRow.__table__)
@@ -167,3 +211,5 @@ DEADLINES = cast(Table, DeadlineRow.__table__)
 API_TOKENS = cast(Table, ApiTokenRecord.__table__)
 USERS = cast(Table, UserRecord.__table__)
 LOGIN_FAILURES = cast(Table, LoginFailureRecord.__table__)
+CASE_ATTEMPTS = cast(Table, CaseAttemptRow.__table__)
+COMPANY_EVENTS = cast(Table, CompanyEventRow.__table__)

@@ -1,0 +1,169 @@
+"""The projection the report counts from: each case's groups and milestones, each attempt and each
+company event on the day it counts.
+
+The report (SPEC §5) counts attempts by stage and outcome, cases by street, community and company,
+and companies' scores, notices and inspections, all within a period. Kept inside ``cases.snapshot``
+and ``companies.history`` those would need a JSON table function per dialect in every aggregate; kept
+here as plain rows they are ``GROUP BY`` queries on indexed columns, the same on SQLite and PostgreSQL.
+
+Like every projection it follows from the events: the recorder writes it with the rest of a batch
+(:func:`project`), and :func:`rebuild` fills it again after a migration.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from propertytriage.ledger.companies import CompanyState, replayed
+from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS
+from propertytriage.ledger.state import CaseState
+from propertytriage.models.scorecard import Scorecard
+from propertytriage.scoring import RectificationState
+from propertytriage.scoring.combine import score_with
+from propertytriage.scoring.rubric import default_scoring_rules
+
+_CHUNK = 500
+
+
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+def _day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def case_columns(snapshot: Mapping[str, Any], decision: Mapping[str, Any], filed_on: date,
+                 attempt_dates: list[str]) -> dict[str, Any]:
+    """The columns of ``cases`` the report groups and counts by.
+
+    ``court_on`` is the day the last step below court (in the ladder's order) failed (or the filing day for a case that
+    goes to court with no step before it), when the decision is court; ``resolved_*`` the first
+    attempt that resolved the dispute, at whatever stage.
+    """
+    estate = snapshot.get("estate") or {}
+    attempts = snapshot.get("attempts") or []
+    dated = [(a, _day(d)) for a, d in zip(attempts, attempt_dates, strict=False)]
+    resolved = next(((a["stage"], d) for a, d in dated if a["outcome"] == "resolved"), (None, None))
+    court_on = None
+    if decision["next_stage"] == "court":
+        failed = [d for a, d in dated if a["stage"] != "court" and a["outcome"] == "failed"]
+        court_on = failed[-1] if failed else filed_on
+    return {
+        "dispute_type": snapshot.get("dispute_type"), "claimant": snapshot.get("claimant"),
+        "street": estate.get("street"), "community": estate.get("community"),
+        "company_name": (snapshot.get("property_company") or {}).get("name"),
+        "court_on": court_on, "resolved_stage": resolved[0], "resolved_on": resolved[1],
+    }
+
+
+def case_columns_of(state: CaseState) -> dict[str, Any]:
+    """:func:`case_columns` of a case as the recorder holds it."""
+    return case_columns(state.snapshot, state.decision, state.filed_on, state.attempt_dates)
+
+
+def attempt_rows(case_id: str, snapshot: Mapping[str, Any], attempt_dates: list[str]) -> list[dict[str, Any]]:
+    """One row per attempt, dated by its own day or the day the ledger first recorded it (SPEC §5)."""
+    return [{"case_id": case_id, "position": i, "stage": a["stage"], "outcome": a["outcome"], "dated_on": _day(d)}
+            for i, (a, d) in enumerate(zip(snapshot.get("attempts") or [], attempt_dates, strict=False))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _scorecard_total(text: str) -> float:
+    card = Scorecard.model_validate(json.loads(text))
+    return float(score_with(card, default_scoring_rules()).total)
+
+
+def _score(event: Mapping[str, Any]) -> float:
+    if event.get("total") is not None:
+        return float(event["total"])
+    return _scorecard_total(json.dumps(event["scorecard"], sort_keys=True, ensure_ascii=False))
+
+
+def company_rows(key: str, history: list[dict[str, Any]], lifecycle: RectificationState | None) -> list[dict[str, Any]]:
+    """One row per score, notice and inspection of the record, then one per penalty the lifecycle
+    recommends; a passing inspection carries the days since the notice of its round."""
+    rows: list[dict[str, Any]] = []
+    notice_on: date | None = None
+    for position, event in enumerate(history):
+        on = _day(event["on"])
+        row = {"company_key": key, "position": position, "kind": event["kind"], "dated_on": on, "score": None,
+               "passed": None, "days_since_notice": None}
+        if event["kind"] == "score":
+            row["score"] = _score(event)
+        elif event["kind"] == "notice":
+            notice_on = on
+        else:
+            row["passed"] = event["result"] == "passed"
+            if row["passed"] and notice_on is not None:
+                row["days_since_notice"] = (on - notice_on).days
+        rows.append(row)
+    for offset, penalty in enumerate(lifecycle.penalty_recommendations if lifecycle else []):
+        rows.append({"company_key": key, "position": len(history) + offset, "kind": "penalty",
+                     "dated_on": penalty.on, "score": None, "passed": None, "days_since_notice": None})
+    return rows
+
+
+def _lifecycle(state: CompanyState, memo: Mapping[Any, Any]) -> RectificationState | None:
+    if not state.history:
+        return None
+    known = memo.get((state.key, state.version))
+    if known is not None and known[0] == state.history:
+        return known[1]  # type: ignore[no-any-return]
+    return replayed(state, state.history, "")
+
+
+def project(connection: Connection, cases: Mapping[str, CaseState], companies: Mapping[str, CompanyState],
+            stored_cases: Collection[str], stored_companies: Collection[str], memo: Mapping[Any, Any]) -> None:
+    """Write the attempts and company events of the cases and companies a batch changed.
+
+    Called by the recorder's flush before it writes the cases (whose own columns come from
+    :func:`case_columns_of`); rows of subjects already stored are replaced.
+    """
+    _replace(connection, CASE_ATTEMPTS, CASE_ATTEMPTS.c.case_id, [k for k in cases if k in stored_cases],
+             [row for key, state in cases.items() for row in attempt_rows(key, state.snapshot, state.attempt_dates)])
+    _replace(connection, COMPANY_EVENTS, COMPANY_EVENTS.c.company_key,
+             [k for k in companies if k in stored_companies],
+             [row for key, state in companies.items()
+              for row in company_rows(key, state.history, _lifecycle(state, memo))])
+
+
+def _replace(connection: Connection, table: Any, column: Any, stored: list[str], rows: list[dict[str, Any]]) -> None:
+    for chunk in _chunks(stored):
+        connection.execute(delete(table).where(column.in_(chunk)))
+    if rows:
+        connection.execute(insert(table), rows)
+
+
+def rebuild(connection: Connection) -> None:
+    """Fill the whole projection from the cases and companies as they stand (after a migration)."""
+    connection.execute(delete(CASE_ATTEMPTS))
+    connection.execute(delete(COMPANY_EVENTS))
+    query = select(CASES.c.case_id, CASES.c.snapshot, CASES.c.decision, CASES.c.filed_on, CASES.c.attempt_dates)
+    updates: list[dict[str, Any]] = []
+    attempts: list[dict[str, Any]] = []
+    for row in connection.execute(query).all():
+        dates = list(row.attempt_dates or [])
+        updates.append({"b_id": row.case_id, **case_columns(row.snapshot, row.decision, row.filed_on, dates)})
+        attempts += attempt_rows(row.case_id, row.snapshot, dates)
+    if updates:
+        values: dict[str, Any] = {k: bindparam(k) for k in updates[0] if k != "b_id"}
+        statement = update(CASES).where(CASES.c.case_id == bindparam("b_id")).values(values)
+        for chunk in _chunks(updates):
+            connection.execute(statement, chunk)
+    for chunk in _chunks(attempts):
+        connection.execute(insert(CASE_ATTEMPTS), chunk)
+    events: list[dict[str, Any]] = []
+    for company in connection.execute(select(COMPANIES)).all():
+        state = CompanyState(company.company_key, company.version, company.name, company.credit_code,
+                             list(company.history))
+        events += company_rows(state.key, state.history, _lifecycle(state, {}))
+    for chunk in _chunks(events):
+        connection.execute(insert(COMPANY_EVENTS), chunk)
