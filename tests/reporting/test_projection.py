@@ -77,7 +77,7 @@ def test_an_import_writes_the_projection_and_a_change_replaces_it(database_url, 
     ]
 
 
-def test_a_ledger_migrated_back_to_0002_and_forward_again_has_the_same_projection(
+def test_a_ledger_migrated_back_to_0003_and_forward_again_has_the_same_projection(
         database_url, clock, write_json) -> None:
     path = write_json("a.json", [_case("A-1", [{"stage": "owners_committee", "outcome": "failed"}]), HISTORY,
                                  _case("A-2", [{"stage": "community", "outcome": "resolved", "on": "2026-01-20"}])])
@@ -87,8 +87,8 @@ def test_a_ledger_migrated_back_to_0002_and_forward_again_has_the_same_projectio
     assert all(before)
     engine = make_engine(database_url)
     with engine.connect().execution_options(write=True) as connection, connection.begin():
-        command.downgrade(_config(connection), "0002")
-        assert current_revision(connection) == "0002"
+        command.downgrade(_config(connection), "0003")
+        assert current_revision(connection) == "0003"
     engine.dispose()
     with Ledger(database_url, clock=clock) as ledger, ledger.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
