@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from propertytriage.errors import InputError, Problem
 
 
@@ -26,10 +28,33 @@ class Document:
     problems: tuple[Problem, ...] = ()
 
 
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return False
+
+
 def _loads(text: str) -> Any:
-    """JSON with exact decimals; InputError naming the line and column if it is malformed."""
+    """JSON with exact decimals; InputError naming the line and column if it is malformed.
+
+    orjson reads a document several times faster than the standard library, but only into floats:
+    a document with a fractional number, and one orjson refuses (it is stricter), is read again by
+    the standard library, whose result (``Decimal``) or message is the one that counts.
+    """
+    text = text.removeprefix("\ufeff")
     try:
-        return json.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
+        fast = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if not _has_float(fast):
+            return fast
+    try:
+        return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
         raise InputError([Problem(f"line {error.lineno} column {error.colno}", "json_invalid",
                                   f"不是有效的 JSON：{error.msg}", f"not valid JSON: {error.msg}")]) from None

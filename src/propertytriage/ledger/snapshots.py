@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 
 from propertytriage.ledger.companies import CompanyState
@@ -41,8 +41,9 @@ def canonical(case: Case) -> tuple[dict[str, Any], str]:
     """
     absent = defaults()
     snapshot = {key: value for key, value in as_json(case).items() if key not in absent or absent[key] != value}
-    text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
-    return snapshot, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # orjson writes the same bytes as json.dumps(ensure_ascii=False, separators=(",", ":")) for these
+    # values (strings, integers, booleans, lists, objects), so digests recorded before it still match.
+    return snapshot, hashlib.sha256(orjson.dumps(snapshot)).hexdigest()
 
 
 @functools.cache
@@ -126,6 +127,9 @@ def compose(own: dict[str, Any], company: CompanyState | None) -> dict[str, Any]
 def compose_model(case: Case, company: CompanyState) -> Case:
     """:func:`compose` for a case just validated, without validating its own fields again."""
     part = company_part(company)
+    if ("company_score" in part and case.scorecard is None and case.rectification_history is None
+            and case.company_score is not None and str(case.company_score) == part["company_score"]):
+        return case  # the clerk copied the company's latest score into the case, as most do
     update: dict[str, Any] = dict.fromkeys(COMPANY_FIELDS)
     if "company_score" in part:
         update["company_score"] = Decimal(part["company_score"])
