@@ -30,6 +30,7 @@ import contextlib
 import json
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -95,10 +96,15 @@ def main() -> None:
     parser.add_argument("--copy-to-postgres", action="store_true",
                         help="after the SQLite run, copy the ledger into a throwaway PostgreSQL cluster, read it there")
     parser.add_argument("--shows", type=int, default=1000, help="cases to time show on")
+    parser.add_argument("--read-every-round", action="store_true",
+                        help="time show, due and cases after every round too (figures as the ledger grows)")
+    parser.add_argument("--reads-only", action="store_true",
+                        help="import nothing: time the reads on the ledger at --db (made by an earlier run)")
     parser.add_argument("--triage-sample", type=int, default=20_000, help="cases for bare triage")
     args = parser.parse_args()
     args.rounds = args.rounds or max(1, round(args.events / args.cases))
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that a stopped run stops its cluster too
     folder = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
     cluster = None
     try:
@@ -111,7 +117,11 @@ def main() -> None:
             cluster = Cluster(bindir)
             cluster.start()
         url = cluster.new_database() if args.postgres and cluster else args.db or f"sqlite:///{folder / 'ledger.db'}"
-        ledger = run(url, folder, args)
+        if args.reads_only:
+            ledger = Ledger(url)
+            reads(ledger, args, label="SQLite" if url.startswith("sqlite") else "PostgreSQL")
+        else:
+            ledger = run(url, folder, args)
         if args.copy_to_postgres and cluster is not None:
             target = Ledger(cluster.new_database())
             print("\ncopying the ledger into PostgreSQL ...")
@@ -129,14 +139,15 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:
     print(f"python {sys.version.split()[0]}; {args.cases:,} cases x {args.rounds} rounds; {url.split('://')[0]}")
     start = time.perf_counter()
     paths = _write_rounds(folder, args.cases, args.rounds)
-    print(f"wrote {len(paths)} rounds in {time.perf_counter() - start:.0f} s")
+    print(f"wrote {len(paths)} rounds to {folder} in {time.perf_counter() - start:.0f} s", flush=True)
 
     engine = Triage()
     sample = casegen.cases(min(args.cases, args.triage_sample))
     engine.decide(sample[0])
     wall, cpu = _timed(lambda: [engine.decide(d) for d in sample])
     bare_wall, bare_cpu = len(sample) / wall, len(sample) / cpu
-    print(f"bare triage: {bare_wall:,.0f} cases/s wall, {bare_cpu:,.0f} cases/s CPU ({len(sample):,} cases)")
+    print(f"bare triage: {bare_wall:,.0f} cases/s wall, {bare_cpu:,.0f} cases/s CPU ({len(sample):,} cases)",
+          flush=True)
     sample.clear()
     _reset_peak_memory()
 
@@ -156,6 +167,8 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:
               f"({args.cases / wall / bare_wall:.2f} of bare triage), {args.cases / cpu:,.0f} cases/s CPU "
               f"({args.cases / cpu / bare_cpu:.2f}); {summary.as_json()}; RSS {_memory_mib('VmRSS'):.0f} MiB",
               flush=True)
+        if args.read_every_round and number + 1 < len(paths):
+            reads(ledger, args, label=f"SQLite after round {number + 1}", shows=200)
     imported = args.cases * len(paths)
     print(f"import, all rounds: {imported / total_wall:,.0f} cases/s wall ({imported / total_wall / bare_wall:.2f} "
           f"of bare triage), {imported / total_cpu:,.0f} cases/s CPU ({imported / total_cpu / bare_cpu:.2f})")
@@ -164,29 +177,33 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:
     return ledger
 
 
-def reads(ledger: Ledger, args: argparse.Namespace, *, label: str) -> None:
+def reads(ledger: Ledger, args: argparse.Namespace, *, label: str, shows: int | None = None) -> None:
     """show (median, p99), due and cases on the whole ledger."""
     with ledger.engine.connect() as connection:
         events = connection.scalar(select(func.count()).select_from(EVENTS))
         cases = connection.scalar(select(func.count()).select_from(CASES))
-        ids = [f"L-{i:07d}" for i in random.Random(7).sample(range(args.cases), min(args.shows, args.cases))]
+        count = min(shows or args.shows, args.cases)
+        ids = [f"L-{i:07d}" for i in random.Random(7).sample(range(args.cases), count)]
         show(connection, ids[0])
-        times = []
+        times, cpu_times = [], []
         for case_id in ids:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             assert show(connection, case_id) is not None
             times.append((time.perf_counter() - start) * 1000)
+            cpu_times.append((time.process_time() - cpu) * 1000)
         times.sort()
-        print(f"[{label}] {cases:,} cases, {events:,} events")
+        print(f"[{label}] {cases:,} cases, {events:,} events", flush=True)
         print(f"[{label}] show: median {statistics.median(times):.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} ms,"
-              f" max {times[-1]:.2f} ms ({len(times)} cases)")
+              f" max {times[-1]:.2f} ms ({len(times)} cases); CPU of this process: median"
+              f" {statistics.median(cpu_times):.2f} ms", flush=True)
         for name, query in (("due", lambda: due(connection, ON)),
                             ("cases --overdue", lambda: list_cases(connection, overdue_on=ON)),
                             ("cases --stage court", lambda: list_cases(connection, stage="court"))):
             query()  # once to warm the caches, as a clerk's second look would find them
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             rows = query()
-            print(f"[{label}] {name} (on {ON}): {time.perf_counter() - start:.2f} s, {len(rows):,} rows")
+            print(f"[{label}] {name} (on {ON}): {time.perf_counter() - start:.2f} s "
+                  f"(CPU of this process {time.process_time() - cpu:.2f} s), {len(rows):,} rows", flush=True)
 
 
 def copy_tables(source: Engine, target: Engine, batch: int = 20_000) -> float:

@@ -60,3 +60,5 @@ def test_a_ledger_made_by_the_first_schema_is_migrated_forward_with_its_events(d
     assert shown is not None and [e["kind"] for e in shown["events"]] == ["filed"]
     # attempts without a date count from the day they were recorded (2026-03-02): 30 days, rolled off a weekend
     assert [(i["kind"], i["starts_on"]) for i in items] == [("pre_litigation_mediation", "2026-03-02")]
+    # the due list's own columns (0005) are filled from the rebuilt projection, not left empty
+    assert (items[0]["next_stage"], items[0]["owners"]) == ("court", [])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, or_, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from propertytriage.ledger import snapshots
 from propertytriage.ledger.masking import parties
@@ -36,22 +36,29 @@ def _event_json(row: Any) -> dict[str, Any]:
             "recorded_by": row.recorded_by, "source": row.source, "rules_version": row.rules_version, **row.data}
 
 
+# show's statements, built once: building and keying a statement per call cost more than running it
+_CASE = select(_CASES).where(_CASES.c.case_id == bindparam("case_id"))
+_COMPANY = select(_COMPANIES).where(_COMPANIES.c.company_key == bindparam("key"))
+_CASE_EVENTS = (select(_EVENTS).where(_EVENTS.c.stream_type == "case", _EVENTS.c.stream_id == bindparam("case_id"))
+                .order_by(_EVENTS.c.version))
+_SUBJECT_DEADLINES = select(_DEADLINES).where(or_(
+    and_(_DEADLINES.c.subject_type == "case", _DEADLINES.c.subject_id == bindparam("case_id")),
+    and_(_DEADLINES.c.subject_type == "company", _DEADLINES.c.subject_id == bindparam("key")),  # NULL: none
+)).order_by(_DEADLINES.c.due_on)
+
+
 def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
     """The full record of one case (SPEC §3 ``show``); None if the ledger does not hold it."""
-    row = connection.execute(select(_CASES).where(_CASES.c.case_id == case_id)).first()
+    row = connection.execute(_CASE, {"case_id": case_id}).first()
     if row is None:
         return None
     company = None
-    subjects = [and_(_DEADLINES.c.subject_type == "case", _DEADLINES.c.subject_id == case_id)]
     if row.company_key is not None:
-        company_row = connection.execute(select(_COMPANIES).where(_COMPANIES.c.company_key == row.company_key)).first()
-        company = company_from_row(company_row)
+        company = company_from_row(connection.execute(_COMPANY, {"key": row.company_key}).one())
         if company.version != row.company_version:  # a closed case was decided on an older record
             company = company_as_of(connection, row.company_key, row.company_version or 0)
-        subjects.append(and_(_DEADLINES.c.subject_type == "company", _DEADLINES.c.subject_id == row.company_key))
-    events = connection.execute(select(_EVENTS).where(_EVENTS.c.stream_type == "case", _EVENTS.c.stream_id == case_id)
-                                .order_by(_EVENTS.c.version))
-    deadlines = connection.execute(select(_DEADLINES).where(or_(*subjects)).order_by(_DEADLINES.c.due_on))
+    events = connection.execute(_CASE_EVENTS, {"case_id": case_id})
+    deadlines = connection.execute(_SUBJECT_DEADLINES, {"case_id": case_id, "key": row.company_key})
     return {
         "case": snapshots.compose(row.snapshot, company),
         "decision": row.decision,
@@ -61,11 +68,12 @@ def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
 
 
 def _overdue_clause(on: date) -> Any:
-    late = select(_DEADLINES.c.id).where(_DEADLINES.c.due_on < on)
+    """Overdue itself, or open with its company overdue: two uncorrelated subqueries (a hashed set each on
+    PostgreSQL, where the correlated EXISTS of one deadline per case took seconds)."""
+    late = select(_DEADLINES.c.subject_id).where(_DEADLINES.c.due_on < on)
     return or_(
-        exists(late.where(_DEADLINES.c.subject_type == "case", _DEADLINES.c.subject_id == _CASES.c.case_id)),
-        and_(_CASES.c.is_open.is_(True), exists(late.where(_DEADLINES.c.subject_type == "company",
-                                                           _DEADLINES.c.subject_id == _CASES.c.company_key))),
+        _CASES.c.case_id.in_(late.where(_DEADLINES.c.subject_type == "case")),
+        and_(_CASES.c.is_open.is_(True), _CASES.c.company_key.in_(late.where(_DEADLINES.c.subject_type == "company"))),
     )
 
 
@@ -92,18 +100,14 @@ def list_cases(
 def due(connection: Connection, on: date, *, within_days: int = 7) -> list[dict[str, Any]]:
     """What falls due by ``on`` plus ``within_days``, overdue first (oldest first), with masked parties."""
     until = on + timedelta(days=within_days)
-    query = (select(_DEADLINES, _CASES.c.snapshot, _CASES.c.next_stage, _COMPANIES.c.name.label("company_name"))
-             .outerjoin(_CASES, and_(_DEADLINES.c.subject_type == "case", _CASES.c.case_id == _DEADLINES.c.subject_id))
-             .outerjoin(_COMPANIES, and_(_DEADLINES.c.subject_type == "company",
-                                         _COMPANIES.c.company_key == _DEADLINES.c.subject_id))
-             .where(_DEADLINES.c.due_on <= until)
+    query = (select(_DEADLINES).where(_DEADLINES.c.due_on <= until)
              .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id))
     result = []
-    for row in connection.execute(query):
+    for row in connection.execute(query):  # each row carries what the list prints (schema.DeadlineRow)
         item = _deadline_json(row, on)
         if row.subject_type == "case":
             item["next_stage"] = row.next_stage
-            item.update(parties(row.snapshot))
+            item.update(row.parties or {})
         elif row.company_name:
             item["company"] = row.company_name
         result.append(item)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Dialect, Table, bindparam, delete, insert, se
 from propertytriage.ledger import aggregates
 from propertytriage.ledger.companies import CompanyState
 from propertytriage.ledger.deadlines import Due
+from propertytriage.ledger.masking import parties
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
 from propertytriage.ledger.state import CaseState
 
@@ -76,6 +77,16 @@ def _write_many(connection: Connection, table: Table, rows: list[dict[str, Any]]
     connection.exec_driver_sql(sql, list(zip(*processed, strict=True)))
 
 
+def case_listing(state: CaseState) -> dict[str, Any]:
+    """What the due list prints beside a case's deadline (schema.DeadlineRow)."""
+    return {"next_stage": state.decision["next_stage"], "parties": parties(state.snapshot), "company_name": None}
+
+
+def company_listing(state: CompanyState) -> dict[str, Any]:
+    """What the due list prints beside a company's deadline."""
+    return {"next_stage": None, "parties": None, "company_name": state.name}
+
+
 def case_from_row(row: Any) -> CaseState:
     return CaseState(case_id=row.case_id, version=row.version, digest=row.digest, snapshot=row.snapshot,
                      decision=row.decision, filed_on=row.filed_on, company_key=row.company_key,
@@ -103,7 +114,7 @@ class Unit:
         self._events: list[dict[str, Any]] = []
         self._dirty_cases: dict[str, CaseState] = {}
         self._dirty_companies: dict[str, CompanyState] = {}
-        self._deadlines: dict[tuple[str, str], list[Due]] = {}
+        self._deadlines: dict[tuple[str, str], tuple[list[Due], dict[str, Any]]] = {}
         self.memo: dict[Any, Any] = {} if memo is None else memo
         """Results worth computing once (a company's replayed lifecycle, by its history)."""
 
@@ -166,12 +177,12 @@ class Unit:
     def put_case(self, state: CaseState, deadlines: list[Due]) -> None:
         self._cases[state.case_id] = state
         self._dirty_cases[state.case_id] = state
-        self._deadlines[("case", state.case_id)] = deadlines
+        self._deadlines[("case", state.case_id)] = (deadlines, case_listing(state))
 
     def put_company(self, state: CompanyState, deadlines: list[Due]) -> None:
         self._companies[state.key] = state
         self._dirty_companies[state.key] = state
-        self._deadlines[("company", state.key)] = deadlines
+        self._deadlines[("company", state.key)] = (deadlines, company_listing(state))
 
     def flush(self) -> None:
         """Send the buffered writes; events first, so a conflicting writer is caught before the rest."""
@@ -234,8 +245,8 @@ class Unit:
             self.connection.execute(delete(_DEADLINES).where(
                 tuple_(_DEADLINES.c.subject_type, _DEADLINES.c.subject_id).in_(chunk)))
         rows = [{"subject_type": d.subject_type, "subject_id": d.subject_id, "kind": d.kind, "title": d.title,
-                 "starts_on": d.starts_on, "due_on": d.due_on, "basis": d.basis, "note": d.note}
-                for items in self._deadlines.values() for d in items]
+                 "starts_on": d.starts_on, "due_on": d.due_on, "basis": d.basis, "note": d.note, **listing}
+                for items, listing in self._deadlines.values() for d in items]
         self._deadlines = {}
         if rows:
             _write_many(self.connection, _DEADLINES, rows)

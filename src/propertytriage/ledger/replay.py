@@ -18,6 +18,8 @@ from propertytriage.engine import Triage
 from propertytriage.ledger import aggregates, snapshots
 from propertytriage.ledger.companies import CompanyState, merged, replayed
 from propertytriage.ledger.deadlines import case_deadlines, company_deadlines
+from propertytriage.ledger.masking import parties
+from propertytriage.ledger.recorder import company_listing
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
 from propertytriage.ledger.state import dated_attempts
 
@@ -84,11 +86,15 @@ def rebuild_derived(connection: Connection) -> None:
                              list(company.history))
         lifecycle = replayed(state, state.history, "") if state.history else None
         if lifecycle is not None:
-            rows += [d.as_json() for d in company_deadlines(state.key, lifecycle.status, lifecycle.deadline)]
+            listing = company_listing(state)
+            rows += [{**d.as_json(), **listing}
+                     for d in company_deadlines(state.key, lifecycle.status, lifecycle.deadline)]
     for case in connection.execute(select(cases.c.case_id, cases.c.snapshot, cases.c.decision)).all():
         _own, dates, _key, _version = fold_case(stream(connection, "case", case.case_id))
         connection.execute(update(cases).where(cases.c.case_id == case.case_id).values(attempt_dates=dates))
-        rows += [d.as_json() for d in case_deadlines(case.case_id, case.snapshot, case.decision, dates)]
+        listing = {"next_stage": case.decision["next_stage"], "parties": parties(case.snapshot), "company_name": None}
+        rows += [{**d.as_json(), **listing}
+                 for d in case_deadlines(case.case_id, case.snapshot, case.decision, dates)]
     for row in rows:
         row["starts_on"], row["due_on"] = date.fromisoformat(row["starts_on"]), date.fromisoformat(row["due_on"])
     if rows:

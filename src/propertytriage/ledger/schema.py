@@ -109,7 +109,12 @@ class CompanyRow(Base):
 
 
 class DeadlineRow(Base):
-    """A date something falls due for a case or a company, with its basis (a projection)."""
+    """A date something falls due for a case or a company, with its basis (a projection).
+
+    It also carries what the due list prints beside it (the case's next step and masked parties, or
+    the company's name), so that ``due`` reads one range of one index and joins nothing: rewritten
+    with the deadlines whenever its case or company is written.
+    """
 
     __tablename__ = "deadlines"
     __table_args__ = (
@@ -126,6 +131,9 @@ class DeadlineRow(Base):
     due_on: Mapped[date] = mapped_column(Date)
     basis: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text)
+    next_stage: Mapped[str | None] = mapped_column(String(20))
+    parties: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    company_name: Mapped[str | None] = mapped_column(String(ID_LENGTH))
 
 
 class ApiTokenRecord(Base):
