@@ -27,3 +27,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("next_stage", sa.String(20), nullable=True))
         batch.add_column(sa.Column("parties", _JSON, nullable=True))
         batch.add_column(sa.Column("company_name", sa.String(320), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deadlines") as batch:
+        batch.drop_column("company_name")
+        batch.drop_column("parties")
+        batch.drop_column("next_stage")
