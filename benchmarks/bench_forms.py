@@ -24,6 +24,7 @@ import argparse
 import io
 import os
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -84,6 +85,8 @@ def main() -> int:
     args = parser.parse_args()
 
     font_configuration()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start: CPU seconds "
+          "compare across runs of a shared machine far better than wall seconds")
     print(f"one core, full sample case, {args.runs} runs, medians:")
     results: dict[str, tuple[float, float, bytes]] = {}
     for form_id in FORM_IDS:
@@ -117,13 +120,21 @@ def main() -> int:
                          FORM_IDS[: min(per_case, args.batch - i * per_case)], Path(folder))
                 for i in range(-(-args.batch // per_case))
             ]
-            started = time.perf_counter()
-            out = render_batch(jobs, processes=workers)
-            elapsed = time.perf_counter() - started
+            started, started_cpu = time.perf_counter(), _cpu_with_children()
+            out = render_batch(jobs, processes=workers, progress=False)
+            elapsed, cpu = time.perf_counter() - started, _cpu_with_children() - started_cpu
             size = sum(p.stat().st_size for p in out) / len(out) / 1024
         print(f"batch: {len(out)} forms on {workers} processes in {elapsed:.1f} s = "
-              f"{len(out) / elapsed:.1f} forms/s (mean {size:.0f} KB, pool start-up included)")
+              f"{len(out) / elapsed:.1f} forms/s (mean {size:.0f} KB, pool start-up included); "
+              f"{cpu / len(out):.2f} CPU s per form, workers' start-up included")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
+
+
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and of its finished children (the batch's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

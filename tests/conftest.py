@@ -6,8 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from propertytriage.ruledata import rules_dir
+
+# No timed assertions (speed is the benchmarks' business): hypothesis' 200 ms per example fails
+# tests on a machine shared with other work, whatever the code does.
+settings.register_profile("no_deadline", deadline=None)
+settings.load_profile("no_deadline")
 
 
 @pytest.fixture

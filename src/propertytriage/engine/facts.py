@@ -24,6 +24,7 @@ from propertytriage.models.claim import claimed_total
 from propertytriage.models.vocabulary import NEXT_STAGES, STAGES
 from propertytriage.ruledata.loader import RuleBook
 from propertytriage.ruledata.schema import FactDeclaration
+from propertytriage.ruledata.wages import Limits
 from propertytriage.rulehost.conditions import FactValue
 
 _YES_NO: tuple[FactValue, ...] = (True, False)
@@ -87,9 +88,9 @@ def joint_score(case: Case) -> Decimal | None:
         return case.company_score
     if case.scorecard is not None:
         # imported late: scoring loads the rubric, which triage without scorecards never needs
-        from propertytriage.scoring import default_scoring_rules, score_with
+        from propertytriage.scoring import default_scoring_rules, total_with
 
-        return score_with(case.scorecard, default_scoring_rules(), location="scorecard").total
+        return total_with(case.scorecard, default_scoring_rules(), location="scorecard")
     return None
 
 
@@ -159,7 +160,7 @@ def add_amount_band(facts: CaseFacts, case: Case, book: RuleBook) -> None:
                 f"filed before {since}, when the current small-claims rule (Civil Procedure Law art. 165) took "
                 "effect; the earlier rule is not modelled",
             )])
-        limits = book.wages.limits_in_force(case.province, case.filed_on, rules)
+        limits = _limits_in_force(book, case.province, case.filed_on)
     except InputError as error:
         # Only an error if the track turns on the amount: a contentious case or one excluded from
         # small claims is decided without the wage figure (the engine checks after it fires).
@@ -174,6 +175,35 @@ def add_amount_band(facts: CaseFacts, case: Case, book: RuleBook) -> None:
         band = "above_consent"
     facts.values["amount_band"] = band
     facts.explain.update(limits.explain)
+
+
+#: Limits already worked out, per rule book (held here, so its id is not reused) and filing day.
+_LIMITS: dict[int, tuple[RuleBook, dict[tuple[str, date], Limits]]] = {}
+_LIMITS_PER_BOOK = 50_000
+_BOOKS = 8
+
+
+def _limits_in_force(book: RuleBook, province: str, filed_on: date) -> Limits:
+    """The book's limits for a filing, worked out once per province and day.
+
+    Why: working them out reads the province's figures and notices and writes the reasons' words
+    (a third of a court case's decision); a batch has many cases filed on the same day in the
+    same province, and the result depends on nothing else. A failure is not kept: it is raised
+    again, as it is, on the next case.
+    """
+    entry = _LIMITS.get(id(book))
+    if entry is None or entry[0] is not book:
+        if len(_LIMITS) >= _BOOKS:  # tests load many rule books: keep the memory bounded
+            _LIMITS.clear()
+        entry = _LIMITS[id(book)] = (book, {})
+    known = entry[1]
+    limits = known.get((province, filed_on))
+    if limits is None:
+        limits = book.wages.limits_in_force(province, filed_on, book.small_claims)
+        if len(known) >= _LIMITS_PER_BOOK:
+            known.clear()
+        known[(province, filed_on)] = limits
+    return limits
 
 
 LazyProducer = Callable[[CaseFacts, Case, RuleBook], None]

@@ -11,7 +11,7 @@ from typing import Any
 
 from propertytriage.models import Case, Scorecard
 from propertytriage.models.vocabulary import EVALUATOR_SHORT_NAMES
-from propertytriage.scoring import default_scoring_rules, replay, rubric_items, score_with
+from propertytriage.scoring import default_scoring_rules, replay, rubric_items, total_with
 
 EVALUATORS: list[tuple[str, str]] = list(EVALUATOR_SHORT_NAMES.items())
 
@@ -41,7 +41,7 @@ def rubric() -> list[dict[str, Any]]:
 
 def total(sheets: Scorecard) -> str | None:
     """The combined total of the sheets as printed (errors name the ``scorecard`` field)."""
-    return points(score_with(sheets, default_scoring_rules(), location="scorecard").total)
+    return points(total_with(sheets, default_scoring_rules(), location="scorecard"))
 
 
 def below_pass(printed: str | None) -> bool | None:

@@ -20,7 +20,7 @@ from propertytriage.models.history import (
     ScoreEvent,
 )
 from propertytriage.scoring.casestatus import HistoryStatus, history_score_status, history_status
-from propertytriage.scoring.combine import score, score_with
+from propertytriage.scoring.combine import score, score_with, total_with
 from propertytriage.scoring.deadline import Deadline, deadline_after
 from propertytriage.scoring.lifecycle import replay, replay_with
 from propertytriage.scoring.results import CategoryScore, ItemScore, ScoreResult
@@ -56,4 +56,5 @@ __all__ = [
     "rubric_items",
     "score",
     "score_with",
+    "total_with",
 ]

@@ -7,7 +7,7 @@ three sheets are thirds, which no decimal holds exactly.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -107,6 +107,51 @@ def score_with(
     scorecard: Scorecard | dict[str, Any], rules: ScoringRules, *, location: str = ""
 ) -> ScoreResult:
     """Score under explicit ``rules``; problem locations are prefixed with ``location``."""
+    return _combine(_checked(scorecard, rules, location), rules)
+
+
+def total_with(scorecard: Scorecard | dict[str, Any], rules: ScoringRules, *, location: str = "") -> Decimal:
+    """The joint total alone, equal to ``score_with(...).total``, with the same refusals.
+
+    Triage reads only the total of a case's scorecard; building the breakdown (a model per item,
+    per category and per sheet, each validated) cost ten times the rest of a decision.
+    """
+    card = _checked(scorecard, rules, location)
+    return round_half_up(_exact_total(card, rules), rules.combination.rounding.places)
+
+
+#: Sums and products of the sheets' points and the weights, exact or an error: a precision far
+#: beyond any rubric, and ``Inexact`` trapped, so nothing is ever silently rounded before the total.
+_EXACT = Context(prec=1000, traps=[Inexact])
+
+
+def _exact_total(card: Scorecard, rules: ScoringRules) -> Fraction:
+    """The unrounded total: per item the weighted mean of the sheets that score it, summed.
+
+    Items scored by the same sheets share the divisor (those sheets' weights), so their weighted
+    points are added up first and divided once per set of sheets: the same sum as item by item.
+    """
+    weights = {s.evaluator: rules.combination.weights[s.evaluator] for s in card.evaluations}
+    by_sheets: dict[tuple[Evaluator, ...], Decimal] = {}
+    add, multiply = _EXACT.add, _EXACT.multiply
+    for item in rules.rubric.items:
+        given = [s for s in card.evaluations if item.id in s.items]
+        key = tuple(s.evaluator for s in given)
+        weighted = by_sheets.get(key, Decimal(0))
+        for sheet in given:
+            weighted = add(weighted, multiply(weights[sheet.evaluator], sheet.items[item.id]))
+        by_sheets[key] = weighted
+    total = Fraction(0)
+    for key, weighted in by_sheets.items():
+        divisor = Decimal(0)
+        for evaluator in key:
+            divisor = add(divisor, weights[evaluator])
+        total += Fraction(weighted) / Fraction(divisor)
+    return total
+
+
+def _checked(scorecard: Scorecard | dict[str, Any], rules: ScoringRules, location: str) -> Scorecard:
+    """The validated scorecard, or every problem of it against the model and the rubric."""
     try:
         card = validate(Scorecard, scorecard)
     except InputError as error:
@@ -118,7 +163,7 @@ def score_with(
     problems = _problems(card, rules)
     if problems:
         raise InputError(problems).under(location)
-    return _combine(card, rules)
+    return card
 
 
 def _combine(card: Scorecard, rules: ScoringRules) -> ScoreResult:
