@@ -19,14 +19,18 @@ from propertytriage.models.validation import validate
 from propertytriage.ruledata.paths import safe_stem
 
 
-async def json_document(request: Request) -> Any:
-    """The body as JSON; InputError (422) if it is empty, not UTF-8 or not JSON."""
+async def body_text(request: Request) -> str:
+    """The body as text; InputError (422) if it is not UTF-8 (a byte-order mark is dropped)."""
     raw = await request.body()
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise InputError([Problem("body", "encoding", "请求内容须为 UTF-8 编码", "the body must be UTF-8")]) from None
-    return loads(text)
+
+
+async def json_document(request: Request) -> Any:
+    """The body as JSON; InputError (422) if it is empty, not UTF-8 or not JSON."""
+    return loads(await body_text(request))
 
 
 def subject(label: str, item: Any) -> str:

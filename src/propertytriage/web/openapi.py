@@ -22,7 +22,7 @@ from propertytriage.models import Case, Decision, Scorecard
 from propertytriage.scoring import ScoreResult
 from propertytriage.web.problems import ProblemDetails
 from propertytriage.web.roles import OPEN_ROUTES
-from propertytriage.web.schemas import HealthStatus, RubricItem, WhoAmI
+from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, HealthStatus, ImportResult, RubricItem, WhoAmI
 
 _REF = "#/components/schemas/{model}"
 _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
@@ -34,6 +34,10 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
     (ProblemDetails, "serialization"),
     (HealthStatus, "serialization"),
     (WhoAmI, "serialization"),
+    (ImportResult, "serialization"),
+    (CaseRecord, "serialization"),
+    (CasePage, "serialization"),
+    (Deadline, "serialization"),
 ]
 
 

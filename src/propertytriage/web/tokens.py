@@ -25,8 +25,8 @@ from propertytriage.ledger import Ledger
 from propertytriage.ledger.schema import API_TOKENS
 from propertytriage.web.roles import ROLES, Role
 
-# An event's ``recorded_by`` (String(200)) holds ``role:name``; a name leaves room for the longest role.
-NAME_LIMIT = 200 - 1 - max(len(role) for role in ROLES)
+# An event's ``recorded_by`` (String(200)) holds ``name (role)``; a name leaves room for the longest role.
+NAME_LIMIT = 200 - len(" ()") - max(len(role) for role in ROLES)
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ class Principal:
 
     @property
     def recorded_by(self) -> str:
-        """What an event caused by this caller records: ``role:name`` (the role never holds a colon)."""
-        return f"{self.role}:{self.name}"
+        """What an event caused by this caller records: ``name (role)``, as the pages record a user."""
+        return f"{self.name} ({self.role})"
 
 
 @dataclass(frozen=True)
