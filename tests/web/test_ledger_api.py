@@ -272,3 +272,11 @@ def test_the_filters_and_the_recorder_work_on_postgresql(postgres_cluster: Any, 
         assert {i["case_id"] for i in found["items"]} == expected and found["total"] == len(expected) > 0
         shown = client.get(f"/v1/cases/{cases[0]['case_id']}", headers=bearer(token)).json()
         assert shown["events"][0]["recorded_by"] == "调解中心 李四 (mediation_center)"
+
+
+@pytest.mark.parametrize("path", ["/v1/cases?stag=court", "/v1/due?of=2025-01-01", "/v1/cases/X?full=1"])
+def test_an_unknown_query_parameter_is_named_not_ignored(client: TestClient, tokens: dict[str, str], path: str) -> None:
+    response = client.get(path, headers=bearer(tokens["court"]))
+    assert response.status_code == 422
+    assert [(e["loc"], e["code"]) for e in response.json()["errors"]] == [
+        (path.split("?")[1].split("=")[0], "unknown_parameter")]

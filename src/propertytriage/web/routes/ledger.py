@@ -15,9 +15,10 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from propertytriage.errors import InputError
+from propertytriage.errors import InputError, Problem
 from propertytriage.ledger import ImportSummary, Ledger, queries
 from propertytriage.ledger.calendar_file import calendar_bytes
+from propertytriage.models.types import IsoDate
 from propertytriage.models.vocabulary import NextStage
 from propertytriage.web import importing
 from propertytriage.web.auth import allowed
@@ -33,6 +34,20 @@ router = APIRouter(prefix="/v1")
 _READ_ERRORS: dict[int | str, dict[str, Any]] = {401: problem_schema(), 403: problem_schema(), 422: problem_schema()}
 _ICS = "text/calendar"
 MAX_PAGE = 500
+
+
+def known_query(*names: str) -> Any:
+    """A dependency refusing query parameters the route does not take: ``?stag=court`` is a typo that
+    would otherwise list every case as if it were filtered."""
+
+    def check(request: Request) -> None:
+        unknown = [key for key in request.query_params if key not in names]
+        if unknown:
+            raise InputError([Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
+                                      f"unknown query parameter {key!r}; expected one of {', '.join(names)}")
+                              for key in unknown])
+
+    return Depends(check)
 
 
 def ledger_of(request: Request) -> Ledger:
@@ -68,7 +83,7 @@ _IMPORT_BODY = {"requestBody": {"required": True, "description": (
 
 
 @router.post(
-    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY,
+    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY, dependencies=[known_query()],
     responses={200: json_response(ref(ImportResult, "serialization"),
                                   "counts and refusals; the documents not refused are recorded"),
                401: problem_schema(), 403: problem_schema(), 413: problem_schema(), 415: problem_schema(),
@@ -98,7 +113,7 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
 
 
 @router.get(
-    "/cases/{case_id}", name="case", tags=["ledger"],
+    "/cases/{case_id}", name="case", tags=["ledger"], dependencies=[known_query()],
     responses={200: json_response(ref(CaseRecord, "serialization"), "the case as `propertytriage show` prints it"),
                404: problem_schema(), **_READ_ERRORS},
 )
@@ -122,6 +137,7 @@ async def show_case(
 
 @router.get(
     "/cases", name="cases", tags=["ledger"],
+    dependencies=[known_query("stage", "overdue", "on", "community", "company", "limit", "offset")],
     responses={200: json_response(ref(CasePage, "serialization"), "a page of the 台账, oldest filing first"),
                **_READ_ERRORS},
 )
@@ -130,7 +146,7 @@ async def list_cases(
     caller: Annotated[Principal, Depends(allowed("cases"))],
     stage: Annotated[NextStage | None, Query(description="the next step")] = None,
     overdue: Annotated[bool, Query(description="only cases with a deadline passed on `on`")] = False,
-    on: Annotated[date | None, Query(description="the day overdue is judged by (default: today)")] = None,
+    on: Annotated[IsoDate | None, Query(description="the day overdue is judged by (default: today)")] = None,
     community: Annotated[str | None, Query(min_length=1, max_length=300, description="the estate's 社区")] = None,
     company: Annotated[str | None, Query(min_length=1, max_length=300,
                                          description="the property company's name or credit code")] = None,
@@ -152,7 +168,7 @@ async def list_cases(
 
 
 @router.get(
-    "/due", name="due", tags=["ledger"],
+    "/due", name="due", tags=["ledger"], dependencies=[known_query("on", "days", "format")],
     responses={200: {"description": "what falls due by `on` plus `days`, overdue first", "content": {
         "application/json": {"schema": {"type": "array", "items": ref(Deadline, "serialization")}},
         _ICS: {"schema": {"type": "string"}}}}, **_READ_ERRORS},
@@ -160,7 +176,7 @@ async def list_cases(
 async def due(
     request: Request,
     caller: Annotated[Principal, Depends(allowed("due"))],
-    on: Annotated[date | None, Query(description="the day (default: today)")] = None,
+    on: Annotated[IsoDate | None, Query(description="the day (default: today)")] = None,
     days: Annotated[int, Query(ge=0, le=366, description="also what falls due this many days later")] = 7,
     format: Annotated[Literal["json", "ics"] | None, Query(
         description="`ics` for an iCalendar file (as does `Accept: text/calendar`)")] = None,
