@@ -18,7 +18,8 @@ The bare Python call (``Triage().decide`` on the same case, in this process) is 
 run for the ratio. The last phase runs two ``serve`` processes on one throwaway PostgreSQL cluster,
 the clients alternating between them, and counts the events: every import answered 200 must have
 recorded exactly one ``filed`` event, and nothing else may be there. Every process started here is
-stopped at the end. The machine is shared: the load average is printed with the figures.
+stopped at the end. The machine is shared: the load average is printed with the figures, and the
+servers' own CPU time per request, which does not depend on how many others share the cores.
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError("serve did not answer /healthz in time")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the process has used (its share of a loaded machine aside)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -122,7 +128,7 @@ async def _client(http: httpx.AsyncClient, number: int, bases: list[str], token:
         if time.monotonic() >= stop_at:
             return
         base = bases[(number + sent) % len(bases)]
-        is_import = sent % 10 == 9
+        is_import = (number + sent) % 10 == 9  # one request in ten, spread over the clients
         body = (json.dumps(_new_case(case, number * args.requests + sent, run), ensure_ascii=False).encode()
                 if is_import else triage_body)
         start = time.perf_counter()
@@ -227,8 +233,12 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
         ok = True
         for name, think in (("paced", args.think), ("saturated", 0.0)):
             run = f"{label[:2]}{name[0]}{os.getpid()}"
+            cpu = sum(s.cpu_seconds() for s in started)
             load = asyncio.run(_drive(bases, token, case, args, think, run))
+            cpu = sum(s.cpu_seconds() for s in started) - cpu
             _report(f"{name} (think {think:.2f} s)", load, bare)
+            print(f"    server CPU {cpu * 1000 / max(1, load.requests):.1f} ms a request: at most "
+                  f"{load.requests / cpu if cpu else float('nan'):,.0f} req/s per core not shared with others")
             events, cases = _count_events(url, run)
             lost = load.imported - cases
             print(f"    imported {load.imported} new cases; the ledger holds {cases} cases and {events} events "
