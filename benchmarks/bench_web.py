@@ -153,7 +153,8 @@ async def _client(http: httpx.AsyncClient, number: int, bases: list[str], token:
 async def _drive(bases: list[str], token: str, case: dict[str, Any], args: argparse.Namespace, think: float,
                  run: str) -> Load:
     load = Load()
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    # idle connections are dropped before the server drops them (uvicorn: 5 s), so no request meets a closing one
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients, keepalive_expiry=3.0)
     async with httpx.AsyncClient(timeout=30.0, limits=limits, trust_env=False) as http:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         body = json.dumps(case, ensure_ascii=False).encode()
