@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -68,13 +69,15 @@ def _new_case(template: dict[str, Any], number: int, run: str) -> dict[str, Any]
 class Server:
     """One ``serve`` process; stopped by :meth:`stop` whatever happened."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, log: Path) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [*SERVE, "--host", "127.0.0.1", "--port", str(self.port), "--db", url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        self.log = log
+        with log.open("wb") as handle:  # uvicorn's access log and any error, kept for a failed run
+            self.process = subprocess.Popen(
+                [*SERVE, "--host", "127.0.0.1", "--port", str(self.port), "--db", url, "--keep-alive", "60"],
+                stdout=handle, stderr=subprocess.STDOUT,
+            )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -153,8 +156,9 @@ async def _client(http: httpx.AsyncClient, number: int, bases: list[str], token:
 async def _drive(bases: list[str], token: str, case: dict[str, Any], args: argparse.Namespace, think: float,
                  run: str) -> Load:
     load = Load()
-    # idle connections are dropped before the server drops them (uvicorn: 5 s), so no request meets a closing one
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients, keepalive_expiry=3.0)
+    # idle connections are dropped well before the servers drop them (serve --keep-alive 60): on a loaded
+    # machine a request sent just before the server's timer fires meets a closing connection
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients, keepalive_expiry=30.0)
     async with httpx.AsyncClient(timeout=30.0, limits=limits, trust_env=False) as http:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         body = json.dumps(case, ensure_ascii=False).encode()
@@ -224,7 +228,8 @@ def _count_events(url: str, run: str) -> tuple[int, int]:
 
 def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float, args: argparse.Namespace) -> bool:
     token = _token(url, f"bench {label}")
-    started = [Server(url) for _ in range(servers)]
+    logs = Path(tempfile.mkdtemp(prefix="bench-web-logs-"))
+    started = [Server(url, logs / f"serve-{i}.log") for i in range(servers)]
     try:
         for server in started:
             server.wait_ready()
@@ -245,6 +250,10 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
             print(f"    imported {load.imported} new cases; the ledger holds {cases} cases and {events} events "
                   f"for them: {'nothing lost' if lost == 0 and events == cases else f'MISMATCH (lost {lost})'}")
             ok = ok and not load.errors and lost == 0 and events == cases
+        if not ok:
+            print(f"    the servers' logs: {logs}")
+        else:
+            shutil.rmtree(logs, ignore_errors=True)
         return ok
     finally:
         for server in started:
