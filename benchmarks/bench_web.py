@@ -114,6 +114,7 @@ class Load:
     errors: dict[str, int] = field(default_factory=dict)
     imported: int = 0
     wall: float = 0.0
+    cpu: float = 0.0  # the servers' CPU seconds over the measured requests
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -153,8 +154,9 @@ async def _client(http: httpx.AsyncClient, number: int, bases: list[str], token:
             await asyncio.sleep(think)
 
 
-async def _drive(bases: list[str], token: str, case: dict[str, Any], args: argparse.Namespace, think: float,
+async def _drive(servers: list[Server], token: str, case: dict[str, Any], args: argparse.Namespace, think: float,
                  run: str) -> Load:
+    bases = [s.base for s in servers]
     load = Load()
     # idle connections are dropped well before the servers drop them (serve --keep-alive 60): on a loaded
     # machine a request sent just before the server's timer fires meets a closing connection
@@ -165,11 +167,13 @@ async def _drive(bases: list[str], token: str, case: dict[str, Any], args: argpa
         # not measured: open every connection and let each server decide once (its first call loads the rules)
         await asyncio.gather(*(http.post(f"{bases[i % len(bases)]}/v1/triage", content=body, headers=headers)
                                for i in range(args.clients)))
+        cpu = sum(s.cpu_seconds() for s in servers)
         start = time.perf_counter()
         stop_at = time.monotonic() + args.seconds
         await asyncio.gather(*(_client(http, i, bases, token, case, load, args, think * (1 + (i % 7) / 10), run,
                                        stop_at) for i in range(args.clients)))
         load.wall = time.perf_counter() - start
+        load.cpu = sum(s.cpu_seconds() for s in servers) - cpu
     return load
 
 
@@ -233,16 +237,14 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
     try:
         for server in started:
             server.wait_ready()
-        bases = [s.base for s in started]
         print(f"{label}: {servers} serve process(es), {args.clients} clients; load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         ok = True
         for name, think in (("paced", args.think), ("saturated", 0.0)):
             run = f"{label[:2]}{name[0]}{os.getpid()}"
-            cpu = sum(s.cpu_seconds() for s in started)
-            load = asyncio.run(_drive(bases, token, case, args, think, run))
-            cpu = sum(s.cpu_seconds() for s in started) - cpu
+            load = asyncio.run(_drive(started, token, case, args, think, run))
             _report(f"{name} (think {think:.2f} s)", load, bare)
+            cpu = load.cpu
             print(f"    server CPU {cpu * 1000 / max(1, load.requests):.1f} ms a request: at most "
                   f"{load.requests / cpu if cpu else float('nan'):,.0f} req/s per core not shared with others")
             events, cases = _count_events(url, run)
