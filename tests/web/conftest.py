@@ -1,4 +1,4 @@
-"""Fixtures of the web tests: one triage engine per session, a fresh token database per test."""
+"""Fixtures of the web tests: one triage engine per session, a fresh ledger (and its tokens) per test."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from propertytriage.engine import Triage
+from propertytriage.ledger import Ledger
 from propertytriage.ruledata import examples_dir
 from propertytriage.web import create_app
 from propertytriage.web.roles import ROLES
 from propertytriage.web.tokens import SqlTokenStore
+from tests.ledger.conftest import postgres_cluster  # noqa: F401 - the ledger tests' throwaway PostgreSQL
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +26,10 @@ def engine() -> Triage:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqlTokenStore:
-    return SqlTokenStore.from_url(f"sqlite:///{tmp_path / 'ledger.db'}")
+def store(tmp_path: Path, engine: Triage) -> Iterator[SqlTokenStore]:
+    """Tokens in a fresh ledger (the app serves that ledger too)."""
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}", triage=engine) as ledger:
+        yield SqlTokenStore(ledger)
 
 
 @pytest.fixture

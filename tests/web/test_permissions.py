@@ -72,6 +72,10 @@ def _request(name: str, role: str) -> tuple[str, str, str | None]:
         "rubric": ("GET", "/v1/rubric", None),
         "forms": ("POST", "/v1/forms/scorecard", case),
         "whoami": ("GET", "/v1/whoami", None),
+        "import": ("POST", "/v1/import", case),
+        "cases": ("GET", "/v1/cases", None),
+        "case": ("GET", "/v1/cases/KBS-2025-001", None),
+        "due": ("GET", "/v1/due", None),
     }
     return requests[name]
 

@@ -84,3 +84,20 @@ def test_the_database_defaults_to_the_ledgers_variable(
     monkeypatch.chdir(tmp_path)
     assert main(["token", "create", "--role", "admin", "--name", "root"]) == 0
     assert (tmp_path / "env.db").exists() and not (tmp_path / "propertytriage.db").exists()
+
+
+def test_a_token_revoked_by_another_process_is_refused_once_its_memory_lapses(tmp_path: Path) -> None:
+    import time
+
+    from propertytriage.ledger import Ledger
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    serving = SqlTokenStore(Ledger(url), remember_seconds=0.2)
+    issued = serving.create("调解员 丙", "mediation_center")
+    assert serving.lookup(issued.secret) is not None
+    assert serving.remembered(issued.secret) is not None
+    assert SqlTokenStore.from_url(url).revoke("调解员 丙") == 1  # `token revoke`, another process
+    time.sleep(0.3)
+    assert serving.remembered(issued.secret) is None
+    assert serving.lookup(issued.secret) is None
+    assert serving.remembered("never issued") is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from propertytriage.ledger import snapshots
 from propertytriage.ledger.masking import parties
@@ -77,18 +77,44 @@ def _overdue_clause(on: date) -> Any:
     )
 
 
+def _case_filters(
+    stage: str | None, overdue_on: date | None, community: str | None, company: str | None
+) -> list[Any]:
+    """The WHERE clauses of a filtered list; a company is named by its name or its credit code."""
+    clauses: list[Any] = []
+    if stage is not None:
+        clauses.append(_CASES.c.next_stage == stage)
+    if overdue_on is not None:
+        clauses.append(_overdue_clause(overdue_on))
+    if community is not None:
+        clauses.append(_CASES.c.snapshot[("estate", "community")].as_string() == community)
+    if company is not None:
+        named = select(_COMPANIES.c.company_key).where(or_(_COMPANIES.c.name == company,
+                                                           _COMPANIES.c.credit_code == company))
+        clauses.append(_CASES.c.company_key.in_(named))
+    return clauses
+
+
+def count_cases(
+    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
+    community: str | None = None, company: str | None = None,
+) -> int:
+    """How many cases :func:`list_cases` lists with the same filters (counted in the database)."""
+    query = select(func.count()).select_from(_CASES).where(*_case_filters(stage, overdue_on, community, company))
+    return int(connection.execute(query).scalar_one())
+
+
 def list_cases(
-    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None
+    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
+    community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Cases with their next step (masked parties), oldest filing first."""
+    """Cases with their next step (masked parties), oldest filing first; a page of them with ``limit``."""
     query = select(_CASES.c.case_id, _CASES.c.filed_on, _CASES.c.next_stage, _CASES.c.court_track,
                    _CASES.c.decision, _CASES.c.snapshot)
-    if stage is not None:
-        query = query.where(_CASES.c.next_stage == stage)
-    if overdue_on is not None:
-        query = query.where(_overdue_clause(overdue_on))
+    query = query.where(*_case_filters(stage, overdue_on, community, company))
+    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
     result = []
-    for row in connection.execute(query.order_by(_CASES.c.filed_on, _CASES.c.case_id)):
+    for row in connection.execute(query):
         result.append({
             "case_id": row.case_id, "filed_on": row.filed_on.isoformat(), "next_stage": row.next_stage,
             "court_track": row.court_track, "awaiting": row.decision.get("awaiting", []),

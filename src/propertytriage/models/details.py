@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from propertytriage.models.types import STRICT_MODEL, IsoDate, LongText, ShortText, Yuan
+from propertytriage.models.types import STRICT_MODEL, Flag, IsoDate, LongText, ShortText, Yuan
 
 Text = ShortText | None
 Prose = LongText | None
@@ -97,7 +97,7 @@ class Arrears(BaseModel):
     computation: Prose = Field(default=None, description="欠费计算方式")
     late_fee: Yuan | None = Field(default=None, description="违约金（元）")
     late_fee_computation: Prose = None
-    late_fee_until_paid: bool | None = Field(
+    late_fee_until_paid: Flag | None = Field(
         default=None, description="是否主张违约金计算至实际清偿之日"
     )
     demands: Prose = Field(default=None, description="催缴情况")
@@ -117,7 +117,7 @@ class FocusPoint(BaseModel):
     claimant_position: Prose = None
     respondent_position: Prose = None
     evidence: Prose = None
-    agreed: bool | None = None
+    agreed: Flag | None = None
 
 
 class Venue(BaseModel):

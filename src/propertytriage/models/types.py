@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainSerializer, StrictBool
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, GetJsonSchemaHandler, PlainSerializer, StrictBool
+from pydantic.json_schema import JsonSchemaValue
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
@@ -145,11 +146,24 @@ def _text(value: Any) -> Any:
     return value
 
 
-ShortText = Annotated[str, BeforeValidator(_text), AfterValidator(lambda v: _clean(v, limit=300, multiline=False))]
-"""A name, address, number or short phrase that is printed on a form: one line, no hidden characters."""
+class _OrNumber:
+    """Says in a text field's input schema what :func:`_text` does: a JSON number is taken as text."""
 
-LongText = Annotated[str, BeforeValidator(_text), AfterValidator(lambda v: _clean(v, limit=20000, multiline=True))]
-"""Free text (facts, positions): line breaks allowed, no hidden characters."""
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        return {"anyOf": [schema, {"type": "number"}]} if handler.mode == "validation" else schema
+
+
+_TEXT_OR_NUMBER = _OrNumber()
+
+ShortText = Annotated[str, BeforeValidator(_text), AfterValidator(lambda v: _clean(v, limit=300, multiline=False)),
+                      _TEXT_OR_NUMBER]
+"""A name, address, number or short phrase that is printed on a form: one line, no hidden characters.
+A JSON number is taken as the text of its digits (a phone number or an area typed as a number)."""
+
+LongText = Annotated[str, AfterValidator(lambda v: _clean(v, limit=20000, multiline=True))]
+"""Free text (facts, positions): line breaks allowed, no hidden characters. Only a JSON string: a
+number where prose belongs is a mistake in the sending program, refused by name."""
 
 
 _as_json_number = PlainSerializer(lambda d: str(d), return_type=str, when_used="json")

@@ -17,17 +17,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, PropertyTriageError
+from propertytriage.ledger import Ledger
 from propertytriage.web import openapi
 from propertytriage.web.middleware import BodyLimit, CatchAll, VersionHeaders
 from propertytriage.web.problems import ProblemError, ProblemItem, input_problem, problem_response
 from propertytriage.web.routes import compute, forms, health
+from propertytriage.web.routes import ledger as ledger_routes
 from propertytriage.web.tokens import TokenStore
 
 DEFAULT_BODY_LIMIT = 16 * 1024 * 1024  # about 30,000 cases in one triage request
 _log = logging.getLogger("propertytriage.web")
 
 _HTTP_CODES = {404: ("not_found", "没有这个地址", "no such path"),
-               405: ("method_not_allowed", "该地址不接受此方法", "method not allowed on this path")}
+               405: ("method_not_allowed", "该地址不接受此方法", "method not allowed on this path"),
+               415: ("unsupported_media_type", "不支持的内容类型", "unsupported content type")}
 
 
 def package_version() -> str:
@@ -79,8 +82,12 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
     return [route for router in app.state.routers for route in router.routes if isinstance(route, APIRoute)]
 
 
-def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None) -> FastAPI:
-    """The web service over ``tokens`` (the ledger's database); it keeps no other state."""
+def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None,
+               ledger: Ledger | None = None) -> FastAPI:
+    """The web service over the ledger's database (``ledger``, else the one ``tokens`` are kept in).
+
+    It keeps no other state: several processes on one database serve the same ledger and tokens.
+    """
     version = package_version()
     triage_engine = engine or Triage()
     rules_version = triage_engine.book.rules_version
@@ -101,7 +108,8 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.tokens = tokens
     app.state.engine = triage_engine
     app.state.rules_version = rules_version
-    app.state.routers = [module.router for module in (health, compute, forms)]
+    app.state.ledger = ledger if ledger is not None else getattr(tokens, "ledger", None)
+    app.state.routers = [module.router for module in (health, compute, forms, ledger_routes)]
     for router in app.state.routers:
         app.include_router(router)
     openapi.install(app)

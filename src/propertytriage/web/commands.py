@@ -20,6 +20,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--body-limit", type=int, default=16 * 1024 * 1024, help="largest request body in bytes")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
                    help="reverse proxies trusted for X-Forwarded-* (default: 127.0.0.1)")
+    p.add_argument("--keep-alive", type=float, default=5.0, metavar="SECONDS",
+                   help="how long an idle connection is kept open (default 5; behind a proxy that keeps "
+                        "connections to serve, longer than the proxy keeps them)")
     p.set_defaults(web_command=serve_command)
 
     p = sub.add_parser("token", help="API tokens / 接口令牌")
@@ -44,7 +47,8 @@ def serve_command(args: argparse.Namespace) -> int:
 
     app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit)
     uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
-                forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info")
+                forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info",
+                timeout_keep_alive=args.keep_alive)
     return 0
 
 

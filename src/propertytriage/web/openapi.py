@@ -22,7 +22,7 @@ from propertytriage.models import Case, Decision, Scorecard
 from propertytriage.scoring import ScoreResult
 from propertytriage.web.problems import ProblemDetails
 from propertytriage.web.roles import OPEN_ROUTES
-from propertytriage.web.schemas import HealthStatus, RubricItem, WhoAmI
+from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, HealthStatus, ImportResult, RubricItem, WhoAmI
 
 _REF = "#/components/schemas/{model}"
 _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
@@ -34,6 +34,10 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
     (ProblemDetails, "serialization"),
     (HealthStatus, "serialization"),
     (WhoAmI, "serialization"),
+    (ImportResult, "serialization"),
+    (CaseRecord, "serialization"),
+    (CasePage, "serialization"),
+    (Deadline, "serialization"),
 ]
 
 
@@ -60,6 +64,27 @@ def json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+# How one answer leads to the next request (OpenAPI links): what a client does after an import is to
+# list the cases and open one; a decision names the case to look up. Stateful tests follow them.
+_LINKS: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("/v1/import", "post", "cases", "/v1/cases", {}),
+    ("/v1/cases", "get", "case", "/v1/cases/{case_id}", {"case_id": "$response.body#/items/0/case_id"}),
+    ("/v1/triage", "post", "case", "/v1/cases/{case_id}", {"case_id": "$response.body#/case_id"}),
+]
+
+
+def _add_links(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    for path, method, name, target, parameters in _LINKS:
+        if path not in paths or target not in paths:
+            continue
+        operation_id = paths[target]["get"]["operationId"]
+        link: dict[str, Any] = {"operationId": operation_id}
+        if parameters:
+            link["parameters"] = parameters
+        paths[path][method]["responses"]["200"].setdefault("links", {})[name] = link
+
+
 def install(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """Replace ``app.openapi`` with one that adds the package's schemas to the generated document."""
 
@@ -81,6 +106,7 @@ def install(app: FastAPI) -> Callable[[], dict[str, Any]]:
                     continue
                 for operation in document["paths"].get(getattr(route, "path", ""), {}).values():
                     operation["security"] = [{"bearer": []}]
+            _add_links(document)
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
+
+from propertytriage.models import Case, Decision
+from propertytriage.web.problems import ProblemItem
 
 
 class RubricItem(BaseModel):
@@ -36,3 +40,84 @@ class WhoAmI(BaseModel):
 
     name: str
     role: str
+
+
+class Refusal(BaseModel):
+    """One document the ledger refused: where it was in the request, which case or company, and why."""
+
+    source: str
+    subject: str
+    errors: list[ProblemItem]
+
+
+class ImportResult(BaseModel):
+    """What ``propertytriage import`` prints, and every refusal with its fields at fault."""
+
+    new: int
+    changed: int
+    unchanged: int
+    refused: int
+    refusals: list[Refusal]
+
+
+class Deadline(BaseModel):
+    """A date a case or a company must meet, with its legal basis (as ``show`` and ``due`` give it)."""
+
+    model_config = ConfigDict(extra="allow")  # ``due`` adds the parties (masked) and the next step
+
+    kind: str
+    title: str
+    subject_type: str
+    subject_id: str
+    starts_on: date
+    due_on: date
+    basis: str
+    note: str
+    overdue: bool | None = None
+    days_left: int | None = None
+
+
+class LedgerEvent(BaseModel):
+    """One event of a case's history; what else it holds depends on its ``kind`` (docs/ledger.md)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: int
+    kind: str
+    recorded_at: datetime
+    recorded_by: str | None
+    source: str
+    rules_version: str
+
+
+class CaseListItem(BaseModel):
+    """A case in the 台账: its next step and its parties, their numbers masked."""
+
+    model_config = ConfigDict(extra="allow")
+
+    case_id: str
+    filed_on: date
+    next_stage: str
+    court_track: str | None
+    awaiting: list[str]
+    forms: list[str]
+    owners: list[dict[str, str]]
+    company: str | None = None
+
+
+class CasePage(BaseModel):
+    """One page of the filtered 台账 and how many cases the filters match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseListItem]
+
+
+class CaseRecord(BaseModel):
+    """A case in full, exactly as ``propertytriage show`` prints it (numbers masked for some roles)."""
+
+    case: Case
+    decision: Decision
+    events: list[LedgerEvent]
+    deadlines: list[Deadline]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -25,8 +26,13 @@ from propertytriage.ledger import Ledger
 from propertytriage.ledger.schema import API_TOKENS
 from propertytriage.web.roles import ROLES, Role
 
-# An event's ``recorded_by`` (String(200)) holds ``role:name``; a name leaves room for the longest role.
-NAME_LIMIT = 200 - 1 - max(len(role) for role in ROLES)
+# A live token is remembered this long, so a busy client's requests do not each query the database; a
+# token revoked by another process (``token revoke``, another ``serve``) is refused within this time.
+REMEMBER_SECONDS = 5.0
+_REMEMBERED_AT_MOST = 10_000
+
+# An event's ``recorded_by`` (String(200)) holds ``name (role)``; a name leaves room for the longest role.
+NAME_LIMIT = 200 - len(" ()") - max(len(role) for role in ROLES)
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,8 @@ class Principal:
 
     @property
     def recorded_by(self) -> str:
-        """What an event caused by this caller records: ``role:name`` (the role never holds a colon)."""
-        return f"{self.role}:{self.name}"
+        """What an event caused by this caller records: ``name (role)``, as the pages record a user."""
+        return f"{self.name} ({self.role})"
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,18 @@ def _check(name: str, role: str) -> Role:
 class SqlTokenStore:
     """Tokens in the ledger's database (opened, and migrated, as the ledger opens it)."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, *, remember_seconds: float = REMEMBER_SECONDS) -> None:
         self.ledger = ledger
         self.engine = ledger.engine
+        self.remember_seconds = remember_seconds
+        self._remembered: dict[str, tuple[float, Principal]] = {}
+
+    def remembered(self, secret: str) -> Principal | None:
+        """The holder of a token this process found live less than ``remember_seconds`` ago, else None."""
+        hit = self._remembered.get(digest(secret))
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
 
     @classmethod
     def from_url(cls, url: str | None = None) -> SqlTokenStore:
@@ -106,7 +121,8 @@ class SqlTokenStore:
         return IssuedToken(id=int(row.id), name=name, role=checked, secret=secret)
 
     def revoke(self, name: str) -> int:
-        """End every live token of that name; how many were ended."""
+        """End every live token of that name; how many were ended (at once in this process)."""
+        self._remembered = {key: hit for key, hit in self._remembered.items() if hit[1].name != name}
         with self.ledger.write_connection() as connection, connection.begin():
             result = connection.execute(
                 update(API_TOKENS)
@@ -128,4 +144,8 @@ class SqlTokenStore:
             return None
         if row.role not in ROLES:  # a row written by a newer version with a role this one lacks
             return None
-        return Principal(name=row.name, role=row.role)
+        found = Principal(name=row.name, role=row.role)
+        if len(self._remembered) >= _REMEMBERED_AT_MOST:
+            self._remembered.clear()
+        self._remembered[wanted] = (time.monotonic() + self.remember_seconds, found)
+        return found

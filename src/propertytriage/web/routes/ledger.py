@@ -1,0 +1,197 @@
+"""The ledger over HTTP: import, one case, the 台账, the due list — the command line's own functions.
+
+Each route calls what ``import``, ``show``, ``cases`` and ``due`` call (``Ledger.import_documents``
+and ``ledger.queries``), in a worker thread so the event loop keeps answering while the database
+works. An import records the token's holder on every event (``recorded_by``: ``name (role)``).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from propertytriage.errors import InputError, Problem
+from propertytriage.ledger import ImportSummary, Ledger, queries
+from propertytriage.ledger.calendar_file import calendar_bytes
+from propertytriage.models.types import IsoDate
+from propertytriage.models.vocabulary import NextStage
+from propertytriage.web import importing
+from propertytriage.web.auth import allowed
+from propertytriage.web.bodies import body_text
+from propertytriage.web.openapi import json_response, ref
+from propertytriage.web.personal import for_role
+from propertytriage.web.problems import ProblemError, item, problem_schema
+from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, ImportResult, Refusal
+from propertytriage.web.tokens import Principal
+
+router = APIRouter(prefix="/v1")
+
+_READ_ERRORS: dict[int | str, dict[str, Any]] = {401: problem_schema(), 403: problem_schema(), 422: problem_schema()}
+_ICS = "text/calendar"
+MAX_PAGE = 500
+
+
+def known_query(*names: str) -> Any:
+    """A dependency refusing query parameters the route does not take: ``?stag=court`` is a typo that
+    would otherwise list every case as if it were filtered."""
+
+    def check(request: Request) -> None:
+        unknown = [key for key in request.query_params if key not in names]
+        if unknown:
+            raise InputError([Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
+                                      f"unknown query parameter {key!r}; expected one of {', '.join(names)}")
+                              for key in unknown])
+
+    return Depends(check)
+
+
+def ledger_of(request: Request) -> Ledger:
+    ledger: Ledger | None = request.app.state.ledger
+    if ledger is None:
+        raise ProblemError(503, "no_ledger", "此服务未连接台账数据库", "this service has no ledger database")
+    return ledger
+
+
+def recording_as(ledger: Ledger, caller: Principal) -> Ledger:
+    """The ledger as the caller records in it: same engine and caches, the caller on every event.
+
+    A shallow copy, so that requests of different callers running at once never see each other's name.
+    """
+    view = copy.copy(ledger)
+    view.recorded_by = caller.recorded_by
+    return view
+
+
+def _result(summary: ImportSummary) -> ImportResult:
+    counts = summary.as_json()
+    refusals = [Refusal(source=o.source, subject=o.subject, errors=[item(p) for p in o.problems])
+                for o in summary.refused]
+    return ImportResult(**counts, refusals=refusals)
+
+
+_IMPORT_BODY = {"requestBody": {"required": True, "description": (
+    "documents as `propertytriage import` reads a file: a Case (SPEC §2.1), a Scorecard (§2.3) or a company "
+    "history, a JSON list of them, or JSON lines with Content-Type application/x-ndjson"), "content": {
+    "application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+    "application/x-ndjson": {"schema": {"type": "string"}},
+}}}
+
+
+@router.post(
+    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY, dependencies=[known_query()],
+    responses={200: json_response(ref(ImportResult, "serialization"),
+                                  "counts and refusals; the documents not refused are recorded"),
+               401: problem_schema(), 403: problem_schema(), 413: problem_schema(), 415: problem_schema(),
+               422: problem_schema()},
+)
+async def import_documents(request: Request, caller: Annotated[Principal, Depends(allowed("import"))]) -> JSONResponse:
+    """Record documents in the ledger as ``propertytriage import`` does; 422 when every one was refused."""
+    kind = importing.media_type(request.headers.get("content-type"))
+    if kind in importing.SPREADSHEET_TYPES:
+        raise ProblemError(415, "unsupported_media_type",
+                           "暂不能通过接口上传表格：请用 propertytriage import 导入 .xlsx/.csv，或以 JSON 提交",
+                           "spreadsheets cannot be uploaded here yet: import .xlsx/.csv with propertytriage "
+                           "import, or send JSON")
+    if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
+        raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{kind}",
+                           f"unsupported content type {kind!r}; send application/json or application/x-ndjson")
+    text = await body_text(request)
+    documents = [importing.own_sheets_only(d, caller.role)
+                 for d in importing.documents(text, json_lines=kind in importing.JSON_LINES_TYPES)]
+    view = recording_as(ledger_of(request), caller)
+    summary = await anyio.to_thread.run_sync(view.import_documents, documents)
+    result = _result(summary)
+    if documents and len(summary.refused) == len(documents):  # nothing recorded: the request is invalid
+        raise InputError([problem if len(documents) == 1 else problem.within(refusal.source)
+                          for refusal in summary.refused for problem in refusal.problems])
+    return JSONResponse(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/cases/{case_id}", name="case", tags=["ledger"], dependencies=[known_query()],
+    responses={200: json_response(ref(CaseRecord, "serialization"), "the case as `propertytriage show` prints it"),
+               404: problem_schema(), **_READ_ERRORS},
+)
+async def show_case(
+    request: Request,
+    case_id: Annotated[str, Path(min_length=1, max_length=300)],
+    caller: Annotated[Principal, Depends(allowed("case"))],
+) -> JSONResponse:
+    """The case, its decision, its events (oldest first) and its deadlines; numbers masked for some roles."""
+    ledger = ledger_of(request)
+
+    def read() -> dict[str, Any] | None:
+        with ledger.engine.connect() as connection:
+            return queries.show(connection, case_id)
+
+    record = await anyio.to_thread.run_sync(read)
+    if record is None:
+        raise ProblemError(404, "unknown_case", f"台账中没有案件 {case_id}", f"the ledger holds no case {case_id}")
+    return JSONResponse(for_role(record, caller.role))
+
+
+@router.get(
+    "/cases", name="cases", tags=["ledger"],
+    dependencies=[known_query("stage", "overdue", "on", "community", "company", "limit", "offset")],
+    responses={200: json_response(ref(CasePage, "serialization"), "a page of the 台账, oldest filing first"),
+               **_READ_ERRORS},
+)
+async def list_cases(
+    request: Request,
+    caller: Annotated[Principal, Depends(allowed("cases"))],
+    stage: Annotated[NextStage | None, Query(description="the next step")] = None,
+    overdue: Annotated[bool, Query(description="only cases with a deadline passed on `on`")] = False,
+    on: Annotated[IsoDate | None, Query(description="the day overdue is judged by (default: today)")] = None,
+    community: Annotated[str | None, Query(min_length=1, max_length=300, description="the estate's 社区")] = None,
+    company: Annotated[str | None, Query(min_length=1, max_length=300,
+                                         description="the property company's name or credit code")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> JSONResponse:
+    """The cases the filters select, a page at a time, with how many there are in all."""
+    ledger = ledger_of(request)
+    filters: dict[str, Any] = {"stage": stage, "overdue_on": (on or date.today()) if overdue else None,
+                               "community": community, "company": company}
+
+    def read() -> tuple[int, list[dict[str, Any]]]:
+        with ledger.engine.connect() as connection:
+            return (queries.count_cases(connection, **filters),
+                    queries.list_cases(connection, **filters, limit=limit, offset=offset))
+
+    total, items = await anyio.to_thread.run_sync(read)
+    return JSONResponse({"total": total, "limit": limit, "offset": offset, "items": items})
+
+
+@router.get(
+    "/due", name="due", tags=["ledger"], dependencies=[known_query("on", "days", "format")],
+    responses={200: {"description": "what falls due by `on` plus `days`, overdue first", "content": {
+        "application/json": {"schema": {"type": "array", "items": ref(Deadline, "serialization")}},
+        _ICS: {"schema": {"type": "string"}}}}, **_READ_ERRORS},
+)
+async def due(
+    request: Request,
+    caller: Annotated[Principal, Depends(allowed("due"))],
+    on: Annotated[IsoDate | None, Query(description="the day (default: today)")] = None,
+    days: Annotated[int, Query(ge=0, le=366, description="also what falls due this many days later")] = 7,
+    format: Annotated[Literal["json", "ics"] | None, Query(
+        description="`ics` for an iCalendar file (as does `Accept: text/calendar`)")] = None,
+) -> Response:
+    """The due list as ``propertytriage due`` gives it, or as a calendar clerks subscribe to."""
+    ledger = ledger_of(request)
+    day = on or date.today()
+
+    def read() -> list[dict[str, Any]]:
+        with ledger.engine.connect() as connection:
+            return queries.due(connection, day, within_days=days)
+
+    items = await anyio.to_thread.run_sync(read)
+    wants_calendar = format == "ics" or (format is None and _ICS in request.headers.get("accept", ""))
+    if wants_calendar:
+        return Response(calendar_bytes(items, stamp=datetime.now(UTC)), media_type=f"{_ICS}; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="due.ics"'})
+    return JSONResponse(items)
