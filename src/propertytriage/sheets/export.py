@@ -12,7 +12,6 @@ in the company columns), and more than one attempt at the same stage (the latest
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
 from propertytriage.sheets.columns import Catalogue, Column, ExportColumn, catalogue
+from propertytriage.sheets.files import csv_writer, save_workbook
 from propertytriage.sheets.styles import DATE_FORMAT, TEXT_FORMAT, display_width, style_header
 
 _WIDTH_SAMPLE = 200
@@ -178,9 +178,7 @@ def _csv_text(value: Any) -> str:
 
 
 def _write_csv(target: Path, headers: list[str], lines: Iterable[list[Any]]) -> None:
-    # UTF-8 with a byte-order mark: Excel and WPS open it as UTF-8 only when the mark is there.
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+    with csv_writer(target, private=True) as writer:  # parties' names, ID numbers (masked or not)
         writer.writerow(headers)
         for line in lines:
             writer.writerow([_csv_text(v) for v in line])
@@ -221,4 +219,4 @@ def _write_xlsx(
                 cell.number_format = TEXT_FORMAT
             cells.append(cell)
         sheet.append(cells)
-    workbook.save(target)
+    save_workbook(workbook, target, private=True)
