@@ -45,6 +45,7 @@ def db(tmp_path):
     return f"sqlite:///{tmp_path / 'ledger.db'}"
 
 
+@pytest.mark.usefixtures("workbook_engine")
 def test_bad_rows_refused_cell_by_cell_good_rows_recorded_errors_written(tmp_path, db, capsys):
     rows = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-30", c5="三千元"),
             _row("K-3", c10=150602198005061234), _row("K-4", c3="打架斗殴")]
