@@ -6,7 +6,9 @@ file is written to a hidden temporary name in the same folder (``.<name>.<random
 file system, so the rename is atomic), flushed to the disk, and renamed over the final name only
 when complete. A ``kill -9`` can leave the hidden ``.part`` file behind, never a truncated final
 file. The file gets the permissions any other program would give it (``0666`` less the umask), not
-the ``0600`` of :func:`tempfile.mkstemp`.
+the ``0600`` of :func:`tempfile.mkstemp` — except a file that holds personal data (ID and phone
+numbers: an export of the ledger, refused rows of a 台账), which is ``private`` and readable by its
+owner only, as the ledger's own database is.
 
 Any system error while writing becomes an :class:`~propertytriage.errors.OutputError` naming the
 file, in Chinese and English.
@@ -24,6 +26,7 @@ from typing import IO, Any, Literal, overload
 from propertytriage.errors import OutputError
 
 _TEMP_SUFFIX = ".part"
+PRIVATE_MODE = 0o600
 
 
 def current_umask() -> int:
@@ -63,22 +66,27 @@ class Guarded:
 
 
 @overload
-def atomic(path: Path | str, *, binary: Literal[False] = False) -> contextlib.AbstractContextManager[IO[str]]: ...
+def atomic(path: Path | str, *, binary: Literal[False] = False,
+           private: bool = False) -> contextlib.AbstractContextManager[IO[str]]: ...
 @overload
-def atomic(path: Path | str, *, binary: Literal[True]) -> contextlib.AbstractContextManager[IO[bytes]]: ...
+def atomic(path: Path | str, *, binary: Literal[True],
+           private: bool = False) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
-def atomic(path: Path | str, *, binary: bool = False) -> contextlib.AbstractContextManager[IO[Any]]:
+def atomic(
+    path: Path | str, *, binary: bool = False, private: bool = False
+) -> contextlib.AbstractContextManager[IO[Any]]:
     """A file to write that appears under ``path`` only when the ``with`` block ends normally.
 
     If the block raises (bad input found midway, Ctrl-C) or the system refuses a write, the
-    temporary file is removed and nothing at ``path`` changes.
+    temporary file is removed and nothing at ``path`` changes. ``private``: the file holds personal
+    data and is readable by its owner only (``0600``), whatever the umask.
     """
-    return _atomic(Path(path), binary)
+    return _atomic(Path(path), binary, private)
 
 
 @contextlib.contextmanager
-def _atomic(path: Path, binary: bool) -> Iterator[IO[Any]]:
+def _atomic(path: Path, binary: bool, private: bool = False) -> Iterator[IO[Any]]:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -88,7 +96,7 @@ def _atomic(path: Path, binary: bool) -> Iterator[IO[Any]]:
         raise OutputError.of(path if error.filename is None else error.filename, error) from None
     try:
         try:
-            os.fchmod(fd, file_mode())
+            os.fchmod(fd, PRIVATE_MODE if private else file_mode())
             handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")
         except OSError as error:
             os.close(fd)

@@ -13,6 +13,8 @@ from propertytriage.sheets import read_documents, read_sheet
 from propertytriage.sheets.reader import SheetReader
 from tests.sheets.books import GOOD, HEADER, csv_file, workbook
 
+pytestmark = pytest.mark.usefixtures("workbook_engine")
+
 
 def only(rows):
     rows = list(rows)
@@ -191,3 +193,23 @@ def test_documents_for_the_ledger(tmp_path):
     (_, d1, p1), (s2, d2, p2) = read_documents(path)
     assert d1["case_id"] == "KBS-2025-011" and p1 == ()
     assert d2 is None and p2[0].location == "台账!B3「登记日期」" and "第3行" in s2
+
+
+def test_a_sheet_that_starts_past_column_a_keeps_its_letters(tmp_path):
+    """Clerks leave column A (and the rows above) empty; letters and merges still point at the cells."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    bad = list(GOOD)
+    bad[0], bad[1] = "K-2", "2025-02-30"
+    for row_number, row in enumerate([HEADER, GOOD, bad], start=3):
+        for column, value in enumerate(row, start=2):
+            sheet.cell(row=row_number, column=column, value=value)
+    sheet.merge_cells("J4:J5")  # 物业服务企业名称 merged down
+    book.save(tmp_path / "b.xlsx")
+    first, second = read_sheet(tmp_path / "b.xlsx")
+    assert first.number == 4 and first.document["case_id"] == "KBS-2025-011"
+    assert [p.location for p in second.problems] == ["台账!C5「登记日期」"]
+    assert second.values[9] == "某某物业服务有限公司"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from propertytriage.sheets import SheetReader, read_sheet
 from propertytriage.sheets.refused import ERRORS_HEADER, write_refused
 from propertytriage.sheets.styles import BAD_FILL
 from tests.sheets.books import GOOD, HEADER, workbook
+
+pytestmark = pytest.mark.usefixtures("workbook_engine")
 
 
 def test_refused_rows_come_back_marked_and_import_once_fixed(tmp_path):

@@ -1,22 +1,22 @@
-"""``import``, ``show``, ``cases`` and ``due``: the ledger from the command line (SPEC §3).
+"""``import``, ``show``, ``cases``, ``due`` and ``export``: the ledger from the command line (SPEC §3, §4).
 
 Every command takes ``--db URL`` (else ``PROPERTYTRIAGE_DB``, else ``sqlite:///propertytriage.db``).
 ``import`` exits 2 when it refused a document (each refusal names the file, the case or row and the
-field on stderr) but still records the others.
+field on stderr) but still records the others; spreadsheets and ``export`` are cli/sheet_commands.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from propertytriage.cli import sheet_commands
 from propertytriage.errors import InputError, Problem
 
-COMMANDS = ("import", "show", "cases", "due")
+COMMANDS = ("import", "show", "cases", "due", "export")
 _STAGES = ("owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope")
 
 
@@ -33,8 +33,9 @@ def add_parsers(sub: Any) -> None:
     db.add_argument("--db", help="ledger database URL (default: $PROPERTYTRIAGE_DB or sqlite:///propertytriage.db)")
 
     p = sub.add_parser("import", parents=[db], help="record cases, scorecards, histories in the ledger / 导入台账")
-    p.add_argument("files", nargs="+", metavar="FILE", help=".json (one document or a list) or .jsonl")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".json (one document or a list), .jsonl, .xlsx or .csv")
     p.add_argument("--batch-size", type=int, default=500, help=argparse.SUPPRESS)
+    sheet_commands.add_import_options(p)
 
     p = sub.add_parser("show", parents=[db], help="one case's full record as JSON / 案件详情")
     p.add_argument("case_id")
@@ -50,6 +51,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--days", type=int, default=7, help="also list what falls due this many days after --on (default 7)")
     p.add_argument("--ics", help="also write the list as an iCalendar file")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
+
+    sheet_commands.add_export_parser(sub, db)
 
 
 def _width(text: str) -> int:
@@ -99,17 +102,9 @@ def dispatch(args: argparse.Namespace) -> int:
     from propertytriage.ledger import Ledger, queries
 
     if args.command == "import":
-        with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
-            summary = ledger.import_files(args.files)
-        for outcome in summary.refused:
-            subject = f" {outcome.subject}" if outcome.subject else ""
-            for problem in outcome.problems:
-                print(f"拒收 refused: {outcome.source}{subject}: {problem.render()}", file=sys.stderr)
-        counts = summary.as_json()
-        print(f"新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']}，拒收 {counts['refused']}"
-              f" / new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
-              f"refused {counts['refused']}")
-        return 2 if summary.refused else 0
+        return sheet_commands.import_command(args)
+    if args.command == "export":
+        return sheet_commands.export_command(args)
     today = getattr(args, "on", None) or date.today()
     with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
         if args.command == "show":

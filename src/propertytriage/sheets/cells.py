@@ -94,15 +94,22 @@ def _not_a_date(text: str) -> CellError:
     )
 
 
-def to_decimal_text(value: Any, *, units: tuple[str, ...]) -> str:
+def to_decimal_text(value: Any, *, units: tuple[str, ...], cents: bool = False) -> str:
     """A number as exact decimal text: ``3,912.00元``, ``３９１２``, ``¥3912`` and number cells alike.
 
-    The model checks range and decimal places; this only undoes how the number was typed.
+    The model checks range and decimal places; this only undoes how the number was typed. Text keeps
+    the places typed. A number cell has none of its own (Excel shows 3912 as 3,912.00 by its format),
+    so with ``cents`` (money) it is given the two places of a sum in yuan: the export writes an amount
+    of two places as a number, and reading it back must give the same text, or the ledger would see a
+    change where there is none. A number with more places is left for the model to refuse.
     """
     if isinstance(value, bool):
         raise CellError("not_a_number", "须为数字，不能是 是/否", "must be a number, not yes/no")
     if isinstance(value, int | float):
-        return number_text(value)
+        text = number_text(value)
+        if cents and len(text.partition(".")[2]) <= 2:
+            return f"{Decimal(text):.2f}"
+        return text
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
     text = text.lstrip("¥").removeprefix("RMB").removeprefix("人民币")
     for unit in units:
@@ -220,7 +227,7 @@ def converter(column: Column, catalogue: Catalogue) -> Callable[[Any], Any]:
     if kind == "date":
         return to_date
     if kind == "amount":
-        return partial(to_decimal_text, units=("元整", "元"))
+        return partial(to_decimal_text, units=("元整", "元"), cents=True)
     if kind == "score":
         return partial(to_decimal_text, units=("分",))
     if kind == "code":

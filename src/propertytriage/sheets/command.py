@@ -6,7 +6,6 @@ import argparse
 import errno
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from propertytriage.errors import InputError, Problem
@@ -28,13 +27,6 @@ def run_template(output: str) -> int:
     folder = target.parent
     if not folder.is_dir():
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=folder)
-    os.close(handle)
-    try:
-        write_template(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_template(target)
     print(f"已写出台账模板 / template written: {target}", file=sys.stderr)
     return 0

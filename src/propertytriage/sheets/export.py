@@ -12,7 +12,6 @@ in the company columns), and more than one attempt at the same stage (the latest
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,9 @@ from typing import Any
 
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
+from propertytriage.sheets.cells import number_text
 from propertytriage.sheets.columns import Catalogue, Column, ExportColumn, catalogue
+from propertytriage.sheets.files import csv_writer, save_workbook
 from propertytriage.sheets.styles import DATE_FORMAT, TEXT_FORMAT, display_width, style_header
 
 _WIDTH_SAMPLE = 200
@@ -89,13 +90,23 @@ def case_cells(case: Case, columns: list[Column], *, full: bool) -> list[Any]:
         elif column.kind == "outcome":
             cells.append(_OUTCOME_NAMES[value])
         elif column.kind in ("amount", "score"):
-            digits = len(value.as_tuple().digits)
-            cells.append(value if digits <= _EXACT_DIGITS else str(value))
+            cells.append(value if _reads_back(value, column.kind) else str(value))
         elif column.kind == "code":
             cells.append(value if full else _masked(column.key, value))
         else:
             cells.append(value)
     return cells
+
+
+def _reads_back(value: Decimal, kind: str) -> bool:
+    """Whether a number cell gives back this exact text on import (cells.to_decimal_text): a number
+    keeps 15 digits and no places of its own, and an amount is read with two places. Anything else is
+    written as the text it is (``3912.5`` stays ``3912.5``), so the ledger sees no change."""
+    text = str(value)
+    if len(value.as_tuple().digits) > _EXACT_DIGITS or "E" in text:
+        return False
+    places = len(text.partition(".")[2])
+    return places == 2 if kind == "amount" else number_text(float(value)) == text
 
 
 def _names(column: ExportColumn, values: Iterable[str]) -> str:
@@ -178,9 +189,7 @@ def _csv_text(value: Any) -> str:
 
 
 def _write_csv(target: Path, headers: list[str], lines: Iterable[list[Any]]) -> None:
-    # UTF-8 with a byte-order mark: Excel and WPS open it as UTF-8 only when the mark is there.
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+    with csv_writer(target, private=True) as writer:  # parties' names, ID numbers (masked or not)
         writer.writerow(headers)
         for line in lines:
             writer.writerow([_csv_text(v) for v in line])
@@ -221,4 +230,4 @@ def _write_xlsx(
                 cell.number_format = TEXT_FORMAT
             cells.append(cell)
         sheet.append(cells)
-    workbook.save(target)
+    save_workbook(workbook, target, private=True)

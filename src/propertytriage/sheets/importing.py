@@ -33,10 +33,21 @@ class SheetImport:
 
     def refuse(self, row: SheetRow, problems: list[Problem]) -> None:
         """Record that the ledger refused a row that read well, for the reasons given."""
-        whole_row = tuple(
-            CellProblem(row.sheet, row.number, None, "", "", p.code, p.zh, p.en) for p in problems
-        )
-        self.refused.append(replace(row, document=None, case=None, problems=row.problems + whole_row))
+        found = tuple(self._at_cell(row, p) for p in problems)
+        self.refused.append(replace(row, document=None, case=None, problems=row.problems + found))
+
+    def _at_cell(self, row: SheetRow, problem: Problem) -> CellProblem:
+        """The ledger's problem at the cell its field came from, else on the row as a whole."""
+        reader = self.reader
+        try:
+            index = reader._index_of(problem.location, row.document or {}, {}) if problem.location else None
+        except (KeyError, IndexError, TypeError):  # an item of a list: its slot is not known here
+            index = None
+        if index is None:
+            return CellProblem(row.sheet, row.number, None, "", "", problem.code, problem.zh, problem.en)
+        column = reader.header.columns[index]
+        return CellProblem(row.sheet, row.number, index, reader.header.texts[index],
+                           column.key if column is not None else "", problem.code, problem.zh, problem.en)
 
     def write_errors(self, path: str | Path) -> int:
         """Write the refused rows (see ``refused.write_refused``); returns how many."""

@@ -187,7 +187,8 @@ class SheetReader:
         for name, by_n in items.items():
             document[name] = [by_n[n] for n in slots[name]]
         case = self._validated(document, slots, raw.number, problems)
-        source = f"{self.path} {self.sheet} 第{raw.number}行"
+        sheet = "" if self.sheet == self.path.name else f" {self.sheet}"  # a CSV file's "sheet" is its name
+        source = f"{self.path}{sheet} 第{raw.number}行"
         if problems:
             return SheetRow(source, self.sheet, raw.number, raw.values, None, None, tuple(problems))
         return SheetRow(source, self.sheet, raw.number, raw.values, document, case)

@@ -18,6 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from propertytriage.sheets.columns import normalize_header
+from propertytriage.sheets.files import save_workbook
 from propertytriage.sheets.reader import Header, SheetRow
 from propertytriage.sheets.styles import BAD_FILL, DATE_FORMAT, NUMBER_FORMATS, display_width, style_header
 
@@ -70,5 +71,5 @@ def write_refused(path: str | Path, header: Header, rows: Iterable[SheetRow]) ->
         notes = [f"原第{row.number}行 (row {row.number} of {row.sheet})", *(p.note() for p in row.problems)]
         sheet.cell(row=target, column=notes_column, value="\n".join(notes))
     sheet.freeze_panes = "B2"
-    workbook.save(Path(path))
+    save_workbook(workbook, path, private=True)  # the rows as typed: names, ID numbers
     return count

@@ -1,7 +1,9 @@
 """Rows of a workbook sheet or a CSV file, one at a time, with their row numbers.
 
 Rows are streamed so a 100,000-row file never becomes 100,000 Python lists at once. A workbook is read
-with python-calamine (measured against openpyxl's read-only mode in docs/sheets.md); a CSV file's
+with python-calamine, which loads the sheet whole and is several times faster, or, above
+``STREAM_ABOVE_BYTES``, a row at a time with openpyxl's read-only mode, so that memory stays flat
+(measured in docs/sheets.md); a CSV file's
 encoding is UTF-8 (with or without BOM) or, failing that, what charset-normalizer detects, GB18030 for
 any of the GB family since it is their superset.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +55,55 @@ def _unreadable(path: Path, reason_zh: str, reason_en: str) -> SourceError:
     )
 
 
+STREAM_ABOVE_BYTES = 5 * 2**20
+"""A workbook file larger than this is streamed (openpyxl's read-only mode) instead of loaded whole
+(python-calamine): about 25,000 rows of a 67-column 台账, where calamine's grid reaches some 120 MiB.
+Below it calamine is several times faster; above it memory stays flat whatever the rows
+(docs/sheets.md gives the figures)."""
+
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+Merge = tuple[int, int, int, int]  # first row, first column, last row, last column; 0-based
+
+
+def _filled(rows: Iterator[list[Any]], merged: list[Merge]) -> Iterator[RawRow]:
+    """Rows from row 1, a merged area's cells all holding its top-left value."""
+    merged = sorted(merged)
+    active: list[tuple[int, int, int, int, Any]] = []
+    pending = 0
+    for index, row in enumerate(rows):
+        own = any(not _blank(v) for v in row)
+        while pending < len(merged) and merged[pending][0] <= index:
+            r0, c0, r1, c1 = merged[pending]
+            top_left = row[c0] if r0 == index and c0 < len(row) else None
+            active.append((r0, c0, r1, c1, top_left))
+            pending += 1
+        if active:
+            active = [a for a in active if a[2] >= index]
+            for r0, c0, _r1, c1, value in active:
+                if len(row) <= c1:
+                    row.extend([""] * (c1 + 1 - len(row)))
+                for column in range(c0, c1 + 1):
+                    if (index, column) != (r0, c0):
+                        row[column] = value
+        yield RawRow(index + 1, row, own)
+
+
+def _chosen(path: Path, names: list[str], sheet: str | None) -> str:
+    if sheet is None:
+        if not names:
+            raise _unreadable(path, "工作簿中没有工作表", "the workbook has no sheet")
+        return names[0]
+    if sheet not in names:
+        raise SourceError(Problem(
+            "--sheet", "no_such_sheet", f"{path.name} 中没有名为「{sheet}」的工作表（有：{'、'.join(names)}）",
+            f"{path.name} has no sheet named {sheet!r} (it has: {', '.join(names)})",
+        ))
+    return sheet
+
+
 class Workbook:
-    """One sheet of a workbook: its name and its rows."""
+    """One sheet of a workbook loaded whole by python-calamine: its name and its rows."""
 
     def __init__(self, path: Path, sheet: str | None = None) -> None:
         from python_calamine import CalamineError, CalamineWorkbook
@@ -63,41 +114,65 @@ class Workbook:
             raise _unreadable(path, "文件不存在", "no such file") from None
         except (CalamineError, OSError, ValueError) as error:
             raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
-        names = list(book.sheet_names)
-        if sheet is None:
-            if not names:
-                raise _unreadable(path, "工作簿中没有工作表", "the workbook has no sheet")
-            sheet = names[0]
-        elif sheet not in names:
-            raise SourceError(Problem(
-                "--sheet", "no_such_sheet", f"{path.name} 中没有名为「{sheet}」的工作表（有：{'、'.join(names)}）",
-                f"{path.name} has no sheet named {sheet!r} (it has: {', '.join(names)})",
-            ))
-        self.name = sheet
-        self._sheet = book.get_sheet_by_name(sheet)
+        self.name = _chosen(path, list(book.sheet_names), sheet)
+        self._sheet = book.get_sheet_by_name(self.name)
 
     def rows(self) -> Iterator[RawRow]:
-        """Every row from row 1, a merged area's cells all holding its top-left value."""
-        merged = sorted(self._sheet.merged_cell_ranges or [])
-        active: list[tuple[int, int, int, int, Any]] = []
-        pending = 0
-        for index, values in enumerate(self._sheet.iter_rows()):
-            row = list(values)
-            own = any(not _blank(v) for v in row)
-            while pending < len(merged) and merged[pending][0][0] <= index:
-                (r0, c0), (r1, c1) = merged[pending]
-                top_left = row[c0] if r0 == index and c0 < len(row) else None
-                active.append((r0, c0, r1, c1, top_left))
-                pending += 1
-            if active:
-                active = [a for a in active if a[2] >= index]
-                for r0, c0, _r1, c1, value in active:
-                    if len(row) <= c1:
-                        row.extend([""] * (c1 + 1 - len(row)))
-                    for column in range(c0, c1 + 1):
-                        if (index, column) != (r0, c0):
-                            row[column] = value
-            yield RawRow(index + 1, row, own)
+        """Every row from row 1, column A first (calamine starts its rows at the sheet's first
+        column that holds anything, so that many blank cells are put back in front)."""
+        start = self._sheet.start
+        before = [""] * (start[1] if start else 0)
+        merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in self._sheet.merged_cell_ranges or []]
+        return _filled(([*before, *values] for values in self._sheet.iter_rows()), merged)
+
+
+class StreamedWorkbook:
+    """One sheet of a large workbook read a row at a time by openpyxl's read-only mode.
+
+    Merged areas are listed after the rows in the sheet's XML, so they are found first by a scan of
+    the decompressed sheet for its ``mergeCell`` references (a fraction of the time of reading it).
+    """
+
+    def __init__(self, path: Path, sheet: str | None = None) -> None:
+        from openpyxl import load_workbook
+
+        if not path.is_file():
+            raise _unreadable(path, "文件不存在", "no such file")
+        try:
+            self._book = load_workbook(path, read_only=True, data_only=True)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
+        self.name = _chosen(path, list(self._book.sheetnames), sheet)
+        self._sheet = self._book[self.name]
+        self._path = path
+
+    def _merged(self) -> list[Merge]:
+        from openpyxl.utils.cell import range_boundaries
+
+        inner = getattr(self._sheet, "_worksheet_path", None)
+        if inner is None:  # pragma: no cover - openpyxl always names the sheet's part
+            return []
+        refs: set[bytes] = set()
+        tail = b""
+        with zipfile.ZipFile(self._path) as archive, archive.open(inner) as source:
+            while chunk := source.read(1 << 20):
+                text = tail + chunk
+                refs.update(_MERGE_REF.findall(text))
+                tail = text[-256:]
+        merged = []
+        for ref in refs:
+            c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
+            merged.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+        return merged
+
+    def rows(self) -> Iterator[RawRow]:
+        merged = self._merged()
+        self._sheet.reset_dimensions()  # do not trust the size the file declares: read what is there
+        try:
+            yield from _filled((list(values) for values in self._sheet.iter_rows(min_row=1, values_only=True)),
+                               merged)
+        finally:
+            self._book.close()
 
 
 def csv_encoding(path: Path) -> str:
@@ -160,8 +235,13 @@ def _decoded_lines(raw: io.BufferedReader, encoding: str, path: Path) -> Iterato
             ) from None
 
 
-def open_source(path: str | Path, sheet: str | None = None) -> Workbook | CsvFile:
-    """The sheet to read: a named sheet (or the first) of a workbook, or a CSV file."""
+def open_source(
+    path: str | Path, sheet: str | None = None, *, stream: bool | None = None
+) -> Workbook | StreamedWorkbook | CsvFile:
+    """The sheet to read: a named sheet (or the first) of a workbook, or a CSV file.
+
+    ``stream``: read an ``.xlsx`` a row at a time (the default for one above ``STREAM_ABOVE_BYTES``).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -170,5 +250,10 @@ def open_source(path: str | Path, sheet: str | None = None) -> Workbook | CsvFil
                                       "a CSV file has no sheets; drop --sheet"))
         return CsvFile(path)
     if suffix in WORKBOOK_SUFFIXES:
+        if suffix in (".xlsx", ".xlsm"):
+            if stream is None:
+                stream = path.is_file() and path.stat().st_size > STREAM_ABOVE_BYTES
+            if stream:
+                return StreamedWorkbook(path, sheet)
         return Workbook(path, sheet)
     raise _unreadable(path, "只能读取 .xlsx、.xls 或 .csv 文件", "only .xlsx, .xls and .csv files can be read")

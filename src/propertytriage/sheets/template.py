@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from propertytriage.ruledata.loader import default_rulebook
 from propertytriage.sheets.columns import Catalogue, Column, catalogue
+from propertytriage.sheets.files import save_workbook
 from propertytriage.sheets.styles import NUMBER_FORMATS, display_width, style_header
 
 SHEET = "台账"
@@ -51,7 +52,8 @@ def choices_of(column: Column, book: Catalogue, provinces: list[str]) -> list[st
 
 
 def write_template(path: str | Path, *, provinces: list[str] | None = None) -> Path:
-    """Write the blank template; provinces default to those with wage figures in the rule book."""
+    """Write the blank template (whole or not at all); provinces default to those with wage figures in the
+    rule book."""
     book = catalogue()
     if provinces is None:
         provinces = default_rulebook().wages.provinces
@@ -85,9 +87,7 @@ def write_template(path: str | Path, *, provinces: list[str] | None = None) -> P
             validation.add(f"{letter}2:{letter}{PRESET_ROWS + 1}")
     sheet.freeze_panes = "B2"
     _write_guide(guide, columns, book, provinces)
-    target = Path(path)
-    workbook.save(target)
-    return target
+    return save_workbook(workbook, path, private=False)  # no personal data in a blank template
 
 
 def _write_guide(guide: object, columns: list[Column], book: Catalogue, provinces: list[str]) -> None:

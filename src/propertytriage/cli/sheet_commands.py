@@ -1,0 +1,154 @@
+"""``import`` of spreadsheets beside JSON, with ``--errors``, and ``export``: the ledger and the office's
+台账 (SPEC §3, §4).
+
+Why here: the reading of a sheet (``sheets``) sits below the ledger, and ``--errors`` needs both — the
+rows that could not be read and the rows the ledger itself refused (a score that contradicts the
+company's record) — so the two meet in the command. Documents go to the ledger's public
+``Ledger.import_documents`` one batch at a time; after each batch the ledger's refusals are matched to
+their rows and the rest of the batch is let go, so a sheet of any length is imported in flat memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from propertytriage.errors import InputError, Problem
+
+Item = tuple[Any, Any, Any]  # (ledger Document, SheetRow or None, SheetImport or None)
+
+
+def add_import_options(parser: argparse.ArgumentParser) -> None:
+    """The spreadsheet options of ``import``."""
+    parser.add_argument("--sheet", metavar="NAME",
+                        help="the sheet of each .xlsx to read (default: the first) / 工作表名")
+    parser.add_argument("--errors", metavar="FILE.xlsx",
+                        help="write the refused rows of the sheet, with 错误说明, for correction / 拒收行另存")
+
+
+def add_export_parser(sub: Any, db: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[db], help="the ledger as a 台账 (.xlsx or .csv), one row per case / 导出台账")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    p.add_argument("--full", action="store_true",
+                   help="write ID and phone numbers in full (default: masked) / 不隐去身份证号、电话")
+
+
+def _is_sheet(path: str) -> bool:
+    from propertytriage.sheets import SHEET_SUFFIXES
+
+    return Path(path).suffix.lower() in SHEET_SUFFIXES
+
+
+def _checked_import_options(files: list[str], errors: str | None) -> None:
+    if errors is None:
+        return
+    if Path(errors).suffix.lower() != ".xlsx":
+        raise InputError([Problem("--errors", "not_a_workbook", "--errors 的文件名须以 .xlsx 结尾",
+                                  "the --errors file name must end in .xlsx")])
+    sheets = [f for f in files if _is_sheet(f)]
+    if len(sheets) != 1:
+        raise InputError([Problem(
+            "--errors", "one_sheet_for_errors",
+            f"--errors 须与恰好一个 .xlsx 或 .csv 文件同用（现有 {len(sheets)} 个）",
+            f"--errors goes with exactly one .xlsx or .csv file ({len(sheets)} given)",
+        )])
+    if any(Path(errors).resolve() == Path(f).resolve() for f in files):
+        raise InputError([Problem("--errors", "would_overwrite_input", "--errors 不能是正在导入的文件",
+                                  "--errors must not be a file being imported")])
+
+
+def _documents(files: list[str], sheet: str | None, jobs: list[Any]) -> Iterator[Item]:
+    """Every document of every file, in order, each with the sheet row it came from."""
+    from propertytriage.ledger.documents import Document, read_documents
+    from propertytriage.sheets.importing import SheetImport
+
+    for path in files:
+        if not _is_sheet(path):
+            for document in read_documents(path):
+                yield document, None, None
+            continue
+        try:
+            job = SheetImport(path, None if Path(path).suffix.lower() == ".csv" else sheet)
+        except InputError as error:  # the file as a whole: refused, the other files still recorded
+            yield Document(path, problems=tuple(error.problems)), None, None
+            continue
+        jobs.append(job)
+        for row in job.rows():
+            yield Document(row.source, row.document, tuple(p.problem() for p in row.problems)), row, job
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def import_files(ledger: Any, files: list[str], *, sheet: str | None = None) -> tuple[Any, list[Any]]:
+    """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows)."""
+    from propertytriage.ledger import ImportSummary
+
+    summary = ImportSummary()
+    jobs: list[Any] = []
+    for batch in _batches(_documents(files, sheet, jobs), ledger.batch_size):
+        result = ledger.import_documents([document for document, _, _ in batch])
+        summary.new += result.new
+        summary.changed += result.changed
+        summary.unchanged += result.unchanged
+        summary.refused.extend(result.refused)
+        read_well = {document.source: (row, job) for document, row, job in batch if row is not None and not row.refused}
+        for outcome in result.refused:
+            found = read_well.get(outcome.source)
+            if found is not None:
+                found[1].refuse(found[0], outcome.problems)
+    return summary, jobs
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """``propertytriage import FILE… [--sheet NAME] [--errors FILE.xlsx]``: exit 2 if anything was refused."""
+    from propertytriage.ledger import Ledger
+
+    _checked_import_options(args.files, args.errors)
+    with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
+        summary, jobs = import_files(ledger, args.files, sheet=args.sheet)
+    for outcome in summary.refused:
+        subject = f" {outcome.subject}" if outcome.subject else ""
+        for problem in outcome.problems:
+            print(f"拒收 refused: {outcome.source}{subject}: {problem.render()}", file=sys.stderr)
+    counts = summary.as_json()
+    print(f"新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']}，拒收 {counts['refused']}"
+          f" / new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
+          f"refused {counts['refused']}")
+    if args.errors is not None:
+        refused_rows = sum(len(job.refused) for job in jobs)
+        if refused_rows:
+            jobs[0].write_errors(args.errors)
+            print(f"拒收的 {refused_rows} 行已写入 {args.errors}，改正后可直接再导入 / "
+                  f"{refused_rows} refused rows written to {args.errors}; fix them and import that file",
+                  file=sys.stderr)
+        else:
+            print(f"没有拒收的行，未写出 {args.errors} / no row was refused; {args.errors} not written",
+                  file=sys.stderr)
+    return 2 if summary.refused else 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``propertytriage export --out FILE.xlsx|.csv [--full]``: the ledger's cases as a 台账."""
+    from propertytriage.cli.ledger_export import case_count, export_slots, ledger_rows
+    from propertytriage.ledger import Ledger
+    from propertytriage.sheets.export import export_rows
+
+    target = Path(args.out)
+    if target.suffix.lower() not in (".xlsx", ".csv"):
+        raise InputError([Problem("--out", "not_a_sheet", "--out 的文件名须以 .xlsx 或 .csv 结尾",
+                                  "the --out file name must end in .xlsx or .csv")])
+    with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
+        slots = export_slots(connection)
+        export_rows(ledger_rows(connection), target, full=args.full, slots=slots)
+        count = case_count(connection)
+    masked = "" if args.full else "（身份证号、电话已隐去部分 / ID and phone numbers masked）"
+    print(f"已导出 {count} 件案件到 {target}{masked} / {count} cases exported to {target}", file=sys.stderr)
+    return 0

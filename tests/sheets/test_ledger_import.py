@@ -1,0 +1,241 @@
+"""``import`` of a 台账 into the ledger, beside JSON, with ``--errors``; ``export`` back out (SPEC §3, §4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from propertytriage.cli.main import main
+from propertytriage.sheets.refused import ERRORS_HEADER
+from propertytriage.sheets.styles import BAD_FILL
+from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.test_export import sheet_cases
+
+
+def _row(case_id, **changes):
+    row = list(GOOD)
+    row[0] = case_id
+    for index, value in changes.items():
+        row[int(index.removeprefix("c"))] = value
+    return row
+
+
+def _show(db, case_id, capsys):
+    assert main(["show", case_id, "--db", db]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _events(path):
+    with sqlite3.connect(path) as connection:
+        return connection.execute("select count(*) from events").fetchone()[0]
+
+
+def _mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+@pytest.mark.usefixtures("workbook_engine")
+def test_bad_rows_refused_cell_by_cell_good_rows_recorded_errors_written(tmp_path, db, capsys):
+    rows = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-30", c5="三千元"),
+            _row("K-3", c10=150602198005061234), _row("K-4", c3="打架斗殴")]
+    source = workbook(tmp_path / "台账.xlsx", rows, title="某某街道物业纠纷台账（2025年）")
+    errors = tmp_path / "改正.xlsx"
+    assert main(["import", str(source), "--errors", str(errors), "--db", db]) == 2
+    out, err = capsys.readouterr()
+    assert "新立 1" in out and "拒收 3" in out and "refused 3" in out
+    lines = err.splitlines()
+    # sheet, column letter and row, header, Chinese and English, code
+    assert any("台账!B4「登记日期」" in line and "日历" in line and "calendar date" in line for line in lines)
+    assert any("台账!F4「标的额（元）」" in line and "not a number" in line for line in lines)
+    hint = next(line for line in lines if "台账!K5「业主1身份证号」" in line)
+    assert "文本" in hint and "format the column as Text" in hint and "[number_not_text]" in hint
+    assert any("台账!D6「纠纷类型」" in line and "[not_allowed]" in line for line in lines)
+    assert _show(db, "K-1", capsys)["case"]["owners"][0]["id_number"] == "150602198005061234"
+    assert main(["show", "K-2", "--db", db]) == 2  # nothing of a refused row is recorded
+    capsys.readouterr()
+
+    assert _mode(errors) == 0o600  # the rows as typed: names and ID numbers
+    sheet = load_workbook(errors).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == [*HEADER, ERRORS_HEADER]
+    assert [v[0] for v in values[1:]] == ["K-2", "K-3", "K-4"]
+    marked = {c.coordinate for row in sheet.iter_rows() for c in row if c.fill == BAD_FILL}
+    assert marked == {"B2", "F2", "K3", "D4"}
+    assert values[1][-1].startswith("原第4行")
+
+    # the clerk fixes the original sheet and imports all of it again: only the fixed rows are recorded
+    fixed = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-28", c5="3,000元"),
+             _row("K-3", c10="150602198005061234"), _row("K-4", c3="打架斗殴")]
+    workbook(source, fixed, title="某某街道物业纠纷台账（2025年）")
+    before = _events(tmp_path / "ledger.db")
+    assert main(["import", str(source), "--db", db]) == 2  # K-4 is still wrong
+    out = capsys.readouterr().out
+    assert "新立 2" in out and "未变 1" in out and "拒收 1" in out
+    assert _events(tmp_path / "ledger.db") == before + 2
+    assert _show(db, "K-2", capsys)["case"]["claim_amount"] == "3000"
+
+
+def test_the_errors_file_fixed_and_imported_as_it_is(tmp_path, db, capsys):
+    source = workbook(tmp_path / "in.xlsx", [HEADER, _row("K-1"), _row("K-2", c1="下周一")])
+    assert main(["import", str(source), "--errors", str(tmp_path / "e.xlsx"), "--db", db]) == 2
+    book = load_workbook(tmp_path / "e.xlsx")
+    book.active["B2"] = datetime(2025, 4, 7)
+    book.save(tmp_path / "e.xlsx")
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "e.xlsx"), "--db", db]) == 0
+    assert "新立 1" in capsys.readouterr().out
+    assert _show(db, "K-2", capsys)["case"]["filed_on"] == "2025-04-07"
+
+
+def test_rows_the_ledger_refuses_go_to_the_errors_file_too(tmp_path, db, capsys):
+    """A row that reads well but that triage cannot decide: at court, a province without wage figures."""
+    at_court = _row("K-9", c2="火星省")
+    header = [*HEADER, "街道社区协调结果", "调解中心调解结果", "诉前调解结果"]
+    source = workbook(tmp_path / "in.xlsx", [header, [*GOOD, "未成功", "未成功", "未成功"], [*at_court, "未成功", "未成功", "未成功"]])
+    assert main(["import", str(source), "--errors", str(tmp_path / "e.xlsx"), "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "第3行" in err and "火星省" in err
+    values = list(load_workbook(tmp_path / "e.xlsx").active.iter_rows(values_only=True))
+    assert [v[0] for v in values[1:]] == ["K-9"] and "火星省" in values[1][-1]
+
+
+def test_json_lines_and_sheets_in_one_import(tmp_path, db, capsys):
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(json.dumps({"case_id": "J-1", "filed_on": "2025-04-02", "province": "上海市",
+                                 "dispute_type": "parking", "claimant": "owner"}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    book = workbook(tmp_path / "b.xlsx", [HEADER, _row("X-1")])
+    gbk = csv_file(tmp_path / "c.csv", [HEADER, _row("C-1", c8="某某物业服务有限公司　")], encoding="gbk")
+    assert main(["import", str(jsonl), str(book), str(gbk), "--db", db]) == 0
+    assert "新立 3" in capsys.readouterr().out
+    assert _show(db, "C-1", capsys)["case"]["property_company"]["name"] == "某某物业服务有限公司"
+
+
+def test_a_file_that_cannot_be_read_is_refused_and_the_others_recorded(tmp_path, db, capsys):
+    book = workbook(tmp_path / "b.xlsx", [HEADER, _row("X-1")])
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    assert main(["import", str(tmp_path / "broken.xlsx"), str(book), "--db", db]) == 2
+    out, err = capsys.readouterr()
+    assert "新立 1" in out and "broken.xlsx" in err
+
+
+def test_a_named_sheet(tmp_path, db, capsys):
+    path = workbook(tmp_path / "b.xlsx", [HEADER, _row("X-1")], sheet="2025年")
+    book = load_workbook(path)
+    book.create_sheet("说明", 0)["A1"] = "本台账由某某街道填写"
+    book.save(path)
+    assert main(["import", str(path), "--sheet", "2025年", "--db", db]) == 0
+    assert main(["import", str(path), "--sheet", "2024年", "--db", db]) == 2
+    assert "2024年" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--errors", "e.csv"], ".xlsx"),
+    (["second.xlsx", "--errors", "e.xlsx"], "exactly one"),
+])
+def test_errors_option_faults(tmp_path, db, capsys, monkeypatch, argv, message):
+    workbook(tmp_path / "first.xlsx", [HEADER, _row("X-1")])
+    shutil.copy(tmp_path / "first.xlsx", tmp_path / "second.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "first.xlsx", *argv, "--db", db]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "ledger.db").exists() or _events(tmp_path / "ledger.db") == 0
+
+
+def test_export_is_a_real_ledger_sheet(tmp_path, db, capsys):
+    examples = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "cases.json")
+    typed = workbook(tmp_path / "in.xlsx", [HEADER, _row("ZZ-1")])  # with an owner's ID and phone
+    assert main(["import", examples, str(typed), "--db", db]) == 0
+    out = tmp_path / "台账.xlsx"
+    assert main(["export", "--out", str(out), "--db", db]) == 0
+    assert _mode(out) == 0o600
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["案件编号", "登记日期", "省份"]
+    assert {"下一步", "审理程序", "等待事项", "应出具文书", "决定规则", "企业当前评分", "整改状态", "下一期限"} <= set(header)
+    assert sheet.freeze_panes == "B2"
+    assert all(sheet.column_dimensions[c].width >= 8 for c in ("A", "B", "C"))
+    column = {h: i for i, h in enumerate(header)}
+    rows = list(sheet.iter_rows(min_row=2))
+    with open(examples, encoding="utf-8") as handle:
+        cases = json.load(handle)
+    assert len(rows) == len(cases) + 1
+    filed = rows[0][column["登记日期"]]
+    assert filed.is_date and isinstance(filed.value, datetime)
+    ids = [r[column["业主1身份证号"]] for r in rows if r[column["业主1身份证号"]].value]
+    assert ids and all(c.data_type == "s" and "*" in c.value for c in ids)  # text, masked
+    stages = {r[column["下一步"]].value for r in rows}
+    assert stages <= {"业委会协商", "街道社区协调", "调解中心调解", "人民法院", "已化解结案", "不属于物业纠纷"}
+    assert any(r[column["下一期限"]].is_date for r in rows)
+
+    full = tmp_path / "full.xlsx"
+    assert main(["export", "--out", str(full), "--full", "--db", db]) == 0
+    ids = [r[column["业主1身份证号"]].value for r in load_workbook(full).active.iter_rows(min_row=2)]
+    assert any(v and "*" not in v for v in ids)
+
+
+def test_export_then_import_of_the_sample_ledger_changes_nothing(tmp_path, db, capsys):
+    examples = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "cases.json")
+    assert main(["import", examples, "--db", db]) == 0
+    for suffix in (".xlsx", ".csv"):
+        assert main(["export", "--out", str(tmp_path / f"all{suffix}"), "--full", "--db", db]) == 0
+    before = _events(tmp_path / "ledger.db")
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "all.xlsx"), str(tmp_path / "all.csv"), "--db", db]) == 0
+    assert "新立 0，变更 0" in capsys.readouterr().out
+    assert _events(tmp_path / "ledger.db") == before
+
+
+def test_export_refuses_other_file_names(tmp_path, db, capsys):
+    assert main(["export", "--out", str(tmp_path / "x.pdf"), "--db", db]) == 2
+    assert ".xlsx" in capsys.readouterr().err
+
+
+def test_template_keeps_the_usual_permissions(tmp_path):
+    from propertytriage.outputs import file_mode
+
+    assert main(["template", str(tmp_path / "t.xlsx")]) == 0
+    assert _mode(tmp_path / "t.xlsx") == file_mode()
+
+
+def test_dates_typed_every_way_clerks_type_them(tmp_path, db, capsys):
+    typed = ["2025-04-02", "2025/4/2", "2025.4.2", "2025年4月2日", date(2025, 4, 2), 45749, "２０２５－０４－０２"]
+    rows = [HEADER] + [_row(f"D-{i}", c1=value) for i, value in enumerate(typed)]
+    assert main(["import", str(workbook(tmp_path / "d.xlsx", rows)), "--db", db]) == 0
+    assert "新立 7" in capsys.readouterr().out
+    assert {_show(db, f"D-{i}", capsys)["case"]["filed_on"] for i in range(len(typed))} == {"2025-04-02"}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cases=st.lists(sheet_cases(), min_size=1, max_size=4, unique_by=lambda c: c.case_id))
+def test_export_then_import_changes_nothing_in_the_ledger(tmp_path_factory, suffix, cases):
+    """Whatever cases the ledger holds, its full export imported again records nothing."""
+    from propertytriage.ledger import Ledger
+    from propertytriage.ledger.documents import Document
+
+    folder = tmp_path_factory.mktemp("roundtrip")
+    url = f"sqlite:///{folder / 'ledger.db'}"
+    with Ledger(url) as ledger:
+        first = ledger.import_documents(Document(f"gen [{i}]", c.model_dump(mode="json", exclude_none=True))
+                                        for i, c in enumerate(cases))
+    assume(not first.refused)  # a case the ledger itself refuses (its company's record) is not exported
+    out = folder / f"ledger{suffix}"
+    assert main(["export", "--out", str(out), "--full", "--db", url]) == 0
+    before = _events(folder / "ledger.db")
+    assert main(["import", str(out), "--db", url]) == 0
+    assert _events(folder / "ledger.db") == before
