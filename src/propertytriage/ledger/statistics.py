@@ -142,6 +142,8 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy) -> list
             return [year, month], lambda r: _month_key(r[0], r[1])
         return [_group_column(by)], lambda r: r[0]
 
+    for month in _months(start, end) if by == "month" else ():  # every month a row, as in months[]
+        row(month)
     columns, key_of = keyed(_C.c.filed_on)
     query = select(*columns, *_received_columns(start, end)).where(_between(_C.c.filed_on, start, end))
     for r in connection.execute(query.group_by(*columns)):
