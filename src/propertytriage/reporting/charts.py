@@ -347,7 +347,8 @@ def success_rate_by_group(
         rates = [float(g.mediation_center.success_rate or 0) * 100 for g in ranked]
         axes.barh(list(ys), rates, height=0.6, color=_LIGHT, edgecolor=_INK, linewidth=0.6, hatch="//")
         for y, value, note in zip(ys, rates, notes, strict=True):
-            axes.text(value + 1, y, note, va="center", fontsize=8)
+            axes.text(value + 1, y, note, va="center", fontsize=8,  # legible across the overall line
+                      bbox={"facecolor": _WHITE, "edgecolor": "none", "pad": 0.6})
         if overall is not None:
             axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
             axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18))
