@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--by", default="community", choices=["month", "street", "community", "company"])
     parser.add_argument("--db", help="an empty database URL (default: a SQLite file in a temporary folder)")
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL cluster")
+    parser.add_argument("--no-fill", action="store_true", help="measure --db as it is (filled by an earlier run)")
     args = parser.parse_args()
     cluster = None
     if args.postgres:
@@ -201,7 +202,8 @@ def main() -> None:
         url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-report-')) / 'ledger.db'}"
     try:
         print(f"python {sys.version.split()[0]}; {url.split('://')[0]}")
-        fill(url, args.cases, args.events, 2025)
+        if not args.no_fill:
+            fill(url, args.cases, args.events, 2025)
         measure(url, 2025, args.repeat, args.by)
     finally:
         if cluster is not None:

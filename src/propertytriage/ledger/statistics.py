@@ -21,7 +21,7 @@ from sqlalchemy import case as when
 from sqlalchemy import cast as sql_cast
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANY_EVENTS, DEADLINES
+from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS, DEADLINES
 from propertytriage.reporting import figures
 from propertytriage.reporting.assemble import Counts, GroupCounts, Outcomes, build_report
 from propertytriage.reporting.model import GroupBy, Month, Report
@@ -160,11 +160,13 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy) -> list
     query = select(*columns, func.count().label("sent")).where(_between(_C.c.court_on, start, end))
     for r in connection.execute(query.group_by(*columns)):
         row(key_of(r))["sent_to_court"] = r.sent
-    if by == "company":
-        names = select(_C.c.company_key, func.max(_C.c.company_name)).where(
-            _C.c.company_key.in_([k for k in rows if k])).group_by(_C.c.company_key)
-        for key, name in connection.execute(names):
-            rows[key]["label"] = name
+    if by == "company":  # the name on the company's record (one row per company, not per case)
+        keys = [k for k in rows if k]
+        for first in range(0, len(keys), 500):
+            names = select(COMPANIES.c.company_key, COMPANIES.c.name).where(
+                COMPANIES.c.company_key.in_(keys[first:first + 500]))
+            for key, name in connection.execute(names):
+                rows[key]["label"] = name
     result = [
         GroupCounts(key=key, label=_label(by, key, values["label"]), received=values["received"],
                     out_of_scope=values["out_of_scope"],
