@@ -351,7 +351,7 @@ def success_rate_by_group(
                       bbox={"facecolor": _WHITE, "edgecolor": "none", "pad": 0.6})
         if overall is not None:
             axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
-            axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+            figure.legend(frameon=False, loc="outside lower center")  # below the axis, however tall
         axes.set_yticks(list(ys), labels)
         axes.set_xlim(0, 118)
         axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
