@@ -156,3 +156,46 @@ def test_chart_text_left_as_text_for_the_pdf_names_only_the_bundled_slices() -> 
     assert families and all(f.startswith("PT Form Serif S") for f in families)
     assert "<text" in svg and "业委会协商" in svg
     assert not _defined(svg)  # no outlines: WeasyPrint draws these with the same fonts
+
+
+@pytest.mark.parametrize("png", [False, True])
+def test_a_glyph_matplotlib_cannot_find_while_drawing_stops_the_chart(
+        png: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the check before drawing is switched off, to reach the one while drawing (SVG and PNG alike)
+    monkeypatch.setattr(charts, "check_text", lambda text: None)
+    groups = [figures.group("x", "한빛마을", received=1, mediated=1, mediation_resolved=1, property_received=1,
+                            resolved_before_court=1, sent_to_court=0)]
+    with pytest.raises(MissingGlyphError):
+        charts.success_rate_by_group(groups, None, title="各社区调解成功率", png=png)
+
+
+def _png_pixels(markup: str) -> list[tuple[int, ...]]:
+    import base64
+    import io
+
+    from PIL import Image
+
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', markup)
+    assert data and markup.startswith("<img ")
+    with Image.open(io.BytesIO(base64.b64decode(data.group(1)))) as image:
+        assert image.width >= 16 / 2.54 * charts.PNG_DPI * 0.99  # printed sharp at the chart's width
+        assert image.mode == "L"  # grey levels only: prints the same in black and white
+        return list(image.convert("RGB").get_flattened_data())
+
+
+def test_the_pdfs_png_charts_are_grey_only_and_carry_the_same_drawing() -> None:
+    report = sample_report()
+    for markup in (charts.ladder_funnel(report.ladder, png=True), charts.cases_by_month(report.months, png=True)):
+        pixels = set(_png_pixels(markup))
+        assert all(r == g == b for r, g, b in pixels)
+        assert (0, 0, 0) in pixels and (255, 255, 255) in pixels
+
+
+def test_many_groups_chart_the_lowest_and_highest_rates_only() -> None:
+    groups = [figures.group(f"g{i}", f"第{i}社区", received=100, mediated=100, mediation_resolved=i,
+                            property_received=100, resolved_before_court=i, sent_to_court=0) for i in range(1, 41)]
+    svg = charts.success_rate_by_group(groups, Decimal("0.5"), title="各社区调解成功率", outlines=False)
+    shown = {int(n) for n in re.findall(r"第(\d+)社区", svg)}
+    half = charts.MAX_GROUP_BARS // 2
+    assert shown == set(range(1, half + 1)) | set(range(41 - half, 41))
+    assert f"共 {len(groups)} 个" in svg

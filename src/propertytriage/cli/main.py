@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from propertytriage.cli import ledger_commands
+from propertytriage.cli import ledger_commands, report_command
 from propertytriage.errors import (
     InputError,
     OutputError,
@@ -97,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="JSON Schema of the contract / 接口 JSON Schema")
     p.add_argument("which", choices=["case", "decision", "scorecard", "report"])
     ledger_commands.add_parsers(sub)
+    report_command.add_parser(sub)
 
     p = sub.add_parser("template", help="a blank 台账 workbook for import / 台账模板")
     p.add_argument("output", metavar="FILE.xlsx")
@@ -116,6 +117,8 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         return run_command
     if command in ledger_commands.COMMANDS:
         return ledger_commands.dispatch
+    if command == report_command.COMMAND:
+        return report_command.report_command
     if command == "template":
         from propertytriage.sheets.command import template_command
 

@@ -23,6 +23,7 @@ a labelled dashed line.
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import logging
@@ -40,8 +41,10 @@ import matplotlib
 matplotlib.use("Agg")  # no display, no GUI toolkit: the report is made on servers
 
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from propertytriage.errors import RenderError
 from propertytriage.rendering.glyphs import (
@@ -61,6 +64,14 @@ STAGE_LABELS = {
     "mediation_center": "调解中心调解",
     "court": "法院诉前调解",
 }
+
+PNG_DPI = 200
+"""Resolution of the PDF's charts: sharp in print, and a PNG WeasyPrint places in a fraction of the
+time it takes to lay out the same chart's SVG (docs/statistics.md, "Speed")."""
+MAX_GROUP_BARS = 30
+"""Above this many groups the success-rate chart shows the lowest and the highest half of this number
+(the table beside it lists every group): 60 bars do not fit a page, and the extremes are what a
+reader looks for."""
 
 _INK = "#000000"
 _GREY = "#8c8c8c"
@@ -164,17 +175,32 @@ def _check_font_families(svg: str) -> None:
         raise RenderError(f"图表文字使用了非随附字体 {family}", f"a chart's text asks for {family}, not a bundled font")
 
 
-def _to_svg(figure: Figure, label: str, drawn: str, outlines: bool) -> str:
-    """Draw, refusing any glyph matplotlib cannot find in our fonts; return inline-ready SVG."""
+def _to_svg(figure: Figure, label: str, drawn: str, outlines: bool, png: bool = False) -> str:
+    """Draw, refusing any glyph matplotlib cannot find in our fonts; return inline-ready SVG (or,
+    with ``png``, an ``<img>`` holding the chart as a PNG data URI, for the PDF)."""
     buffer = io.StringIO()
+    picture = io.BytesIO()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        if png:  # drawn by Agg, stored as 8-bit grey: no alpha mask for the PDF to carry, a third the size
+            figure.set_dpi(PNG_DPI)
+            canvas = FigureCanvasAgg(figure)
+            canvas.draw()  # type: ignore[no-untyped-call]
+            rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+            Image.frombuffer("RGBA", canvas.get_width_height(), rgba).convert("L").save(
+                picture, format="PNG", compress_level=1)
+        else:
+            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     for warning in caught:
         match = re.search(r"Glyph (\d+) .*missing from font", str(warning.message))
         if match:
             char = chr(int(match.group(1)))
             raise MissingGlyphError(char)
+    if png:
+        width_mm = figure.get_figwidth() * 25.4
+        data = base64.b64encode(picture.getvalue()).decode("ascii")
+        return (f'<img role="img" alt="{_attr(label)}" style="width:{width_mm:.0f}mm;max-width:100%;height:auto" '
+                f'src="data:image/png;base64,{data}">')
     svg = buffer.getvalue()
     if outlines:
         _check_glyph_defs(svg, drawn)
@@ -212,7 +238,9 @@ def _month_label(month: str, years: int) -> str:
     return f"{int(number)}月" if years == 1 else f"{year[2:]}年{int(number)}月"
 
 
-def cases_by_month(months: Sequence[Month], *, title: str = "各月纠纷登记与化解", outlines: bool = True) -> str:
+def cases_by_month(
+    months: Sequence[Month], *, title: str = "各月纠纷登记与化解", outlines: bool = True, png: bool = False
+) -> str:
     """Grouped bars per month: received (white, hatched), resolved (grey), sent to court (black)."""
     years = len({m.month[:4] for m in months})
     labels = [_month_label(m.month, years) for m in months]
@@ -232,11 +260,12 @@ def cases_by_month(months: Sequence[Month], *, title: str = "各月纠纷登记�
         axes.set_title(title)
         axes.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, 1.0))
         axes.margins(y=0.15)
-        return _to_svg(figure, title, drawn, outlines)
+        return _to_svg(figure, title, drawn, outlines, png)
 
 
 def ladder_funnel(
-    ladder: Sequence[StageFigures], *, title: str = "化解阶梯：各环节化解与上移", outlines: bool = True
+    ladder: Sequence[StageFigures], *, title: str = "化解阶梯：各环节化解与上移", outlines: bool = True,
+    png: bool = False,
 ) -> str:
     """The ladder as a funnel: one centred bar per rung, its width the disputes it handled,
     split into those it resolved (grey, hatched) and those it passed on (white, ruled)."""
@@ -262,11 +291,12 @@ def ladder_funnel(
         axes.set_xlim(-widest / 2 - widest * 0.02, widest / 2 + widest * 0.55)
         axes.set_title(title)
         axes.legend(frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, 0.0))
-        return _to_svg(figure, title, drawn, outlines)
+        return _to_svg(figure, title, drawn, outlines, png)
 
 
 def score_distribution(
-    bands: Sequence[ScoreBand], pass_mark: Decimal, *, title: str = "物业企业联合评分分布", outlines: bool = True
+    bands: Sequence[ScoreBand], pass_mark: Decimal, *, title: str = "物业企业联合评分分布", outlines: bool = True,
+    png: bool = False,
 ) -> str:
     """Companies per score band; bands below the pass mark cross-hatched, the pass mark a dashed line."""
     line_label = f"及格线 {pass_mark:g} 分"
@@ -293,32 +323,37 @@ def score_distribution(
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(title)
         axes.legend(frameon=False, loc="upper left")
-        return _to_svg(figure, title, drawn, outlines)
+        return _to_svg(figure, title, drawn, outlines, png)
 
 
 def success_rate_by_group(
-    groups: Sequence[Group], overall: Decimal | None, *, title: str, outlines: bool = True
+    groups: Sequence[Group], overall: Decimal | None, *, title: str, outlines: bool = True, png: bool = False
 ) -> str:
     """The mediation center's success rate per group as horizontal bars, with the overall rate dotted."""
     ranked = sorted((g for g in groups if g.mediation_center.success_rate is not None),
                     key=lambda g: g.mediation_center.success_rate or 0)
+    if len(ranked) > MAX_GROUP_BARS:
+        half = MAX_GROUP_BARS // 2
+        title = f"{title}（最低与最高各 {half} 个，共 {len(ranked)} 个）"
+        ranked = ranked[:half] + ranked[-half:]
     labels = [g.label for g in ranked]
     notes = [f"{percent_text(g.mediation_center.success_rate)}（{g.mediation_center.resolved}/"
              f"{g.mediation_center.mediated}）" for g in ranked]
     overall_label = f"总体 {percent_text(overall)}"
     drawn = _checked(title, *labels, *notes, overall_label, "调解成功率")
     with _style(drawn, outlines):
-        figure, axes = _figure(16, max(4.0, 1.0 * len(ranked) + 2.5))
+        figure, axes = _figure(16, max(4.0, (1.0 if len(ranked) <= 12 else 0.62) * len(ranked) + 2.5))
         ys = range(len(ranked))
         rates = [float(g.mediation_center.success_rate or 0) * 100 for g in ranked]
         axes.barh(list(ys), rates, height=0.6, color=_LIGHT, edgecolor=_INK, linewidth=0.6, hatch="//")
         for y, value, note in zip(ys, rates, notes, strict=True):
-            axes.text(value + 1, y, note, va="center", fontsize=8)
+            axes.text(value + 1, y, note, va="center", fontsize=8,  # legible across the overall line
+                      bbox={"facecolor": _WHITE, "edgecolor": "none", "pad": 0.6})
         if overall is not None:
             axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
-            axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+            figure.legend(frameon=False, loc="outside lower center")  # below the axis, however tall
         axes.set_yticks(list(ys), labels)
         axes.set_xlim(0, 118)
         axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
         axes.set_title(title)
-        return _to_svg(figure, title, drawn, outlines)
+        return _to_svg(figure, title, drawn, outlines, png)

@@ -52,7 +52,8 @@ def load_statistics(root: Path | None = None) -> StatisticsFile:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise RuleDataError(FILE, where, f"取值无效：{first['msg']}", first["msg"]) from None
-    book = default_rulebook(root if root != rules_dir() else None)
+    # default_rulebook() and default_rulebook(None) are two entries of its cache: load the book once
+    book = default_rulebook(root) if root != rules_dir() else default_rulebook()
     for cid in parameters.basis:
         if cid not in book.citations:
             raise RuleDataError(FILE, "basis", f"依据「{cid}」未在 citations.yaml 中登记",

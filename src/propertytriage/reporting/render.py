@@ -41,25 +41,26 @@ def _stage_titles() -> dict[str, str]:
     return {rung.stage: rung.title for rung in default_rulebook().pipeline.ladder}
 
 
-def _charts(report: Report, outlines: bool) -> dict[str, Markup]:
+def _charts(report: Report, outlines: bool, png: bool = False) -> dict[str, Markup]:
     """Each chart as inline SVG; the breakdown's chart only when there is a breakdown."""
     companies = report.companies
     drawn = {
-        "months": charts.cases_by_month(report.months, outlines=outlines) if report.months else "",
-        "funnel": charts.ladder_funnel(report.ladder, outlines=outlines) if report.ladder else "",
-        "scores": charts.score_distribution(companies.score_bands, companies.pass_mark, outlines=outlines)
+        "months": charts.cases_by_month(report.months, outlines=outlines, png=png) if report.months else "",
+        "funnel": charts.ladder_funnel(report.ladder, outlines=outlines, png=png) if report.ladder else "",
+        "scores": charts.score_distribution(companies.score_bands, companies.pass_mark, outlines=outlines,
+                                           png=png)
         if companies.scored else "",
         "groups": "",
     }
     if report.by and report.grouped_by:
         title = f"各{GROUP_TITLES[report.grouped_by]}调解中心调解成功率"
         drawn["groups"] = charts.success_rate_by_group(
-            report.by, report.mediation_center.success_rate, title=title, outlines=outlines)
+            report.by, report.mediation_center.success_rate, title=title, outlines=outlines, png=png)
     # matplotlib escapes every text it writes into the SVG (comments, attributes); the SVG is ours.
     return {name: Markup(svg) for name, svg in drawn.items()}
 
 
-def report_context(report: Report, *, outlines: bool = True) -> dict[str, Any]:
+def report_context(report: Report, *, outlines: bool = True, png: bool = False) -> dict[str, Any]:
     """The plain data the template prints: texts and numbers, already formatted."""
     stage_titles = _stage_titles()
     rule = statistics_parameters()
@@ -119,21 +120,23 @@ def report_context(report: Report, *, outlines: bool = True) -> dict[str, Any]:
              "sent_to_court": g.sent_to_court}
             for g in report.by
         ],
-        "charts": _charts(report, outlines),
+        "charts": _charts(report, outlines, png),
     }
 
 
-def render_report_html(report: Report, *, outlines: bool = True) -> str:
-    """The report as one self-contained HTML document; with ``outlines=False`` (for the PDF) the
-    charts' text stays text, drawn by WeasyPrint from the same bundled fonts."""
-    return environment().get_template("report.html.j2").render(report_context(report, outlines=outlines))
+def render_report_html(report: Report, *, outlines: bool = True, png: bool = False) -> str:
+    """The report as one self-contained HTML document; with ``outlines=False`` the charts' text
+    stays SVG text in the bundled fonts; with ``png`` (for the PDF) each chart is a PNG data URI."""
+    return environment().get_template("report.html.j2").render(report_context(report, outlines=outlines, png=png))
 
 
 def render_report_pdf(report: Report) -> bytes:
     """The report as a PDF with the bundled fonts (WeasyPrint is imported only here, lazily)."""
     from propertytriage.rendering.pdf import html_to_pdf
 
-    return html_to_pdf(render_report_html(report, outlines=False), base_dir=forms_dir())
+    # Charts as PNG: WeasyPrint lays out an SVG chart node by node, which cost more than the rest of
+    # the report; their glyphs are checked while matplotlib draws them (charts.py).
+    return html_to_pdf(render_report_html(report, png=True), base_dir=forms_dir())
 
 
 _RENDERERS: dict[str, Callable[[Report], bytes]] = {

@@ -1,0 +1,214 @@
+"""The report (SPEC §5) on 100,000 cases and about a million events: JSON and PDF times.
+
+Run on demand (not part of the tests):
+
+    .venv/bin/python benchmarks/bench_report.py                    # SQLite, 100,000 cases, 1,000,000 events
+    .venv/bin/python benchmarks/bench_report.py --cases 20000 --events 200000
+    .venv/bin/python benchmarks/bench_report.py --postgres         # a throwaway PostgreSQL 15 cluster
+
+How the ledger is filled: by bulk insert of realistic rows, not by ``import`` (which runs triage on
+every case; bench_ledger.py measures that). Each case gets a snapshot shaped like an imported one
+(estate with one of 12 streets and 60 communities, one of 500 companies, 0–3 steps up the ladder,
+some without a date), a decision consistent with its steps, and its projection columns and attempt
+rows written by the ledger's own code (``ledger/aggregates.py``); companies get a year of scores,
+notices, inspections and penalties through the same code; deadlines as the ledger keeps them; and
+the events table is filled to ``--events`` rows, ten per case, so the database is the size a year of
+a district's work makes. The report's queries never read the events.
+
+Figures: CPU time of this process (the machine is shared; wall clock printed beside it) for
+  - counts: the aggregate queries alone,
+  - JSON: queries + the document + its JSON text,
+  - HTML and PDF: the same document rendered (charts with matplotlib, the PDF with WeasyPrint),
+each the median of ``--repeat`` runs after one warm-up (the rule book and fonts loaded once, as a
+server process holds them). Goals: JSON ≤ 1 s, PDF ≤ 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert  # noqa: E402
+
+from propertytriage.ledger import Ledger  # noqa: E402
+from propertytriage.ledger.aggregates import attempt_rows, case_columns, company_rows  # noqa: E402
+from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS, DEADLINES, EVENTS  # noqa: E402
+from propertytriage.ledger.statistics import counts, report  # noqa: E402
+from propertytriage.reporting.render import render_report  # noqa: E402
+
+LADDER = ("owners_committee", "community", "mediation_center")
+TRACKS = ("small_claims", "small_claims", "fast_track", "ordinary", None)
+STREETS = [f"第{i}街道" for i in range(1, 13)]
+COMMUNITIES = [f"{s}{c}社区" for s in ("丽水", "喆园", "堃安", "昇平", "锦绣", "天骄") for c in "东西南北中一二三四五"]
+CHUNK = 5000
+
+
+def _case(rng: random.Random, index: int, year: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the cases row, its attempt rows)."""
+    filed = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+    company = rng.randrange(500)
+    community = rng.randrange(len(COMMUNITIES))
+    depth = rng.choices((0, 1, 2, 3), (15, 45, 25, 15))[0]
+    resolved_at = rng.random() < 0.8
+    attempts, dates = [], []
+    for step, stage in enumerate(LADDER[:depth]):
+        on = filed + timedelta(days=12 * (step + 1))
+        last = step == depth - 1
+        outcome = "resolved" if last and resolved_at else "failed"
+        attempt = {"stage": stage, "outcome": outcome}
+        if rng.random() < 0.9:
+            attempt["on"] = on.isoformat()
+        attempts.append(attempt)
+        dates.append(on.isoformat())
+    if depth == 0:
+        next_stage = "out_of_scope" if rng.random() < 0.05 else "owners_committee"
+    elif attempts[-1]["outcome"] == "resolved":
+        next_stage = "closed"
+    else:
+        next_stage = LADDER[depth] if depth < 3 else "court"
+    track = rng.choice(TRACKS) if next_stage == "court" else None
+    snapshot = {
+        "case_id": f"B-{index:07d}", "filed_on": filed.isoformat(), "province": "内蒙古自治区",
+        "dispute_type": "neighbor" if next_stage == "out_of_scope" else rng.choice(
+            ("fee_arrears", "fee_arrears", "service_quality", "parking")),
+        "claimant": rng.choice(("property_company", "owner")), "claim_amount": f"{rng.randint(100, 90000)}.00",
+        "attempts": attempts, "property_company": {"name": f"第{company}物业服务有限公司",
+                                                   "credit_code": f"91150602MA{company:08d}"},
+        "estate": {"name": f"小区{index % 900}", "street": STREETS[community % len(STREETS)],
+                   "community": COMMUNITIES[community]},
+        "owners": [{"name": f"业主{index}", "phone": f"139{index:08d}"}],
+    }
+    decision = {"case_id": snapshot["case_id"], "next_stage": next_stage, "court_track": track,
+                "rectification_required": False, "awaiting": [], "forms": [], "reasons": [], "rules_version": "bench"}
+    row = {"case_id": snapshot["case_id"], "version": 1, "digest": f"{index:064d}",
+           "company_key": f"credit:91150602MA{company:08d}", "company_version": 1, "snapshot": snapshot,
+           "decision": decision, "next_stage": next_stage, "court_track": track,
+           "is_open": next_stage not in ("closed", "out_of_scope"), "filed_on": filed, "attempt_dates": dates,
+           "updated_at": datetime(year + 1, 1, 2, tzinfo=UTC),
+           **case_columns(snapshot, decision, filed, dates)}
+    return row, attempt_rows(row["case_id"], snapshot, dates)
+
+
+def _company(rng: random.Random, index: int, year: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    key = f"credit:91150602MA{index:08d}"
+    on = date(year, 1, 1) + timedelta(days=rng.randrange(120))
+    score = rng.choice(range(35, 100))
+    history: list[dict[str, Any]] = [{"kind": "score", "on": on.isoformat(), "total": f"{score}"}]
+    if score < 60:
+        notice = on + timedelta(days=rng.randrange(3, 10))
+        inspection = notice + timedelta(days=rng.randrange(15, 60))
+        history += [{"kind": "notice", "on": notice.isoformat()},
+                    {"kind": "inspection", "on": inspection.isoformat(),
+                     "result": "passed" if rng.random() < 0.8 else "failed"}]
+    row = {"company_key": key, "version": len(history) + 1, "name": f"第{index}物业服务有限公司",
+           "credit_code": key[7:], "history": history, "status": "passing",
+           "updated_at": datetime(year + 1, 1, 2, tzinfo=UTC)}
+    return row, company_rows(key, history, None)
+
+
+def fill(url: str, cases: int, events: int, year: int) -> None:
+    rng = random.Random(20261130)
+    started = time.perf_counter()
+    with Ledger(url) as ledger, ledger.write_connection() as connection, connection.begin():
+        companies = [_company(rng, i, year) for i in range(500)]
+        connection.execute(insert(COMPANIES), [c for c, _ in companies])
+        connection.execute(insert(COMPANY_EVENTS), [e for _, rows in companies for e in rows])
+        per_case = max(1, events // max(1, cases))
+        for start in range(0, cases, CHUNK):
+            made = [_case(rng, i, year) for i in range(start, min(cases, start + CHUNK))]
+            connection.execute(insert(CASES), [row for row, _ in made])
+            attempts = [a for _, rows in made for a in rows]
+            if attempts:
+                connection.execute(insert(CASE_ATTEMPTS), attempts)
+            deadlines = [{"subject_type": "case", "subject_id": row["case_id"], "kind": "pre_litigation_mediation",
+                          "title": "诉前委派调解期限（30日）", "starts_on": row["filed_on"],
+                          "due_on": row["filed_on"] + timedelta(days=30), "basis": "bench", "note": ""}
+                         for row, _ in made if row["is_open"] and rng.random() < 0.3]
+            if deadlines:
+                connection.execute(insert(DEADLINES), deadlines)
+            connection.execute(insert(EVENTS), [
+                {"stream_type": "case", "stream_id": row["case_id"], "version": v + 1,
+                 "kind": "filed" if v == 0 else "changed", "recorded_at": row["updated_at"], "recorded_by": None,
+                 "source": "bench.jsonl", "rules_version": "bench",
+                 "data": {"as_of": row["filed_on"].isoformat(), "digest": row["digest"]}}
+                for row, _ in made for v in range(per_case)])
+    print(f"filled {cases:,} cases, {cases * per_case:,} events in {time.perf_counter() - started:.1f} s (wall)")
+
+
+def _timed(work: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    work()  # warm-up: rule book, fonts, WeasyPrint's import
+    cpu, wall = [], []
+    for _ in range(repeat):
+        c, w = time.process_time(), time.perf_counter()
+        work()
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - w)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+def measure(url: str, year: int, repeat: int, by: str) -> None:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    with Ledger(url) as ledger, ledger.engine.connect() as connection:
+        def document() -> Any:
+            return report(connection, start, end, by, office="某旗物业纠纷调解中心")
+
+        results = {
+            "counts (queries only)": _timed(lambda: counts(connection, start, end, by), repeat),  # type: ignore[arg-type]
+            "JSON": _timed(lambda: render_report(document(), "json"), repeat),
+            "HTML": _timed(lambda: render_report(document(), "html"), repeat),
+            "PDF": _timed(lambda: render_report(document(), "pdf"), repeat),
+        }
+        sample = document()
+    print(f"report {start} — {end} --by {by}: received {sample.received:,}, mediated "
+          f"{sample.mediation_center.mediated:,}, groups {len(sample.by)}")
+    goals = {"JSON": 1.0, "PDF": 3.0}
+    for name, (cpu, wall) in results.items():
+        goal = f"  goal {goals[name]:.0f} s: {cpu / goals[name]:.0%} of it" if name in goals else ""
+        print(f"  {name:<22} CPU {cpu:6.3f} s   wall {wall:6.3f} s{goal}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--by", default="community", choices=["month", "street", "community", "company"])
+    parser.add_argument("--db", help="an empty database URL (default: a SQLite file in a temporary folder)")
+    parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL cluster")
+    parser.add_argument("--no-fill", action="store_true", help="measure --db as it is (filled by an earlier run)")
+    args = parser.parse_args()
+    cluster = None
+    if args.postgres:
+        from tests.ledger.pgcluster import Cluster, binaries
+
+        bindir = binaries()
+        if bindir is None:
+            sys.exit("PostgreSQL is not installed (scripts/setup.sh --test)")
+        cluster = Cluster(bindir)
+        cluster.start()
+        url = cluster.new_database()
+    else:
+        url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-report-')) / 'ledger.db'}"
+    try:
+        print(f"python {sys.version.split()[0]}; {url.split('://')[0]}")
+        if not args.no_fill:
+            fill(url, args.cases, args.events, 2025)
+        measure(url, 2025, args.repeat, args.by)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

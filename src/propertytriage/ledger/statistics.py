@@ -1,0 +1,250 @@
+"""The report's figures counted in the database (SPEC §5, docs/statistics.md).
+
+Every figure is one aggregate statement on the report's projection (``ledger/aggregates.py``):
+``COUNT`` with ``CASE`` inside, ``GROUP BY`` on indexed columns, a window function for each company's
+latest score; SQLAlchemy Core writes the same statement for SQLite and PostgreSQL. Python receives
+counts only, never a case, and :func:`propertytriage.reporting.assemble.build_report` turns them
+into the document, so no rate can disagree with its counts.
+
+:func:`build` is what the HTTP API and the command line call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast, get_args
+
+from sqlalchemy import Connection, Integer, and_, distinct, extract, func, literal, select
+from sqlalchemy import case as when
+from sqlalchemy import cast as sql_cast
+
+from propertytriage.errors import InputError, Problem
+from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS, DEADLINES
+from propertytriage.reporting import figures
+from propertytriage.reporting.assemble import Counts, GroupCounts, Outcomes, build_report
+from propertytriage.reporting.model import GroupBy, Month, Report
+
+DEFAULT_TITLE = "物业纠纷化解工作统计"
+BEFORE_COURT = ("owners_committee", "community", "mediation_center")
+UNKNOWN_LABEL = "（未填写）"
+_C, _A, _E, _D = CASES, CASE_ATTEMPTS, COMPANY_EVENTS, DEADLINES
+
+
+def _between(column: Any, start: date, end: date) -> Any:
+    return and_(column >= start, column <= end)
+
+
+def _count_if(condition: Any) -> Any:
+    return func.count(when((condition, literal(1))))
+
+
+def _year_month(column: Any) -> tuple[Any, Any]:
+    return sql_cast(extract("year", column), Integer), sql_cast(extract("month", column), Integer)
+
+
+def _month_key(year: int, month: int) -> str:
+    return f"{int(year):04d}-{int(month):02d}"
+
+
+def _months(start: date, end: date) -> list[str]:
+    keys, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        keys.append(_month_key(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def _received_columns(start: date, end: date) -> list[Any]:
+    """received, out of scope, resolved before court by the last day (a cohort: docs/statistics.md)."""
+    out = _C.c.next_stage == "out_of_scope"
+    resolved = and_(~out, _C.c.resolved_stage.in_(BEFORE_COURT), _C.c.resolved_on <= end)
+    return [func.count().label("received"), _count_if(out).label("out_of_scope"),
+            _count_if(resolved).label("resolved_before_court")]
+
+
+def _mediation_columns() -> list[Any]:
+    """Cases (not attempts) with an attempt at the stage, and of those the cases it resolved."""
+    resolved = when((_A.c.outcome == "resolved", _A.c.case_id))
+    return [func.count(distinct(_A.c.case_id)).label("attempted"), func.count(distinct(resolved)).label("resolved")]
+
+
+def _group_column(by: GroupBy) -> Any:
+    return {"street": _C.c.street, "community": _C.c.community, "company": _C.c.company_key}[by]
+
+
+def _stages(connection: Connection, start: date, end: date) -> dict[str, Outcomes]:
+    query = (select(_A.c.stage, *_mediation_columns()).where(_between(_A.c.dated_on, start, end))
+             .group_by(_A.c.stage))
+    return {row.stage: Outcomes(resolved=row.resolved, failed=row.attempted - row.resolved)
+            for row in connection.execute(query)}
+
+
+def _score_bands(connection: Connection, start: date, end: date) -> dict[int, int]:
+    """Each company's latest score in the period, counted per score, placed in bands here."""
+    latest = (select(_E.c.score, func.row_number().over(
+        partition_by=_E.c.company_key, order_by=(_E.c.dated_on.desc(), _E.c.position.desc())).label("rank"))
+        .where(_E.c.kind == "score", _between(_E.c.dated_on, start, end)).subquery())
+    query = select(latest.c.score, func.count().label("companies")).where(latest.c.rank == 1).group_by(latest.c.score)
+    bands: dict[int, int] = defaultdict(int)
+    for row in connection.execute(query):
+        bands[figures.band_of(Decimal(repr(row.score)))] += row.companies
+    return dict(bands)
+
+
+def _company_counts(connection: Connection, start: date, end: date) -> tuple[int, int, int, list[int]]:
+    """(notices issued, inspections passed, penalties, days to pass of each round passed)."""
+    in_period = _between(_E.c.dated_on, start, end)
+    passed = and_(_E.c.kind == "inspection", _E.c.passed.is_(True))
+    row = connection.execute(select(
+        _count_if(_E.c.kind == "notice"), _count_if(passed), _count_if(_E.c.kind == "penalty"))
+        .where(in_period, _E.c.kind.in_(("notice", "inspection", "penalty")))).one()
+    days_query = (select(_E.c.days_since_notice, func.count().label("rounds"))
+                  .where(in_period, passed, _E.c.days_since_notice.is_not(None)).group_by(_E.c.days_since_notice))
+    days = [d.days_since_notice for d in connection.execute(days_query) for _ in range(d.rounds)]
+    return int(row[0]), int(row[1]), int(row[2]), sorted(days)
+
+
+def _overdue(connection: Connection, on: date) -> list[tuple[str, str, int]]:
+    query = (select(_D.c.kind, _D.c.title, func.count().label("deadlines")).where(_D.c.due_on < on)
+             .group_by(_D.c.kind, _D.c.title).order_by(_D.c.kind, _D.c.title))
+    return [(row.kind, row.title, row.deadlines) for row in connection.execute(query)]
+
+
+def _month_rows(connection: Connection, start: date, end: date) -> list[Month]:
+    table: dict[str, dict[str, int]] = {key: {"received": 0, "resolved": 0, "sent_to_court": 0}
+                                         for key in _months(start, end)}
+    sources = (
+        ("received", _C.c.filed_on, _between(_C.c.filed_on, start, end)),
+        ("resolved", _A.c.dated_on, and_(_between(_A.c.dated_on, start, end), _A.c.outcome == "resolved")),
+        ("sent_to_court", _C.c.court_on, _between(_C.c.court_on, start, end)),
+    )
+    for name, column, condition in sources:
+        year, month = _year_month(column)
+        for row in connection.execute(select(year, month, func.count()).where(condition).group_by(year, month)):
+            table[_month_key(row[0], row[1])][name] = row[2]
+    return [Month(month=key, **values) for key, values in table.items()]
+
+
+def _groups(connection: Connection, start: date, end: date, by: GroupBy) -> list[GroupCounts]:
+    """One row per month, street, community or company (docs/statistics.md: which date or field)."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(key: Any) -> dict[str, Any]:
+        text = "" if key is None else str(key)
+        return rows.setdefault(text, {"received": 0, "out_of_scope": 0, "resolved_before_court": 0,
+                                      "mediated": 0, "resolved": 0, "sent_to_court": 0, "label": None})
+
+    def keyed(column: Any) -> tuple[list[Any], Any]:
+        if by == "month":
+            year, month = _year_month(column)
+            return [year, month], lambda r: _month_key(r[0], r[1])
+        return [_group_column(by)], lambda r: r[0]
+
+    for month in _months(start, end) if by == "month" else ():  # every month a row, as in months[]
+        row(month)
+    columns, key_of = keyed(_C.c.filed_on)
+    query = select(*columns, *_received_columns(start, end)).where(_between(_C.c.filed_on, start, end))
+    for r in connection.execute(query.group_by(*columns)):
+        row(key_of(r)).update(received=r.received, out_of_scope=r.out_of_scope,
+                              resolved_before_court=r.resolved_before_court)
+    columns, key_of = keyed(_A.c.dated_on)
+    query = select(*columns, *_mediation_columns()).where(
+        _A.c.stage == "mediation_center", _between(_A.c.dated_on, start, end))
+    if by != "month":
+        query = query.join_from(_A, _C, _C.c.case_id == _A.c.case_id)
+    for r in connection.execute(query.group_by(*columns)):
+        row(key_of(r)).update(mediated=r.attempted, resolved=r.resolved)
+    columns, key_of = keyed(_C.c.court_on)
+    query = select(*columns, func.count().label("sent")).where(_between(_C.c.court_on, start, end))
+    for r in connection.execute(query.group_by(*columns)):
+        row(key_of(r))["sent_to_court"] = r.sent
+    if by == "company":  # the name on the company's record (one row per company, not per case)
+        keys = [k for k in rows if k]
+        for first in range(0, len(keys), 500):
+            names = select(COMPANIES.c.company_key, COMPANIES.c.name).where(
+                COMPANIES.c.company_key.in_(keys[first:first + 500]))
+            for key, name in connection.execute(names):
+                rows[key]["label"] = name
+    result = [
+        GroupCounts(key=key, label=_label(by, key, values["label"]), received=values["received"],
+                    out_of_scope=values["out_of_scope"],
+                    mediation=Outcomes(resolved=values["resolved"], failed=values["mediated"] - values["resolved"]),
+                    resolved_before_court=values["resolved_before_court"], sent_to_court=values["sent_to_court"])
+        for key, values in rows.items()
+    ]
+    if by == "month":
+        return sorted(result, key=lambda g: g.key)
+    return sorted(result, key=lambda g: (-g.received, g.key))
+
+
+def _label(by: GroupBy, key: str, name: str | None) -> str:
+    if not key:
+        return UNKNOWN_LABEL
+    if by == "month":
+        return f"{int(key[:4])}年{int(key[5:])}月"
+    if by == "company":
+        return name or key.split(":", 1)[-1]
+    return key
+
+
+def counts(connection: Connection, period_from: date, period_to: date, by: GroupBy | None = None) -> Counts:
+    """Everything the report counts for the days ``period_from`` to ``period_to``, both included."""
+    start, end = period_from, period_to
+    received = connection.execute(select(*_received_columns(start, end)).where(
+        _between(_C.c.filed_on, start, end))).one()
+    tracks = select(_C.c.court_track, func.count().label("cases")).where(
+        _between(_C.c.court_on, start, end)).group_by(_C.c.court_track)
+    notices, passed, penalised, days = _company_counts(connection, start, end)
+    return Counts(
+        period_from=start, period_to=end, received=received.received, out_of_scope=received.out_of_scope,
+        resolved_before_court=received.resolved_before_court, stages=_stages(connection, start, end),
+        court_tracks={row.court_track: row.cases for row in connection.execute(tracks)},
+        score_bands=_score_bands(connection, start, end), notices_issued=notices, passed=passed,
+        penalised=penalised, days_to_pass=days, overdue=_overdue(connection, end),
+        months=_month_rows(connection, start, end),
+        groups=tuple(_groups(connection, start, end, by)) if by else (),
+    )
+
+
+def check_request(period_from: date | None, period_to: date | None, by: str | None,
+                  *, today: date | None = None) -> tuple[date, date, GroupBy | None]:
+    """The period and grouping asked for, with their defaults (to: today; from: 1 January of to's
+    year), or an InputError naming the field."""
+    end = period_to or today or date.today()
+    start = period_from or date(end.year, 1, 1)
+    problems = []
+    if start > end:
+        problems.append(Problem("from", "period_reversed", f"统计期初 {start} 晚于统计期末 {end}",
+                                f"the period starts ({start}) after it ends ({end})"))
+    if by is not None and by not in get_args(GroupBy):
+        problems.append(Problem("by", "unknown_grouping", f"分组方式须为 month、street、community 或 company：{by}",
+                                f"by must be month, street, community or company, not {by!r}"))
+    if problems:
+        raise InputError(problems)
+    return start, end, cast(GroupBy | None, by)
+
+
+def report(connection: Connection, period_from: date | None = None, period_to: date | None = None,
+           by: str | None = None, *, title: str | None = None, office: str | None = None) -> Report:
+    """The report document of the period, counted in the ledger ``connection`` reads."""
+    start, end, grouping = check_request(period_from, period_to, by)
+    return build_report(counts(connection, start, end, grouping), title=title or DEFAULT_TITLE, office=office,
+                        grouped_by=grouping)
+
+
+def build(connection_or_ledger: Any, period_from: date | None = None, period_to: date | None = None,
+          by: str | None = None, *, title: str | None = None, office: str | None = None) -> dict[str, Any]:
+    """The report as its JSON (``Report.to_json``'s object): the HTTP API's ``GET /v1/report``.
+
+    Takes an open SQLAlchemy connection or a :class:`~propertytriage.ledger.Ledger`; raises
+    InputError for a reversed period or an unknown grouping.
+    """
+    if isinstance(connection_or_ledger, Connection):
+        document = report(connection_or_ledger, period_from, period_to, by, title=title, office=office)
+    else:
+        with connection_or_ledger.engine.connect() as connection:
+            document = report(connection, period_from, period_to, by, title=title, office=office)
+    return document.model_dump(mode="json", by_alias=True)
+

@@ -1,0 +1,88 @@
+"""``propertytriage report`` end to end: a ledger filled by ``import``, the three outputs, the JSON
+against its published schema, and arguments refused before anything is opened or written."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+
+from propertytriage.cli.main import main
+from propertytriage.reporting.model import report_schema
+from tests.reporting.test_seed_figures import district
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "docs" / "report.schema.json"
+
+
+@pytest.fixture(scope="module")
+def ledger_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("ledger")
+    cases = folder / "cases.jsonl"
+    histories = [{"company": {"name": f"第{i}物业服务有限公司", "credit_code": f"91150602MA{i:08d}"}, "events": [
+        {"kind": "score", "on": "2025-03-01", "total": score}, {"kind": "notice", "on": "2025-03-05"},
+        {"kind": "inspection", "on": "2025-04-10", "result": "passed"}]} for i, score in ((0, "52"), (1, "48.5"))]
+    documents = [*histories, *district()[::10]]
+    cases.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in documents), encoding="utf-8")
+    url = f"sqlite:///{folder / 'ledger.db'}"
+    assert main(["import", str(cases), "--db", url]) == 0
+    return url
+
+
+def test_the_published_schema_is_the_reports_schema() -> None:
+    assert json.loads(SCHEMA.read_text(encoding="utf-8")) == report_schema()
+
+
+@pytest.mark.parametrize("by", [None, "month", "street", "community", "company"])
+def test_the_json_report_follows_its_schema(ledger_url: str, tmp_path: Path, by: str | None) -> None:
+    out = tmp_path / "report.json"
+    argv = ["report", "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(out), "--db", ledger_url]
+    assert main(argv + (["--by", by] if by else [])) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    validator = jsonschema_rs.validator_for(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert validator.is_valid(document), list(validator.iter_errors(document))[:3]
+    assert document["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
+    assert document["received"] == 342
+    assert document["grouped_by"] == by
+    companies = document["companies"]
+    assert (companies["scored"], companies["below_pass_mark"], companies["notices_issued"], companies["passed"]) == (
+        2, 2, 2, 2)
+    assert companies["days_to_pass"] == {"rounds": 2, "median": "36.0", "mean": "36.0", "longest": 36}
+    assert sum(row["received"] for row in document["by"]) == (342 if by else 0)
+    if by == "company":  # labelled by the company's name, keyed by its record
+        assert all(row["label"].endswith("物业服务有限公司") and row["key"].startswith("credit:")
+                   for row in document["by"])
+    if by == "month":
+        assert [row["key"] for row in document["by"]] == [f"2025-{m:02d}" for m in range(1, 13)]
+    broken = dict(document, received=-1)
+    assert not validator.is_valid(broken)
+
+
+def test_the_html_report_fetches_nothing(ledger_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", "--by", "community", "--from", "2025-01-01", "--to", "2025-12-31",
+                 "--title", "天骄街道物业纠纷化解统计", "--out", str(out), "--db", ledger_url]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "天骄街道物业纠纷化解统计" in html and html.count("<svg") == 4
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+
+
+def test_a_reversed_period_is_refused_naming_the_field_and_writes_nothing(
+        ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report.json"
+    code = main(["report", "--from", "2025-12-31", "--to", "2025-01-01", "--out", str(out), "--db", ledger_url])
+    assert code == 2 and not out.exists()
+    message = capsys.readouterr().err
+    assert "from:" in message and "晚于" in message and "after it ends" in message and "[period_reversed]" in message
+
+
+def test_an_unknown_output_format_is_refused_before_the_ledger_is_opened(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    database = tmp_path / "never.db"
+    code = main(["report", "--out", str(tmp_path / "report.xlsx"), "--db", f"sqlite:///{database}"])
+    assert code == 2 and not database.exists()
+    assert "--out" in capsys.readouterr().err
