@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, PropertyTriageError
+from propertytriage.ledger import Ledger
 from propertytriage.web import openapi
 from propertytriage.web.middleware import BodyLimit, CatchAll, VersionHeaders
 from propertytriage.web.problems import ProblemError, ProblemItem, input_problem, problem_response
@@ -79,8 +80,14 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
     return [route for router in app.state.routers for route in router.routes if isinstance(route, APIRoute)]
 
 
-def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None) -> FastAPI:
-    """The web service over ``tokens`` (the ledger's database); it keeps no other state."""
+def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None,
+               ledger: Ledger | None = None, session_secret: bytes | None = None,
+               secure_cookies: bool = False) -> FastAPI:
+    """The web service over ``tokens`` (the ledger's database); it keeps no other state.
+
+    With a ``ledger``, the clerks' pages are served too (``web/pages``), their sessions signed with
+    ``session_secret`` (:func:`propertytriage.web.pages.sessions.session_secret` when not given).
+    """
     version = package_version()
     triage_engine = engine or Triage()
     rules_version = triage_engine.book.rules_version
@@ -104,6 +111,11 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.routers = [module.router for module in (health, compute, forms)]
     for router in app.state.routers:
         app.include_router(router)
+    if ledger is not None:
+        from propertytriage.web import pages
+        from propertytriage.web.pages.sessions import session_secret as shared_secret
+
+        pages.install(app, ledger, secret=session_secret or shared_secret(), secure_cookies=secure_cookies)
     openapi.install(app)
     app.add_middleware(CatchAll)
     app.add_middleware(BodyLimit, limit=body_limit)

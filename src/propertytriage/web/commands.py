@@ -20,6 +20,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--body-limit", type=int, default=16 * 1024 * 1024, help="largest request body in bytes")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
                    help="reverse proxies trusted for X-Forwarded-* (default: 127.0.0.1)")
+    p.add_argument("--secure-cookies", action="store_true",
+                   help="mark session cookies Secure even when the proxy does not say https")
     p.set_defaults(web_command=serve_command)
 
     p = sub.add_parser("token", help="API tokens / 接口令牌")
@@ -34,6 +36,10 @@ def add_commands(sub: Any) -> None:
     revoke.add_argument("--db", help="database URL")
     revoke.set_defaults(web_command=token_revoke_command)
 
+    from propertytriage.web.usercommands import add_user_command
+
+    add_user_command(sub)
+
 
 def serve_command(args: argparse.Namespace) -> int:
     """Run uvicorn on the app until interrupted."""
@@ -42,7 +48,11 @@ def serve_command(args: argparse.Namespace) -> int:
     from propertytriage.web.app import create_app
     from propertytriage.web.tokens import SqlTokenStore
 
-    app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit)
+    from propertytriage.ledger import Ledger
+
+    ledger = Ledger(args.db)
+    app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit, ledger=ledger,
+                     secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
                 forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info")
     return 0

@@ -1,0 +1,146 @@
+"""Each evaluator's scoring sheet (联合赋分): its own sheet only, combined with the others on record.
+
+No sheet waits anywhere but in the ledger. An evaluator's submission is the company's latest
+scorecard of the same day with this evaluator's sheet put in (the other evaluators' sheets as
+recorded, untouched), imported as a new scorecard: the ledger records it as the company's newest
+score and decides every open case of the company again. The combination rule requires the
+mediation center's sheet (``rules/scoring/combination.yaml``), so until it is recorded another
+evaluator's sheet is refused with the ledger's own message, and what was typed stays on the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from propertytriage.ledger import queries
+from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS
+from propertytriage.scoring import default_scoring_rules, rubric_items, score
+from propertytriage.web.pages.site import PageError, pages_of, read_form, redirect, render, require
+from propertytriage.web.roles import EVALUATOR_ROLES
+
+router = APIRouter()
+SCORING_ROLES = EVALUATOR_ROLES | {"admin"}
+
+
+def _latest_scorecard(case: dict[str, Any]) -> dict[str, Any] | None:
+    """The company's latest scorecard as the current case carries it (alone, or within its history)."""
+    if case.get("scorecard"):
+        card: dict[str, Any] = case["scorecard"]
+        return card
+    history = (case.get("rectification_history") or {}).get("events", [])
+    cards = [e["scorecard"] for e in history if e.get("kind") == "score" and e.get("scorecard")]
+    return cards[-1] if cards else None
+
+
+def _evaluator(request: Request, role: str, asked: str) -> str:
+    if role in EVALUATORS:
+        return role  # an evaluator scores as itself, whatever the address says
+    return asked if asked in EVALUATORS else "mediation_center"
+
+
+def _record(request: Request, case_id: str) -> dict[str, Any]:
+    with pages_of(request).ledger.engine.connect() as connection:
+        record = queries.show(connection, case_id)
+    if record is None:
+        raise PageError(404, "没有此案件", f"台账中没有编号为「{case_id}」的案件。")
+    company = record["case"].get("property_company", {})
+    if not (company.get("name") or company.get("credit_code")):
+        raise PageError(422, "无法评分", "该案件未写明物业企业名称或统一社会信用代码，无法为企业评分。")
+    return record
+
+
+@router.get("/scoring", include_in_schema=False)
+async def scoring_index(request: Request) -> Response:
+    """Cases at the mediation center, one line per company: where an evaluator starts."""
+    require(request, SCORING_ROLES)
+    with pages_of(request).ledger.engine.connect() as connection:
+        rows = queries.list_cases(connection, stage="mediation_center")
+    companies: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = row.get("company")
+        if name and name not in companies:
+            companies[name] = row
+    return render(request, "scoring_index.html", companies=companies)
+
+
+def _sheet_view(request: Request, record: dict[str, Any], evaluator: str, values: dict[str, str],
+                on: str, errors: dict[str, list[str]], general: list[str], status: int = 200,
+                saved: bool = False) -> Response:
+    case = record["case"]
+    latest = _latest_scorecard(case)
+    recorded = {e["evaluator"] for e in latest["evaluations"]} if latest else set()
+    joint = score(latest) if latest else None
+    items = rubric_items()
+    categories: list[dict[str, Any]] = []
+    for item in items:
+        if not categories or categories[-1]["id"] != item["category"]:
+            categories.append({"id": item["category"], "title": item["category_title"], "items": [], "max": Decimal(0)})
+        categories[-1]["items"].append(item)
+        categories[-1]["max"] += Decimal(str(item["max_points"]))
+    total = Decimal(0)
+    for value in values.values():
+        try:
+            total += Decimal(value) if value else Decimal(0)
+        except InvalidOperation:
+            pass
+    return render(request, "scoring_sheet.html", status=status, record=record, case=case, evaluator=evaluator,
+                  evaluator_name=EVALUATOR_NAMES[evaluator], evaluators=EVALUATOR_NAMES, values=values, on=on,
+                  errors=errors, general=general, categories=categories, total=total,
+                  pass_mark=default_scoring_rules().pass_mark, latest=latest, recorded=recorded, joint=joint,
+                  saved=saved, choose_evaluator=request.state.user.role == "admin")
+
+
+@router.get("/scoring/{case_id}", include_in_schema=False)
+async def sheet_page(request: Request, case_id: str, evaluator: str = "", saved: str = "") -> Response:
+    user = require(request, SCORING_ROLES)
+    who = _evaluator(request, user.role, evaluator)
+    record = _record(request, case_id)
+    latest = _latest_scorecard(record["case"])
+    values: dict[str, str] = {}
+    on = date.today().isoformat()
+    if latest is not None:
+        on = latest["evaluated_on"]
+        for sheet in latest["evaluations"]:
+            if sheet["evaluator"] == who:
+                values = {k: str(v) for k, v in sheet["items"].items()}
+    return _sheet_view(request, record, who, values, on, {}, [], saved=bool(saved))
+
+
+@router.post("/scoring/{case_id}", include_in_schema=False)
+async def submit_sheet(request: Request, case_id: str) -> Response:
+    user = require(request, SCORING_ROLES)
+    form = await read_form(request)
+    who = _evaluator(request, user.role, form.get("evaluator", ""))
+    record = _record(request, case_id)
+    item_ids = [item["id"] for item in rubric_items()]
+    values = {i: form.get(f"item.{i}", "").strip() for i in item_ids}
+    on = form.get("evaluated_on", "").strip()
+    own = {"evaluator": who, "items": {i: v for i, v in values.items() if v}}
+    latest = _latest_scorecard(record["case"])
+    others = [s for s in latest["evaluations"] if s["evaluator"] != who] if latest and latest["evaluated_on"] == on \
+        else []
+    company = {k: v for k, v in record["case"].get("property_company", {}).items() if k in ("name", "credit_code")}
+    card = {"company": company, "evaluated_on": on, "evaluations": [*others, own]}
+    if not own["items"]:
+        return _sheet_view(request, record, who, values, on, {}, ["请至少为一项评分。"], status=422)
+    summary = await anyio.to_thread.run_sync(pages_of(request).import_one, card, "网页评分表", user)
+    if summary.refused:
+        errors: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in summary.refused[0].problems:
+            tail = problem.location.rsplit(".", 1)[-1]
+            if tail in values:
+                errors.setdefault(tail, []).append(problem.zh)
+            elif "evaluated_on" in problem.location:
+                errors.setdefault("evaluated_on", []).append(problem.zh)
+            else:
+                general.append(problem.zh)
+        return _sheet_view(request, record, who, values, on, errors, general, status=422)
+    suffix = f"&evaluator={who}" if user.role == "admin" else ""
+    return redirect(f"/scoring/{case_id}?saved=1{suffix}")
