@@ -103,7 +103,8 @@ def browser(downloads: Path) -> Iterator[object]:
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False,
-                                              "plugins.always_open_pdf_externally": True})
+                                              "plugins.always_open_pdf_externally": True,
+                                              "intl.accept_languages": "zh-CN,zh"})
     try:
         driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
     except WebDriverException as error:

@@ -28,7 +28,10 @@ def _shot(driver: object, name: str) -> None:
     folder = os.environ.get("PROPERTYTRIAGE_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        height = driver.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
+        driver.set_window_size(1280, max(800, min(int(height), 6000)))  # type: ignore[attr-defined]
         driver.save_screenshot(str(Path(folder) / f"{name}.png"))  # type: ignore[attr-defined]
+        driver.set_window_size(1280, 1000)  # type: ignore[attr-defined]
 
 
 def _by(kind: str) -> str:
