@@ -45,10 +45,9 @@ def serve_command(args: argparse.Namespace) -> int:
     """Run uvicorn on the app until interrupted."""
     import uvicorn
 
+    from propertytriage.ledger import Ledger
     from propertytriage.web.app import create_app
     from propertytriage.web.tokens import SqlTokenStore
-
-    from propertytriage.ledger import Ledger
 
     ledger = Ledger(args.db)
     app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit, ledger=ledger,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -68,7 +69,8 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def login(client: TestClient, role: str, password: str = PASSWORD) -> object:
+def login(client: TestClient, role: str, password: str = PASSWORD) -> Any:
+    client.cookies.clear()  # whoever was logged in before leaves
     token = csrf_of(client.get("/login").text)
     return client.post("/login", data={"csrf_token": token, "name": user_name(role), "password": password,
                                        "next": "/cases"})

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from propertytriage.ledger import Ledger
 from propertytriage.web.pages import cases, login, scoring
 from propertytriage.web.pages.sessions import Signer
-from propertytriage.web.pages.site import LoginRequired, PageError, Pages, make_environment, render
+from propertytriage.web.pages.site import LoginRequiredError, PageError, Pages, make_environment, render
 from propertytriage.web.pages.users import UserStore
 
 _STATIC = Path(__file__).parent / "static"
@@ -40,7 +40,7 @@ def install(app: FastAPI, ledger: Ledger, *, secret: bytes, secure_cookies: bool
     """Mount the pages on ``app``, over the ledger's database (users and failures live there too)."""
     app.state.pages = Pages(ledger=ledger, users=UserStore(ledger.engine), signer=Signer(secret, secure=secure_cookies),
                             environment=make_environment(), write_lock=threading.Lock())
-    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageError, _page_error)
     for module in (login, cases, scoring):
         app.include_router(module.router)

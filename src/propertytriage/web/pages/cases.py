@@ -125,7 +125,7 @@ async def file_case(request: Request) -> Response:
     if summary.refused:
         errors, general = caseform.errors_by_field(summary.refused[0].problems, caseform.CASE_FIELDS)
         return _case_form(request, values, errors, general, status=422)
-    return redirect(f"/cases/{case_id}?filed=1")
+    return redirect(f"/cases/{quote(case_id, safe='')}?filed=1")
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
@@ -188,7 +188,7 @@ async def record_attempt(request: Request, case_id: str) -> Response:
         if not errors and not general:
             general = ["台账拒绝了此记录。"]
         return _case_view(request, record, errors, general, values, status=422)
-    return redirect(f"/cases/{case_id}?recorded=1")
+    return redirect(f"/cases/{quote(case_id, safe='')}?recorded=1")
 
 
 @router.get("/cases/{case_id}/forms/{form_id}.pdf", include_in_schema=False)
@@ -200,7 +200,7 @@ async def case_form_pdf(request: Request, case_id: str, form_id: str) -> Respons
     # one render at a time per process, under the API's own lock (WeasyPrint is not thread-safe)
     pdf = await anyio.to_thread.run_sync(form_routes._render, form_id, record["case"])
     name = file_name(case_id, form_id, "pdf")
-    ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "-_." else "_" for c in name)
+    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in name)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
         "Cache-Control": "no-store"})

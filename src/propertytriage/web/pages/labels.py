@@ -44,7 +44,8 @@ FIELD_ZH = {
     "claim_amount": "请求金额（元）", "has_owners_committee": "有业主委员会", "attempts": "处理经过",
     "company_score": "联合评分", "scorecard": "评分表", "rectification_history": "整改记录",
     "needs_appraisal": "需鉴定评估", "counterclaim": "有反诉", "whereabouts_unknown": "当事人下落不明",
-    "foreign_related": "涉外", "parties_agree_small_claims": "双方同意适用小额诉讼", "contentious": "矛盾尖锐、争议较大",
+    "foreign_related": "涉外", "parties_agree_small_claims": "双方同意适用小额诉讼",
+    "contentious": "矛盾尖锐、争议较大",
     "property_company": "物业企业", "owners": "业主", "estate": "小区", "contract": "合同", "arrears": "欠费",
     "focus_points": "争议焦点", "venue": "承办机构", "facts": "事实与理由",
 }

@@ -10,38 +10,43 @@ evaluator's sheet is refused with the ledger's own message, and what was typed s
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
 from propertytriage.ledger import queries
-from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS
+from propertytriage.ledger.companies import company_key
+from propertytriage.ledger.recorder import company_from_row
+from propertytriage.ledger.schema import COMPANIES
+from propertytriage.models.details import PropertyCompany
+from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS, Evaluator
 from propertytriage.scoring import default_scoring_rules, rubric_items, score
 from propertytriage.web.pages.site import PageError, pages_of, read_form, redirect, render, require
-from propertytriage.web.roles import EVALUATOR_ROLES
+from propertytriage.web.roles import EVALUATOR_ROLES, Role
 
 router = APIRouter()
-SCORING_ROLES = EVALUATOR_ROLES | {"admin"}
+SCORING_ROLES: frozenset[Role] = EVALUATOR_ROLES | frozenset({"admin"})
 
 
-def _latest_scorecard(case: dict[str, Any]) -> dict[str, Any] | None:
-    """The company's latest scorecard as the current case carries it (alone, or within its history)."""
-    if case.get("scorecard"):
-        card: dict[str, Any] = case["scorecard"]
-        return card
-    history = (case.get("rectification_history") or {}).get("events", [])
+def _latest_scorecard(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The company's latest scorecard on its current record (a closed case shows an older record)."""
+    history = record.get("company_history", [])
     cards = [e["scorecard"] for e in history if e.get("kind") == "score" and e.get("scorecard")]
     return cards[-1] if cards else None
 
 
-def _evaluator(request: Request, role: str, asked: str) -> str:
-    if role in EVALUATORS:
-        return role  # an evaluator scores as itself, whatever the address says
-    return asked if asked in EVALUATORS else "mediation_center"
+def _evaluator(request: Request, role: str, asked: str) -> Evaluator:
+    for evaluator in EVALUATORS:
+        if role == evaluator:
+            return evaluator  # an evaluator scores as itself, whatever the form says
+    return next((e for e in EVALUATORS if e == asked), "mediation_center")
 
 
 def _record(request: Request, case_id: str) -> dict[str, Any]:
@@ -49,9 +54,12 @@ def _record(request: Request, case_id: str) -> dict[str, Any]:
         record = queries.show(connection, case_id)
     if record is None:
         raise PageError(404, "没有此案件", f"台账中没有编号为「{case_id}」的案件。")
-    company = record["case"].get("property_company", {})
-    if not (company.get("name") or company.get("credit_code")):
+    key = company_key(PropertyCompany.model_validate(record["case"].get("property_company", {})))
+    if key is None:
         raise PageError(422, "无法评分", "该案件未写明物业企业名称或统一社会信用代码，无法为企业评分。")
+    with pages_of(request).ledger.engine.connect() as connection:
+        row = connection.execute(select(COMPANIES).where(COMPANIES.c.company_key == key)).first()
+    record["company_history"] = company_from_row(row).history if row is not None else []
     return record
 
 
@@ -69,11 +77,11 @@ async def scoring_index(request: Request) -> Response:
     return render(request, "scoring_index.html", companies=companies)
 
 
-def _sheet_view(request: Request, record: dict[str, Any], evaluator: str, values: dict[str, str],
+def _sheet_view(request: Request, record: dict[str, Any], evaluator: Evaluator, values: dict[str, str],
                 on: str, errors: dict[str, list[str]], general: list[str], status: int = 200,
                 saved: bool = False) -> Response:
     case = record["case"]
-    latest = _latest_scorecard(case)
+    latest = _latest_scorecard(record)
     recorded = {e["evaluator"] for e in latest["evaluations"]} if latest else set()
     joint = score(latest) if latest else None
     items = rubric_items()
@@ -85,10 +93,8 @@ def _sheet_view(request: Request, record: dict[str, Any], evaluator: str, values
         categories[-1]["max"] += Decimal(str(item["max_points"]))
     total = Decimal(0)
     for value in values.values():
-        try:
+        with contextlib.suppress(InvalidOperation):  # a mistyped figure is named by the ledger's refusal
             total += Decimal(value) if value else Decimal(0)
-        except InvalidOperation:
-            pass
     return render(request, "scoring_sheet.html", status=status, record=record, case=case, evaluator=evaluator,
                   evaluator_name=EVALUATOR_NAMES[evaluator], evaluators=EVALUATOR_NAMES, values=values, on=on,
                   errors=errors, general=general, categories=categories, total=total,
@@ -101,7 +107,7 @@ async def sheet_page(request: Request, case_id: str, evaluator: str = "", saved:
     user = require(request, SCORING_ROLES)
     who = _evaluator(request, user.role, evaluator)
     record = _record(request, case_id)
-    latest = _latest_scorecard(record["case"])
+    latest = _latest_scorecard(record)
     values: dict[str, str] = {}
     on = date.today().isoformat()
     if latest is not None:
@@ -122,7 +128,7 @@ async def submit_sheet(request: Request, case_id: str) -> Response:
     values = {i: form.get(f"item.{i}", "").strip() for i in item_ids}
     on = form.get("evaluated_on", "").strip()
     own = {"evaluator": who, "items": {i: v for i, v in values.items() if v}}
-    latest = _latest_scorecard(record["case"])
+    latest = _latest_scorecard(record)
     others = [s for s in latest["evaluations"] if s["evaluator"] != who] if latest and latest["evaluated_on"] == on \
         else []
     company = {k: v for k, v in record["case"].get("property_company", {}).items() if k in ("name", "credit_code")}
@@ -143,4 +149,4 @@ async def submit_sheet(request: Request, case_id: str) -> Response:
                 general.append(problem.zh)
         return _sheet_view(request, record, who, values, on, errors, general, status=422)
     suffix = f"&evaluator={who}" if user.role == "admin" else ""
-    return redirect(f"/scoring/{case_id}?saved=1{suffix}")
+    return redirect(f"/scoring/{quote(case_id, safe='')}?saved=1{suffix}")

@@ -84,7 +84,7 @@ class Signer:
             return None
         if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
             return None
-        issued = payload.get("t") if isinstance(payload.get("t"), int) else 0
+        issued: int = payload["t"] if isinstance(payload.get("t"), int) else 0
         name = payload.get("u") if isinstance(payload.get("u"), str) else None
         if name is not None and (now or time.time()) - issued > self.lifetime:
             return Session(nonce=payload["n"])  # expired: anonymous again, same nonce

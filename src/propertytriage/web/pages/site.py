@@ -103,14 +103,14 @@ def current_user(request: Request) -> User | None:
     return user
 
 
-class LoginRequired(Exception):
+class LoginRequiredError(Exception):
     """No live session: the visitor is sent to the login page, then back."""
 
 
 def require(request: Request, roles: Iterable[Role] = ROLES) -> User:
     user = current_user(request)
     if user is None:
-        raise LoginRequired
+        raise LoginRequiredError
     if user.role not in set(roles):
         raise PageError(403, "无权访问", f"您的角色（{labels.ROLE_ZH[user.role]}）不能使用此页面。")
     request.state.user = user
