@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from propertytriage.engine import Triage
 from propertytriage.ledger import Ledger
@@ -18,6 +18,8 @@ from propertytriage.ledger.schema import EVENTS
 from propertytriage.web.pages.sessions import COOKIE, Session, Signer
 from propertytriage.web.pages.users import FREE_FAILURES, UserStore, login_failures, users, verify_password
 from tests.web.pages.conftest import PASSWORD, csrf_of, login, make_app, user_name
+
+_MEMORY = Ledger("sqlite://")  # an in-memory ledger with the access tables, for the property below
 
 
 def _filing(token: str, case_id: str = "WEB-1") -> dict[str, str]:
@@ -126,10 +128,9 @@ def test_failed_logins_are_slowed_per_client_whatever_the_name(client: TestClien
 @given(failures=st.integers(min_value=0, max_value=40))
 @settings(max_examples=25, deadline=None)
 def test_the_wait_grows_with_the_failures_and_is_bounded(failures: int) -> None:
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import StaticPool
-
-    store = UserStore(create_engine("sqlite://", poolclass=StaticPool))
+    store = UserStore(_MEMORY.engine)
+    with _MEMORY.engine.begin() as connection:
+        connection.execute(delete(login_failures))
     now = datetime(2026, 1, 1, tzinfo=UTC)
     waits = []
     for _ in range(failures):

@@ -59,16 +59,11 @@ class Pages:
     def import_one(self, body: dict[str, Any], source: str, user: User) -> ImportSummary:
         """One document through the ledger's import, recorded as the user's doing."""
         with self.write_lock:  # recorded_by is the ledger's attribute; one writer per process at a time
-            self.ledger.recorded_by = recorded_by(user)
+            self.ledger.recorded_by = user.recorded_by
             try:
                 return self.ledger.import_documents([Document(source, body)])
             finally:
                 self.ledger.recorded_by = None
-
-
-def recorded_by(user: User) -> str:
-    """How an event names who recorded it: the user's name and role."""
-    return f"{user.name} ({user.role})"
 
 
 def make_environment() -> Environment:

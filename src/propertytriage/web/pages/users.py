@@ -17,42 +17,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from propertytriage.errors import InputError, Problem
+from propertytriage.ledger.schema import LOGIN_FAILURES, USERS
 from propertytriage.web.roles import ROLES, Role
+from propertytriage.web.tokens import NAME_LIMIT, Principal
 
-metadata = MetaData()
-users = Table(
-    "users", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
-    Column("role", String(40), nullable=False),
-    Column("password_hash", String(300), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("disabled_at", DateTime(timezone=True), nullable=True),
-)
-login_failures = Table(
-    "login_failures", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("client", String(100), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
+users, login_failures = USERS, LOGIN_FAILURES  # created by the ledger's migration 0003
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 10
@@ -102,6 +75,11 @@ class User:
         """Changes when the password does, so a session made with an old password ends with it."""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
+    @property
+    def recorded_by(self) -> str:
+        """What an event this user causes records, as for an API token (``role:name``)."""
+        return Principal(self.name, self.role).recorded_by
+
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
@@ -112,7 +90,6 @@ class UserStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine, checkfirst=True)
         self._dummy = _dummy_hash()
 
     def create(self, name: str, role: str, password: str) -> User:
@@ -120,9 +97,9 @@ class UserStore:
         if role not in ROLES:
             problems.append(Problem("role", "not_allowed", f"没有这种角色：{role!r}，可选：{', '.join(ROLES)}",
                                     f"unknown role {role!r}; expected one of {', '.join(ROLES)}"))
-        if not name.strip() or len(name) > 200:
-            problems.append(Problem("name", "invalid_value", "用户名须为 1 至 200 个字符",
-                                    "the name must be 1 to 200 characters"))
+        if not name.strip() or len(name) > NAME_LIMIT:
+            problems.append(Problem("name", "invalid_value", f"用户名须为 1 至 {NAME_LIMIT} 个字符",
+                                    f"the name must be 1 to {NAME_LIMIT} characters"))
         if len(password) < MIN_PASSWORD:
             problems.append(Problem("password", "too_short", f"密码至少 {MIN_PASSWORD} 个字符",
                                     f"the password must have at least {MIN_PASSWORD} characters"))
