@@ -42,6 +42,18 @@ def _latest_scorecard(record: dict[str, Any]) -> dict[str, Any] | None:
     return cards[-1] if cards else None
 
 
+def _latest_score(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The company's latest score, from a scorecard or a bare total: ``{on, total, required}``."""
+    scores = [e for e in record.get("company_history", []) if e.get("kind") == "score"]
+    if not scores:
+        return None
+    event = scores[-1]
+    pass_mark = default_scoring_rules().pass_mark
+    total = score(event["scorecard"]).total if event.get("scorecard") else Decimal(str(event["total"]))
+    return {"on": event["on"], "total": total, "required": total < pass_mark,
+            "from_sheets": bool(event.get("scorecard"))}
+
+
 def _evaluator(request: Request, role: str, asked: str) -> Evaluator:
     for evaluator in EVALUATORS:
         if role == evaluator:
@@ -82,8 +94,8 @@ def _sheet_view(request: Request, record: dict[str, Any], evaluator: Evaluator, 
                 saved: bool = False) -> Response:
     case = record["case"]
     latest = _latest_scorecard(record)
-    recorded = {e["evaluator"] for e in latest["evaluations"]} if latest else set()
-    joint = score(latest) if latest else None
+    recorded = {e["evaluator"] for e in latest["evaluations"]} if latest and latest["evaluated_on"] == on else set()
+    last = _latest_score(record)
     items = rubric_items()
     categories: list[dict[str, Any]] = []
     for item in items:
@@ -98,7 +110,7 @@ def _sheet_view(request: Request, record: dict[str, Any], evaluator: Evaluator, 
     return render(request, "scoring_sheet.html", status=status, record=record, case=case, evaluator=evaluator,
                   evaluator_name=EVALUATOR_NAMES[evaluator], evaluators=EVALUATOR_NAMES, values=values, on=on,
                   errors=errors, general=general, categories=categories, total=total,
-                  pass_mark=default_scoring_rules().pass_mark, latest=latest, recorded=recorded, joint=joint,
+                  pass_mark=default_scoring_rules().pass_mark, latest=latest, recorded=recorded, last=last,
                   saved=saved, choose_evaluator=request.state.user.role == "admin")
 
 

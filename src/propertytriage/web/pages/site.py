@@ -74,8 +74,30 @@ def make_environment() -> Environment:
         TRACK_ZH=labels.TRACK_ZH, AWAIT_ZH=labels.AWAIT_ZH, FORM_ZH=labels.FORM_ZH, ROLE_ZH=labels.ROLE_ZH,
         DISPUTE_ZH=labels.DISPUTE_ZH, CLAIMANT_ZH=labels.CLAIMANT_ZH, EVENT_ZH=labels.EVENT_ZH,
         FIELD_ZH=labels.FIELD_ZH, COMPANY_EVENT_ZH=labels.COMPANY_EVENT_ZH, IMPORT_ROLES=IMPORT_ROLES,
+        decision_changes=decision_changes,
     )
     return environment
+
+
+def decision_changes(change: dict[str, Any] | None) -> list[str]:
+    """An event's ``decision_change`` as a clerk reads it; an outcome that stays empty is not news."""
+    texts: list[str] = []
+    for key, values in (change or {}).items():
+        before, after = values.get("from"), values.get("to")
+        if not before and not after:
+            continue
+        if key == "next_stage":
+            texts.append(f"下一步 {labels.STAGE_ZH.get(before, '—') if before else '—'} → "
+                         f"{labels.STAGE_ZH.get(after, after)}")
+        elif key == "court_track":
+            texts.append(f"审理方式 → {labels.TRACK_ZH.get(after, after) if after else '（无）'}")
+        elif key == "rectification_required":
+            texts.append("物业企业须限期整改" if after else "无须整改")
+        elif key == "awaiting":
+            texts.append("尚待 → " + ("、".join(labels.AWAIT_ZH.get(a, a) for a in after) if after else "（无）"))
+        elif key == "forms":
+            texts.append("文书 → " + ("、".join(labels.FORM_ZH.get(f, f) for f in after) if after else "（无）"))
+    return texts
 
 
 def pages_of(request: Request) -> Pages:
