@@ -10,6 +10,7 @@ import os
 import time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -46,9 +47,28 @@ def _login(driver, server: Server, name: str) -> None:
     assert "/login" in driver.current_url  # no session: sent to the login page
     driver.find_element(_by("id"), "name").send_keys(name)
     driver.find_element(_by("id"), "password").send_keys(PASSWORD)
-    driver.find_element(_by("css"), "section.login button").click()
-    assert driver.current_url.endswith("/cases"), driver.page_source[:500]
+    _submit(driver, "section.login button", "/cases")
     assert name in driver.find_element(_by("css"), "header .who").text
+
+
+def _submit(driver, css: str, expect: str) -> None:  # expect: a path, or a piece of the query
+    """Click and wait for the answer's address (a form's POST is not awaited by the click itself)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(_by("css"), css).click()
+    try:
+        WebDriverWait(driver, 60).until(lambda d: expect == urlsplit(d.current_url).path
+                                        if expect.startswith("/") else expect in urlsplit(d.current_url).query)
+    except TimeoutException:
+        raise AssertionError(driver.find_element(_by("css"), "main").text[:800]) from None
+
+
+def _wait_for(driver, element_id: str):
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((_by("id"), element_id)))
 
 
 def _fill(driver, field: str, text: str) -> None:
@@ -72,8 +92,7 @@ def _score_sheet(driver, server: Server, evaluator: str) -> None:
     shown = Decimal(driver.find_element(_by("id"), "running-total").text)
     assert shown == expected  # the running total follows what was typed
     _shot(driver, f"scoring-{evaluator}")
-    driver.find_element(_by("css"), "form.sheet button").click()
-    assert "saved=1" in driver.current_url, driver.find_element(_by("css"), "main").text[:800]
+    _submit(driver, "form.sheet button", "saved=1")
 
 
 def test_file_fail_score_and_download_the_notice(server: Server, browser, downloads: Path) -> None:
@@ -97,21 +116,21 @@ def test_file_fail_score_and_download_the_notice(server: Server, browser, downlo
     _fill(driver, "owners.0.name", "张某")
     _fill(driver, "owners.0.phone", "13912345678")
     driver.find_element(_by("css"), "form.grid button").click()
+    error = _wait_for(driver, "claim_amount-error")
+    assert error is not None
     error = driver.find_element(_by("id"), "claim_amount-error")
     assert error.text and any("\u4e00" <= ch <= "\u9fff" for ch in error.text)  # in Chinese, at the field
     assert driver.find_element(_by("id"), "property_company.name").get_attribute("value") == COMPANY
     _shot(driver, "case-new-error")
     _fill(driver, "claim_amount", "3000")
-    driver.find_element(_by("css"), "form.grid button").click()
-    assert "filed=1" in driver.current_url
+    _submit(driver, "form.grid button", "filed=1")
     assert "街道社区协调" in driver.find_element(_by("css"), "section.next").text  # no owners' committee
     _shot(driver, "case-filed")
 
     # the community's coordination failed: the case goes to the mediation center, awaiting a score
     _select(driver, "stage", "community")
     _select(driver, "outcome", "failed")
-    driver.find_element(_by("css"), "section.attempt button").click()
-    assert "recorded=1" in driver.current_url
+    _submit(driver, "section.attempt button", "recorded=1")
     next_step = driver.find_element(_by("css"), "section.next").text
     assert "调解中心调解" in next_step and "待联合评分" in next_step
     timeline = driver.find_element(_by("css"), "section.timeline").text
