@@ -64,6 +64,7 @@ def test_filing_records_the_user_and_role_and_shows_the_case(client: TestClient,
     page = client.get(answer.headers["location"])
     assert "WEB-&lt;i&gt;2" in page.text and "<i>2" not in page.text  # escaped
     assert "业委会协商" in page.text  # the default: the estate has an owners' committee
+    assert f"{user_name('community')}（街道社区）" in page.text  # who filed it, on the timeline
     with ledger.engine.connect() as connection:
         recorded = connection.execute(select(EVENTS.c.recorded_by).where(EVENTS.c.stream_id == "WEB-<i>2")).one()
     assert recorded.recorded_by == f"community:{user_name('community')}"

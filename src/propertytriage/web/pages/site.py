@@ -74,7 +74,7 @@ def make_environment() -> Environment:
         TRACK_ZH=labels.TRACK_ZH, AWAIT_ZH=labels.AWAIT_ZH, FORM_ZH=labels.FORM_ZH, ROLE_ZH=labels.ROLE_ZH,
         DISPUTE_ZH=labels.DISPUTE_ZH, CLAIMANT_ZH=labels.CLAIMANT_ZH, EVENT_ZH=labels.EVENT_ZH,
         FIELD_ZH=labels.FIELD_ZH, COMPANY_EVENT_ZH=labels.COMPANY_EVENT_ZH, IMPORT_ROLES=IMPORT_ROLES,
-        decision_changes=decision_changes,
+        decision_changes=decision_changes, who=who,
     )
     return environment
 
@@ -98,6 +98,15 @@ def decision_changes(change: dict[str, Any] | None) -> list[str]:
         elif key == "forms":
             texts.append("文书 → " + ("、".join(labels.FORM_ZH.get(f, f) for f in after) if after else "（无）"))
     return texts
+
+
+def who(recorded_by: str | None) -> str:
+    """``role:name`` as a clerk reads it: the name, then the body in Chinese."""
+    if not recorded_by:
+        return "（命令行导入）"
+    role, _, name = recorded_by.partition(":")
+    label = labels.ROLE_ZH.get(role)  # type: ignore[call-overload]
+    return f"{name}（{label}）" if name and label else recorded_by
 
 
 def pages_of(request: Request) -> Pages:
