@@ -118,7 +118,8 @@ def list_cases(
         result.append({
             "case_id": row.case_id, "filed_on": row.filed_on.isoformat(), "next_stage": row.next_stage,
             "court_track": row.court_track, "awaiting": row.decision.get("awaiting", []),
-            "forms": row.decision.get("forms", []), **parties(row.snapshot),
+            "forms": row.decision.get("forms", []), "community": row.snapshot.get("estate", {}).get("community"),
+            **parties(row.snapshot),
         })
     return result
 

@@ -83,10 +83,14 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
 
 
 def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None,
-               ledger: Ledger | None = None) -> FastAPI:
+               ledger: Ledger | None = None, session_secret: bytes | None = None,
+               secure_cookies: bool = False) -> FastAPI:
     """The web service over the ledger's database (``ledger``, else the one ``tokens`` are kept in).
 
     It keeps no other state: several processes on one database serve the same ledger and tokens.
+
+    With a ``ledger``, the clerks' pages are served too (``web/pages``), their sessions signed with
+    ``session_secret`` (:func:`propertytriage.web.pages.sessions.session_secret` when not given).
     """
     version = package_version()
     triage_engine = engine or Triage()
@@ -112,6 +116,11 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.routers = [module.router for module in (health, compute, forms, ledger_routes)]
     for router in app.state.routers:
         app.include_router(router)
+    if ledger is not None:
+        from propertytriage.web import pages
+        from propertytriage.web.pages.sessions import session_secret as shared_secret
+
+        pages.install(app, ledger, secret=session_secret or shared_secret(), secure_cookies=secure_cookies)
     openapi.install(app)
     app.add_middleware(CatchAll)
     app.add_middleware(BodyLimit, limit=body_limit)

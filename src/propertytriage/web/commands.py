@@ -23,6 +23,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--keep-alive", type=float, default=5.0, metavar="SECONDS",
                    help="how long an idle connection is kept open (default 5; behind a proxy that keeps "
                         "connections to serve, longer than the proxy keeps them)")
+    p.add_argument("--secure-cookies", action="store_true",
+                   help="mark session cookies Secure even when the proxy does not say https")
     p.set_defaults(web_command=serve_command)
 
     p = sub.add_parser("token", help="API tokens / 接口令牌")
@@ -37,15 +39,22 @@ def add_commands(sub: Any) -> None:
     revoke.add_argument("--db", help="database URL")
     revoke.set_defaults(web_command=token_revoke_command)
 
+    from propertytriage.web.usercommands import add_user_command
+
+    add_user_command(sub)
+
 
 def serve_command(args: argparse.Namespace) -> int:
     """Run uvicorn on the app until interrupted."""
     import uvicorn
 
+    from propertytriage.ledger import Ledger
     from propertytriage.web.app import create_app
     from propertytriage.web.tokens import SqlTokenStore
 
-    app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit)
+    ledger = Ledger(args.db)
+    app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit, ledger=ledger,
+                     secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
                 forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info",
                 timeout_keep_alive=args.keep_alive)

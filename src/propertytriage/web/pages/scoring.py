@@ -1,0 +1,164 @@
+"""Each evaluator's scoring sheet (联合赋分): its own sheet only, combined with the others on record.
+
+No sheet waits anywhere but in the ledger. An evaluator's submission is the company's latest
+scorecard of the same day with this evaluator's sheet put in (the other evaluators' sheets as
+recorded, untouched), imported as a new scorecard: the ledger records it as the company's newest
+score and decides every open case of the company again. The combination rule requires the
+mediation center's sheet (``rules/scoring/combination.yaml``), so until it is recorded another
+evaluator's sheet is refused with the ledger's own message, and what was typed stays on the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from propertytriage.ledger import queries
+from propertytriage.ledger.companies import company_key
+from propertytriage.ledger.recorder import company_from_row
+from propertytriage.ledger.schema import COMPANIES
+from propertytriage.models.details import PropertyCompany
+from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS, Evaluator
+from propertytriage.scoring import default_scoring_rules, rubric_items, score
+from propertytriage.web.pages.site import PageError, pages_of, read_form, redirect, render, require
+from propertytriage.web.roles import EVALUATOR_ROLES, Role
+
+router = APIRouter()
+SCORING_ROLES: frozenset[Role] = EVALUATOR_ROLES | frozenset({"admin"})
+
+
+def _latest_scorecard(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The company's latest scorecard on its current record (a closed case shows an older record)."""
+    history = record.get("company_history", [])
+    cards = [e["scorecard"] for e in history if e.get("kind") == "score" and e.get("scorecard")]
+    return cards[-1] if cards else None
+
+
+def _latest_score(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The company's latest score, from a scorecard or a bare total: ``{on, total, required}``."""
+    scores = [e for e in record.get("company_history", []) if e.get("kind") == "score"]
+    if not scores:
+        return None
+    event = scores[-1]
+    pass_mark = default_scoring_rules().pass_mark
+    total = score(event["scorecard"]).total if event.get("scorecard") else Decimal(str(event["total"]))
+    return {"on": event["on"], "total": total, "required": total < pass_mark,
+            "from_sheets": bool(event.get("scorecard"))}
+
+
+def _evaluator(request: Request, role: str, asked: str) -> Evaluator:
+    for evaluator in EVALUATORS:
+        if role == evaluator:
+            return evaluator  # an evaluator scores as itself, whatever the form says
+    return next((e for e in EVALUATORS if e == asked), "mediation_center")
+
+
+def _record(request: Request, case_id: str) -> dict[str, Any]:
+    with pages_of(request).ledger.engine.connect() as connection:
+        record = queries.show(connection, case_id)
+    if record is None:
+        raise PageError(404, "没有此案件", f"台账中没有编号为「{case_id}」的案件。")
+    key = company_key(PropertyCompany.model_validate(record["case"].get("property_company", {})))
+    if key is None:
+        raise PageError(422, "无法评分", "该案件未写明物业企业名称或统一社会信用代码，无法为企业评分。")
+    with pages_of(request).ledger.engine.connect() as connection:
+        row = connection.execute(select(COMPANIES).where(COMPANIES.c.company_key == key)).first()
+    record["company_history"] = company_from_row(row).history if row is not None else []
+    return record
+
+
+@router.get("/scoring", include_in_schema=False)
+async def scoring_index(request: Request) -> Response:
+    """Cases at the mediation center, one line per company: where an evaluator starts."""
+    require(request, SCORING_ROLES)
+    with pages_of(request).ledger.engine.connect() as connection:
+        rows = queries.list_cases(connection, stage="mediation_center")
+    companies: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = row.get("company")
+        if name and name not in companies:
+            companies[name] = row
+    return render(request, "scoring_index.html", companies=companies)
+
+
+def _sheet_view(request: Request, record: dict[str, Any], evaluator: Evaluator, values: dict[str, str],
+                on: str, errors: dict[str, list[str]], general: list[str], status: int = 200,
+                saved: bool = False) -> Response:
+    case = record["case"]
+    latest = _latest_scorecard(record)
+    recorded = {e["evaluator"] for e in latest["evaluations"]} if latest and latest["evaluated_on"] == on else set()
+    last = _latest_score(record)
+    items = rubric_items()
+    categories: list[dict[str, Any]] = []
+    for item in items:
+        if not categories or categories[-1]["id"] != item["category"]:
+            categories.append({"id": item["category"], "title": item["category_title"], "items": [], "max": Decimal(0)})
+        categories[-1]["items"].append(item)
+        categories[-1]["max"] += Decimal(str(item["max_points"]))
+    total = Decimal(0)
+    for value in values.values():
+        with contextlib.suppress(InvalidOperation):  # a mistyped figure is named by the ledger's refusal
+            total += Decimal(value) if value else Decimal(0)
+    return render(request, "scoring_sheet.html", status=status, record=record, case=case, evaluator=evaluator,
+                  evaluator_name=EVALUATOR_NAMES[evaluator], evaluators=EVALUATOR_NAMES, values=values, on=on,
+                  errors=errors, general=general, categories=categories, total=total,
+                  pass_mark=default_scoring_rules().pass_mark, latest=latest, recorded=recorded, last=last,
+                  saved=saved, choose_evaluator=request.state.user.role == "admin")
+
+
+@router.get("/scoring/{case_id}", include_in_schema=False)
+async def sheet_page(request: Request, case_id: str, evaluator: str = "", saved: str = "") -> Response:
+    user = require(request, SCORING_ROLES)
+    who = _evaluator(request, user.role, evaluator)
+    record = _record(request, case_id)
+    latest = _latest_scorecard(record)
+    values: dict[str, str] = {}
+    on = date.today().isoformat()
+    if latest is not None:
+        on = latest["evaluated_on"]
+        for sheet in latest["evaluations"]:
+            if sheet["evaluator"] == who:
+                values = {k: str(v) for k, v in sheet["items"].items()}
+    return _sheet_view(request, record, who, values, on, {}, [], saved=bool(saved))
+
+
+@router.post("/scoring/{case_id}", include_in_schema=False)
+async def submit_sheet(request: Request, case_id: str) -> Response:
+    user = require(request, SCORING_ROLES)
+    form = await read_form(request)
+    who = _evaluator(request, user.role, form.get("evaluator", ""))
+    record = _record(request, case_id)
+    item_ids = [item["id"] for item in rubric_items()]
+    values = {i: form.get(f"item.{i}", "").strip() for i in item_ids}
+    on = form.get("evaluated_on", "").strip()
+    own = {"evaluator": who, "items": {i: v for i, v in values.items() if v}}
+    latest = _latest_scorecard(record)
+    others = [s for s in latest["evaluations"] if s["evaluator"] != who] if latest and latest["evaluated_on"] == on \
+        else []
+    company = {k: v for k, v in record["case"].get("property_company", {}).items() if k in ("name", "credit_code")}
+    card = {"company": company, "evaluated_on": on, "evaluations": [*others, own]}
+    if not own["items"]:
+        return _sheet_view(request, record, who, values, on, {}, ["请至少为一项评分。"], status=422)
+    summary = await anyio.to_thread.run_sync(pages_of(request).import_one, card, "网页评分表", user)
+    if summary.refused:
+        errors: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in summary.refused[0].problems:
+            tail = problem.location.rsplit(".", 1)[-1]
+            if tail in values:
+                errors.setdefault(tail, []).append(problem.zh)
+            elif "evaluated_on" in problem.location:
+                errors.setdefault("evaluated_on", []).append(problem.zh)
+            else:
+                general.append(problem.zh)
+        return _sheet_view(request, record, who, values, on, errors, general, status=422)
+    suffix = f"&evaluator={who}" if user.role == "admin" else ""
+    return redirect(f"/scoring/{quote(case_id, safe='')}?saved=1{suffix}")
