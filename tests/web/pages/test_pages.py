@@ -67,7 +67,7 @@ def test_filing_records_the_user_and_role_and_shows_the_case(client: TestClient,
     assert f"{user_name('community')}（街道社区）" in page.text  # who filed it, on the timeline
     with ledger.engine.connect() as connection:
         recorded = connection.execute(select(EVENTS.c.recorded_by).where(EVENTS.c.stream_id == "WEB-<i>2")).one()
-    assert recorded.recorded_by == f"community:{user_name('community')}"
+    assert recorded.recorded_by == f"{user_name('community')} (community)"
     listed = client.get("/cases", params={"community": "康新社区"}).text
     assert "WEB-&lt;i&gt;2" in listed and "KBS-2025-011" not in listed
 

@@ -101,10 +101,11 @@ def decision_changes(change: dict[str, Any] | None) -> list[str]:
 
 
 def who(recorded_by: str | None) -> str:
-    """``role:name`` as a clerk reads it: the name, then the body in Chinese."""
+    """``name (role)`` (web.tokens.Principal) as a clerk reads it: the name, then the body in Chinese."""
     if not recorded_by:
         return "（命令行导入）"
-    role, _, name = recorded_by.partition(":")
+    name, opened, rest = recorded_by.rpartition(" (")
+    role = rest[:-1] if opened and rest.endswith(")") else ""
     label = labels.ROLE_ZH.get(role)  # type: ignore[call-overload]
     return f"{name}（{label}）" if name and label else recorded_by
 
