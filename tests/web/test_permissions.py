@@ -76,6 +76,7 @@ def _request(name: str, role: str) -> tuple[str, str, str | None]:
         "cases": ("GET", "/v1/cases", None),
         "case": ("GET", "/v1/cases/KBS-2025-001", None),
         "due": ("GET", "/v1/due", None),
+        "report": ("GET", "/v1/report?from=2025-01-01&to=2025-12-31", None),
     }
     return requests[name]
 

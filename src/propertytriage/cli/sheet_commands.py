@@ -1,25 +1,19 @@
 """``import`` of spreadsheets beside JSON, with ``--errors``, and ``export``: the ledger and the office's
 台账 (SPEC §3, §4).
 
-Why here: the reading of a sheet (``sheets``) sits below the ledger, and ``--errors`` needs both — the
-rows that could not be read and the rows the ledger itself refused (a score that contradicts the
-company's record) — so the two meet in the command. Documents go to the ledger's public
-``Ledger.import_documents`` one batch at a time; after each batch the ledger's refusals are matched to
-their rows and the rest of the batch is let go, so a sheet of any length is imported in flat memory.
+The import itself (sheet rows and the ledger's refusals matched to their rows) is
+``ledger.file_import``, which ``POST /v1/import`` runs too; here are the command's options, its
+messages and the ``--errors`` workbook.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from propertytriage.errors import InputError, Problem
-
-Item = tuple[Any, Any, Any]  # (ledger Document, SheetRow or None, SheetImport or None)
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -38,9 +32,9 @@ def add_export_parser(sub: Any, db: argparse.ArgumentParser) -> None:
 
 
 def _is_sheet(path: str) -> bool:
-    from propertytriage.sheets import SHEET_SUFFIXES
+    from propertytriage.ledger.file_import import is_sheet
 
-    return Path(path).suffix.lower() in SHEET_SUFFIXES
+    return is_sheet(path)
 
 
 def _checked_import_options(files: list[str], errors: str | None) -> None:
@@ -61,50 +55,11 @@ def _checked_import_options(files: list[str], errors: str | None) -> None:
                                   "--errors must not be a file being imported")])
 
 
-def _documents(files: list[str], sheet: str | None, jobs: list[Any]) -> Iterator[Item]:
-    """Every document of every file, in order, each with the sheet row it came from."""
-    from propertytriage.ledger.documents import Document, read_documents
-    from propertytriage.sheets.importing import SheetImport
-
-    for path in files:
-        if not _is_sheet(path):
-            for document in read_documents(path):
-                yield document, None, None
-            continue
-        try:
-            job = SheetImport(path, None if Path(path).suffix.lower() == ".csv" else sheet)
-        except InputError as error:  # the file as a whole: refused, the other files still recorded
-            yield Document(path, problems=tuple(error.problems)), None, None
-            continue
-        jobs.append(job)
-        for row in job.rows():
-            yield Document(row.source, row.document, tuple(p.problem() for p in row.problems)), row, job
-
-
-def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def import_files(ledger: Any, files: list[str], *, sheet: str | None = None) -> tuple[Any, list[Any]]:
-    """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows)."""
-    from propertytriage.ledger import ImportSummary
+    """Import ``files`` into ``ledger`` (``ledger.file_import``, shared with ``POST /v1/import``)."""
+    from propertytriage.ledger.file_import import import_files as shared
 
-    summary = ImportSummary()
-    jobs: list[Any] = []
-    for batch in _batches(_documents(files, sheet, jobs), ledger.batch_size):
-        result = ledger.import_documents([document for document, _, _ in batch])
-        summary.new += result.new
-        summary.changed += result.changed
-        summary.unchanged += result.unchanged
-        summary.refused.extend(result.refused)
-        read_well = {document.source: (row, job) for document, row, job in batch if row is not None and not row.refused}
-        for outcome in result.refused:
-            found = read_well.get(outcome.source)
-            if found is not None:
-                found[1].refuse(found[0], outcome.problems)
-    return summary, jobs
+    return shared(ledger, files, sheet=sheet)
 
 
 def import_command(args: argparse.Namespace) -> int:

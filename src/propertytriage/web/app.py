@@ -21,7 +21,7 @@ from propertytriage.ledger import Ledger
 from propertytriage.web import openapi
 from propertytriage.web.middleware import BodyLimit, CatchAll, VersionHeaders
 from propertytriage.web.problems import ProblemError, ProblemItem, input_problem, problem_response
-from propertytriage.web.routes import compute, forms, health
+from propertytriage.web.routes import compute, forms, health, report
 from propertytriage.web.routes import ledger as ledger_routes
 from propertytriage.web.tokens import TokenStore
 
@@ -113,7 +113,7 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.engine = triage_engine
     app.state.rules_version = rules_version
     app.state.ledger = ledger if ledger is not None else getattr(tokens, "ledger", None)
-    app.state.routers = [module.router for module in (health, compute, forms, ledger_routes)]
+    app.state.routers = [module.router for module in (health, compute, forms, ledger_routes, report)]
     for router in app.state.routers:
         app.include_router(router)
     if ledger is not None:

@@ -22,7 +22,16 @@ from propertytriage.models import Case, Decision, Scorecard
 from propertytriage.scoring import ScoreResult
 from propertytriage.web.problems import ProblemDetails
 from propertytriage.web.roles import OPEN_ROUTES
-from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, HealthStatus, ImportResult, RubricItem, WhoAmI
+from propertytriage.web.schemas import (
+    CasePage,
+    CaseRecord,
+    Deadline,
+    HealthStatus,
+    ImportResult,
+    RubricItem,
+    SheetImportResult,
+    WhoAmI,
+)
 
 _REF = "#/components/schemas/{model}"
 _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
@@ -35,6 +44,7 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
     (HealthStatus, "serialization"),
     (WhoAmI, "serialization"),
     (ImportResult, "serialization"),
+    (SheetImportResult, "serialization"),
     (CaseRecord, "serialization"),
     (CasePage, "serialization"),
     (Deadline, "serialization"),

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases": EVERY_ROLE,
     "case": EVERY_ROLE,
     "due": EVERY_ROLE,
+    "report": EVERY_ROLE,
 }
 
 # Routes served to anyone, without a token: the health check and the API description.

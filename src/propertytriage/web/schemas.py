@@ -60,6 +60,30 @@ class ImportResult(BaseModel):
     refusals: list[Refusal]
 
 
+class RefusedCell(BaseModel):
+    """One cell at fault in a refused row: its column letter and header (both empty for the row as a whole)."""
+
+    column: str
+    header: str
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class RefusedRow(BaseModel):
+    """A row of an uploaded sheet that was not recorded, where the clerk finds it, and why."""
+
+    sheet: str
+    row: int
+    errors: list[RefusedCell]
+
+
+class SheetImportResult(ImportResult):
+    """An uploaded sheet's import: the counts and refusals as for JSON, and every refused row by cell."""
+
+    rows: list[RefusedRow]
+
+
 class Deadline(BaseModel):
     """A date a case or a company must meet, with its legal basis (as ``show`` and ``due`` give it)."""
 

@@ -3,6 +3,7 @@
 Modules: ``site`` (what every page shares: the guards, the form reader, rendering), ``sessions``
 (signed session cookies and CSRF tokens), ``users`` (passwords and failed logins), ``login``,
 ``cases`` (台账, case page, filing, attempts, forms, due list), ``scoring`` (the evaluators' sheets),
+``reports`` (the report with its charts, the 台账 upload),
 ``caseform`` (forms as documents, refusals back onto fields), ``labels``, ``usercommands``
 (``propertytriage user``). Templates and the one stylesheet are in ``templates/`` and ``static/``.
 """
@@ -16,7 +17,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from propertytriage.ledger import Ledger
-from propertytriage.web.pages import cases, login, scoring
+from propertytriage.web.pages import cases, login, reports, scoring
 from propertytriage.web.pages.sessions import Signer
 from propertytriage.web.pages.site import LoginRequiredError, PageError, Pages, make_environment, render
 from propertytriage.web.pages.users import UserStore
@@ -42,7 +43,7 @@ def install(app: FastAPI, ledger: Ledger, *, secret: bytes, secure_cookies: bool
                             environment=make_environment(), write_lock=threading.Lock())
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageError, _page_error)
-    for module in (login, cases, scoring):
+    for module in (login, cases, scoring, reports):
         app.include_router(module.router)
 
     @app.get("/static/{name}", include_in_schema=False)

@@ -20,13 +20,13 @@ from propertytriage.ledger import ImportSummary, Ledger, queries
 from propertytriage.ledger.calendar_file import calendar_bytes
 from propertytriage.models.types import IsoDate
 from propertytriage.models.vocabulary import NextStage
-from propertytriage.web import importing
+from propertytriage.web import importing, sheet_upload
 from propertytriage.web.auth import allowed
 from propertytriage.web.bodies import body_text
 from propertytriage.web.openapi import json_response, ref
 from propertytriage.web.personal import for_role
 from propertytriage.web.problems import ProblemError, item, problem_schema
-from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, ImportResult, Refusal
+from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, ImportResult, Refusal, SheetImportResult
 from propertytriage.web.tokens import Principal
 
 router = APIRouter(prefix="/v1")
@@ -74,29 +74,57 @@ def _result(summary: ImportSummary) -> ImportResult:
     return ImportResult(**counts, refusals=refusals)
 
 
+_FILE = {"type": "string", "format": "binary"}
 _IMPORT_BODY = {"requestBody": {"required": True, "description": (
     "documents as `propertytriage import` reads a file: a Case (SPEC §2.1), a Scorecard (§2.3) or a company "
-    "history, a JSON list of them, or JSON lines with Content-Type application/x-ndjson"), "content": {
+    "history, a JSON list of them, or JSON lines with Content-Type application/x-ndjson; or a 台账 "
+    "spreadsheet (SPEC §4) as the body (.xlsx or CSV) or as a form upload with a `file` and an optional "
+    "`sheet`"), "content": {
     "application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
     "application/x-ndjson": {"schema": {"type": "string"}},
+    sheet_upload.XLSX: {"schema": _FILE},
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": _FILE, "sheet": {"type": "string"}}}},
 }}}
 
 
+async def _import_sheet(request: Request, caller: Principal, kind: str) -> JSONResponse:
+    """An uploaded 台账 through the command line's import of a sheet: counts, refusals and refused rows."""
+    body = await request.body()
+    if kind == "multipart/form-data":
+        upload = sheet_upload.from_multipart(request.headers.get("content-type", ""), body)
+    else:
+        disposition = request.headers.get("content-disposition")
+        upload = sheet_upload.from_body(kind, body, sheet_upload.filename_of(disposition))
+    if request.query_params.get("sheet"):
+        upload = sheet_upload.Upload(upload.name, upload.data, request.query_params["sheet"])
+    view = recording_as(ledger_of(request), caller)
+    summary, jobs = await anyio.to_thread.run_sync(sheet_upload.import_upload, view, upload)
+    if summary.refused and not (summary.new or summary.changed or summary.unchanged):
+        raise InputError([problem.within(refusal.source) for refusal in summary.refused
+                          for problem in refusal.problems])
+    result = SheetImportResult(**_result(summary).model_dump(), rows=sheet_upload.refused_rows(jobs))
+    return JSONResponse(result.model_dump(mode="json"))
+
+
 @router.post(
-    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY, dependencies=[known_query()],
-    responses={200: json_response(ref(ImportResult, "serialization"),
-                                  "counts and refusals; the documents not refused are recorded"),
+    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY, dependencies=[known_query("sheet")],
+    responses={200: json_response({"anyOf": [ref(ImportResult, "serialization"),
+                                             ref(SheetImportResult, "serialization")]},
+                                  "counts and refusals (and a sheet's refused rows); the rest is recorded"),
                401: problem_schema(), 403: problem_schema(), 413: problem_schema(), 415: problem_schema(),
                422: problem_schema()},
 )
 async def import_documents(request: Request, caller: Annotated[Principal, Depends(allowed("import"))]) -> JSONResponse:
-    """Record documents in the ledger as ``propertytriage import`` does; 422 when every one was refused."""
+    """Record documents or a sheet in the ledger as ``propertytriage import`` does; 422 when every one was
+    refused."""
     kind = importing.media_type(request.headers.get("content-type"))
     if kind in importing.SPREADSHEET_TYPES:
-        raise ProblemError(415, "unsupported_media_type",
-                           "暂不能通过接口上传表格：请用 propertytriage import 导入 .xlsx/.csv，或以 JSON 提交",
-                           "spreadsheets cannot be uploaded here yet: import .xlsx/.csv with propertytriage "
-                           "import, or send JSON")
+        return await _import_sheet(request, caller, kind)
+    if "sheet" in request.query_params:
+        raise InputError([Problem("sheet", "not_a_workbook", "只有上传 .xlsx 表格时才能指定工作表（sheet）",
+                                  "sheet is taken only with an uploaded workbook")])
     if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
         raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{kind}",
                            f"unsupported content type {kind!r}; send application/json or application/x-ndjson")

@@ -1,0 +1,83 @@
+"""Files into the ledger, spreadsheets beside JSON: what ``propertytriage import`` and
+``POST /v1/import`` of an uploaded sheet both run.
+
+Why in the ledger's package: the reading of a sheet (``sheets``) sits below the ledger, and the rows
+refused must hold both kinds of refusal — the rows that could not be read and the rows the ledger itself
+refused (a score that contradicts the company's record) — so the two meet here, below the command
+line and the web service alike. Documents go to :meth:`Ledger.import_documents` one batch at a time;
+after each batch the ledger's refusals are matched to their rows and the rest of the batch is let go,
+so a sheet of any length is imported in flat memory.
+
+An upload is kept in a temporary file while it is read; ``names`` gives the name the clerk knows it by,
+so that events and refusals never record the temporary path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from propertytriage.errors import InputError
+from propertytriage.ledger.documents import Document, read_documents
+from propertytriage.ledger.ledger import ImportSummary, Ledger
+from propertytriage.sheets import SHEET_SUFFIXES
+from propertytriage.sheets.importing import SheetImport
+
+Item = tuple[Document, Any, SheetImport | None]  # (document, SheetRow or None, its sheet or None)
+
+
+def is_sheet(path: str | Path) -> bool:
+    """A spreadsheet by its suffix (.xlsx, .xls, .csv …), read by ``sheets`` rather than as JSON."""
+    return Path(path).suffix.lower() in SHEET_SUFFIXES
+
+
+def _shown(source: str, path: str, name: str | None) -> str:
+    return name + source[len(path):] if name is not None and source.startswith(path) else source
+
+
+def _documents(files: list[str], sheet: str | None, jobs: list[SheetImport],
+               names: Mapping[str, str]) -> Iterator[Item]:
+    """Every document of every file, in order, each with the sheet row it came from."""
+    for path in files:
+        name = names.get(path)
+        if not is_sheet(path):
+            for document in read_documents(path):
+                yield Document(_shown(document.source, path, name), document.body, document.problems), None, None
+            continue
+        try:
+            job = SheetImport(path, None if Path(path).suffix.lower() == ".csv" else sheet)
+        except InputError as error:  # the file as a whole: refused, the other files still recorded
+            yield Document(name or path, problems=tuple(error.problems)), None, None
+            continue
+        jobs.append(job)
+        for row in job.rows():
+            yield (Document(_shown(row.source, path, name), row.document, tuple(p.problem() for p in row.problems)),
+                   row, job)
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def import_files(ledger: Ledger, files: list[str], *, sheet: str | None = None,
+                 names: Mapping[str, str] | None = None) -> tuple[ImportSummary, list[SheetImport]]:
+    """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows)."""
+    summary = ImportSummary()
+    jobs: list[SheetImport] = []
+    for batch in _batches(_documents(files, sheet, jobs, names or {}), ledger.batch_size):
+        result = ledger.import_documents([document for document, _, _ in batch])
+        summary.new += result.new
+        summary.changed += result.changed
+        summary.unchanged += result.unchanged
+        summary.refused.extend(result.refused)
+        read_well = {document.source: (row, job) for document, row, job in batch
+                     if row is not None and job is not None and not row.refused}
+        for outcome in result.refused:
+            found = read_well.get(outcome.source)
+            if found is not None:
+                found[1].refuse(found[0], outcome.problems)
+    return summary, jobs
