@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from propertytriage.engine import Triage
-from propertytriage.ledger.database import make_durable, make_engine, resolve_url
+from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError
 from propertytriage.ledger.migrate import current_revision, head_revision, upgrade
@@ -135,7 +135,6 @@ class Ledger:
         for batch in _batches(documents, self.batch_size):
             for outcome in self._record_batch(batch):
                 summary.add(outcome)
-        make_durable(self.engine)  # before the caller reports success (database.py)
         return summary
 
     def _record_batch(self, batch: list[Document]) -> list[Outcome]:
