@@ -1,23 +1,17 @@
 """The Chinese a clerk reads on the pages for the contract's English values.
 
-Keyed by the contract's vocabulary, so a word misspelt here fails type checking. (The command line
-keeps its own copy in ``cli/labels.py``: the web layer sits below the command line and may not
-import it.)
+Keyed by the contract's vocabulary, so a word misspelt here fails type checking. Stages, tracks and
+waits come from ``models/labels.py``, shared with the command line.
 """
 
 from __future__ import annotations
 
-from propertytriage.models.vocabulary import Awaiting, CourtTrack, FormId, NextStage, Outcome, Stage
+from propertytriage.models.labels import AWAIT_ZH, STAGE_ZH, TRACK_ZH
+from propertytriage.models.vocabulary import FormId, Outcome, Stage
 from propertytriage.web.roles import Role
 
-STAGE_ZH: dict[NextStage, str] = {
-    "owners_committee": "业委会协商",
-    "community": "街道社区协调",
-    "mediation_center": "调解中心调解",
-    "court": "人民法院",
-    "closed": "已化解结案",
-    "out_of_scope": "不属物业纠纷",
-}
+__all__ = ["ATTEMPT_STAGE_ZH", "AWAIT_ZH", "FORM_ZH", "OUTCOME_ZH", "ROLE_ZH", "STAGE_ZH", "TRACK_ZH"]
+
 ATTEMPT_STAGE_ZH: dict[Stage, str] = {
     "owners_committee": "业委会协商",
     "community": "街道社区协调",
@@ -25,8 +19,6 @@ ATTEMPT_STAGE_ZH: dict[Stage, str] = {
     "court": "法院诉前调解",
 }
 OUTCOME_ZH: dict[Outcome, str] = {"resolved": "已化解", "failed": "未化解"}
-TRACK_ZH: dict[CourtTrack, str] = {"small_claims": "小额诉讼", "fast_track": "速裁团队", "ordinary": "民事审判庭"}
-AWAIT_ZH: dict[Awaiting, str] = {"company_score": "待联合评分", "rectification_acceptance": "待整改验收"}
 FORM_ZH: dict[FormId, str] = {"scorecard": "物业服务评分表", "rectification_notice": "限期整改建议书",
                               "focus_table": "争议焦点表", "inquiry_form": "要素式询问表"}
 ROLE_ZH: dict[Role, str] = {"admin": "管理员", "court": "人民法院", "mediation_center": "物业纠纷调解中心",
