@@ -129,9 +129,9 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_bytes(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all; returns the path."""
-    with atomic(path, binary=True) as handle:
+def write_bytes(path: Path | str, data: bytes, *, private: bool = False) -> Path:
+    """Write ``data`` to ``path`` whole or not at all; returns the path. ``private`` as for :func:`atomic`."""
+    with atomic(path, binary=True, private=private) as handle:
         handle.write(data)
     return Path(path)
 

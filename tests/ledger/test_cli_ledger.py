@@ -91,6 +91,7 @@ def test_due_writes_a_calendar_and_lists_overdue_first(database_url, write_json,
     items = json.loads(capsys.readouterr().out)
     assert [(i["subject_id"], i["overdue"]) for i in items] == [("A-1", True), ("A-2", False)]
     assert ics.read_bytes().count(b"BEGIN:VEVENT") == 2
+    assert ics.stat().st_mode & 0o777 == 0o600  # the entries name the owners
 
 
 @pytest.mark.parametrize("url", ["mysql://x/y", "not a url"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +323,21 @@ def test_write_forms_writes_safe_names(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         write_forms(case, ["focus_table", "nope"], tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+def test_forms_on_disk_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    """The inquiry form prints ID and phone numbers in full: under the usual umask 022 it would
+    otherwise be readable by every account on the office's machine."""
+    old = os.umask(0o022)
+    try:
+        one = write_forms(FULL, ["inquiry_form"], tmp_path / "one", html=True)
+        batch = render_batch([BatchJob(FULL, ["inquiry_form", "focus_table"], tmp_path / "batch", html=True)],
+                             processes=1, progress=False)
+    finally:
+        os.umask(old)
+    for path in [*one, *batch]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert FULL["owners"][0]["id_number"] in one[0].read_text(encoding="utf-8")
 
 
 def test_render_batch_writes_in_job_order(tmp_path: Path) -> None:

@@ -127,9 +127,9 @@ def dispatch(args: argparse.Namespace) -> int:
         items = queries.due(connection, today, within_days=max(0, args.days))
     if args.ics:
         from propertytriage.ledger.calendar_file import calendar_bytes
+        from propertytriage.outputs import write_bytes
 
-        target = Path(args.ics)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(calendar_bytes(items, stamp=datetime.now(UTC)))
+        # whole or not at all, and private: the entries name the owners (numbers masked), as an export does
+        write_bytes(Path(args.ics), calendar_bytes(items, stamp=datetime.now(UTC)), private=True)
     print(jsonio.dumps(items) if args.json else due_table(items))
     return 0

@@ -74,7 +74,7 @@ def _tasks(jobs: Iterable[JobInput]) -> list[_Task]:
 
 def _run(task: _Task) -> Path:
     data = render_checked(task.form_id, task.case, task.case.scorecard, task.fmt)  # checked in _tasks
-    return write_bytes(task.path, data)
+    return write_bytes(task.path, data, private=True)  # see write_forms
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from propertytriage.errors import InputError, Problem, RenderError
 from propertytriage.models import Case, Scorecard
 from propertytriage.models.validation import validate
 from propertytriage.models.vocabulary import FORM_IDS as FORM_IDS  # re-exported: rendering.FORM_IDS
+from propertytriage.outputs import write_bytes
 from propertytriage.rendering import context
 from propertytriage.rendering.glyphs import MissingGlyphError, check_model_text
 from propertytriage.rendering.templates import environment
@@ -121,7 +122,9 @@ def write_forms(
 ) -> list[Path]:
     """Write each form of ``form_ids`` for ``case`` into ``out_dir``; return the paths written.
 
-    All form ids are checked before anything is written, so a typo writes nothing.
+    All form ids are checked before anything is written, so a typo writes nothing. Each file
+    appears whole or not at all and is readable by its owner only: the court's forms print the
+    parties' ID and phone numbers in full.
     """
     model = validate(Case, case, subject="case")
     check_model_text(model, subject=f"case {model.case_id}")
@@ -131,6 +134,5 @@ def write_forms(
     for form_id in ids:
         path = out_dir / file_name(model.case_id, form_id, "html" if html else "pdf")
         data = render_checked(form_id, model, model.scorecard, "html" if html else "pdf")
-        path.write_bytes(data)
-        written.append(path)
+        written.append(write_bytes(path, data, private=True))
     return written
