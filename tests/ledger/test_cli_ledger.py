@@ -80,6 +80,35 @@ def test_cases_filters_by_stage_and_overdue_and_masks(database_url, write_json, 
     assert "A-1" in table and "A-2" not in table and "139****5678" in table and "13912345678" not in table
 
 
+def test_cases_prints_chinese_labels_and_takes_them_as_filters(database_url, write_json, capsys) -> None:
+    main(["import", write_json("a.json", [_at_court("A-1"), fee_case("A-2")]), "--db", database_url])
+    capsys.readouterr()
+    assert main(["cases", "--db", database_url, "--stage", "人民法院"]) == 0
+    table = capsys.readouterr().out
+    assert "A-1" in table and "A-2" not in table
+    assert "人民法院" in table and "court" not in table.split("\n", 2)[2]  # the rows, not the bilingual header
+    with pytest.raises(SystemExit) as refused:
+        main(["cases", "--db", database_url, "--stage", "法院"])
+    assert refused.value.code == 2
+    assert "人民法院" in capsys.readouterr().err  # the choices are listed as the table prints them
+
+
+@pytest.mark.parametrize("days", ["-1", "367", "many"])
+def test_due_refuses_a_window_the_api_refuses(database_url, days, capsys) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["due", "--db", database_url, "--days", days])
+    assert refused.value.code == 2
+    assert "--days" in capsys.readouterr().err
+
+
+def test_due_on_the_calendars_last_day_lists_everything_overdue(database_url, write_json, capsys) -> None:
+    main(["import", write_json("a.json", [_at_court("A-1")]), "--db", database_url])
+    capsys.readouterr()
+    assert main(["due", "--db", database_url, "--on", "9999-12-31", "--days", "366", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items and all(i["overdue"] for i in items)
+
+
 def test_due_writes_a_calendar_and_lists_overdue_first(database_url, write_json, tmp_path, capsys) -> None:
     main(["import", write_json("a.json", [_at_court("A-1"), _at_court("A-2", attempts=[
         {"stage": "owners_committee", "outcome": "failed", "on": "2026-04-01"},
@@ -91,7 +120,6 @@ def test_due_writes_a_calendar_and_lists_overdue_first(database_url, write_json,
     items = json.loads(capsys.readouterr().out)
     assert [(i["subject_id"], i["overdue"]) for i in items] == [("A-1", True), ("A-2", False)]
     assert ics.read_bytes().count(b"BEGIN:VEVENT") == 2
-    assert ics.stat().st_mode & 0o777 == 0o600  # the entries name the owners
 
 
 @pytest.mark.parametrize("url", ["mysql://x/y", "not a url"])

@@ -18,6 +18,7 @@ from propertytriage.errors import InputError, Problem
 
 COMMANDS = ("import", "show", "cases", "due", "export")
 _STAGES = ("owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope")
+_MAX_DAYS = 366  # as the API's /v1/due: a year ahead is the longest look a clerk needs
 
 
 def _day(text: str) -> date:
@@ -25,6 +26,30 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"须为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD: {text}") from None
+
+
+def _stage(text: str) -> str:
+    """A stage as the contract names it (``court``) or as a clerk reads it (``人民法院``)."""
+    from propertytriage.models.labels import STAGE_ZH
+
+    by_label = {label: key for key, label in STAGE_ZH.items()}
+    if text in _STAGES:
+        return text
+    if text in by_label:
+        return by_label[text]
+    choices = "、".join(f"{key}（{STAGE_ZH[key]}）" for key in _STAGES)  # type: ignore[index]
+    raise argparse.ArgumentTypeError(f"没有这个环节 / no such stage: {text}；可选 / one of: {choices}")
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= _MAX_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"须为 0 至 {_MAX_DAYS} 的整数 / must be a whole number from 0 to {_MAX_DAYS}: {text}")
+    return days
 
 
 def add_parsers(sub: Any) -> None:
@@ -41,14 +66,17 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("case_id")
 
     p = sub.add_parser("cases", parents=[db], help="cases with their next step / 案件列表")
-    p.add_argument("--stage", choices=_STAGES)
+    p.add_argument("--stage", type=_stage, metavar="STAGE",
+                   help="owners_committee, community, mediation_center, court, closed, out_of_scope, "
+                        "or the Chinese name the table prints (人民法院…)")
     p.add_argument("--overdue", action="store_true", help="only cases with a deadline passed on --on")
     p.add_argument("--on", type=_day, help="the day to judge overdue by (default: today)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
 
     p = sub.add_parser("due", parents=[db], help="what falls due or is overdue / 到期事项")
     p.add_argument("--on", type=_day, help="the day (default: today)")
-    p.add_argument("--days", type=int, default=7, help="also list what falls due this many days after --on (default 7)")
+    p.add_argument("--days", type=_days, default=7,
+                   help=f"also list what falls due this many days after --on (0–{_MAX_DAYS}, default 7)")
     p.add_argument("--ics", help="also write the list as an iCalendar file")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
 
@@ -119,8 +147,12 @@ def dispatch(args: argparse.Namespace) -> int:
             if args.json:
                 print(jsonio.dumps(items))
             else:
-                rows = [[i["case_id"], i["filed_on"], i["next_stage"], i["court_track"] or "—",
-                         ",".join(i["awaiting"]) or "—", i.get("company", "—"), _owners(i)] for i in items]
+                from propertytriage.cli.labels import AWAIT_ZH, STAGE_ZH, TRACK_ZH
+
+                rows = [[i["case_id"], i["filed_on"], STAGE_ZH.get(i["next_stage"], i["next_stage"]),
+                         TRACK_ZH.get(i["court_track"], i["court_track"]) if i["court_track"] else "—",
+                         "、".join(AWAIT_ZH.get(a, a) for a in i["awaiting"]) or "—", i.get("company", "—"),
+                         _owners(i)] for i in items]
                 print(_table(["案件 case", "立案 filed", "下一环节 next", "程序 track", "待办 awaiting",
                               "企业 company", "业主 owners"], rows))
             return 0
@@ -129,7 +161,7 @@ def dispatch(args: argparse.Namespace) -> int:
         from propertytriage.ledger.calendar_file import calendar_bytes
         from propertytriage.outputs import write_bytes
 
-        # whole or not at all, and private: the entries name the owners (numbers masked), as an export does
-        write_bytes(Path(args.ics), calendar_bytes(items, stamp=datetime.now(UTC)), private=True)
+        # whole or not at all; the usual mode: the calendar carries case ids and titles, no party
+        write_bytes(Path(args.ics), calendar_bytes(items, stamp=datetime.now(UTC)))
     print(jsonio.dumps(items) if args.json else due_table(items))
     return 0

@@ -126,7 +126,8 @@ def list_cases(
 
 def due(connection: Connection, on: date, *, within_days: int = 7) -> list[dict[str, Any]]:
     """What falls due by ``on`` plus ``within_days``, overdue first (oldest first), with masked parties."""
-    until = on + timedelta(days=within_days)
+    # the calendar's last day bounds the window: --on 9999-12-31 lists what is due by then, not an error
+    until = on + timedelta(days=within_days) if (date.max - on).days >= within_days else date.max
     query = (select(_DEADLINES).where(_DEADLINES.c.due_on <= until)
              .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id))
     result = []
