@@ -34,9 +34,20 @@ def _password(args: argparse.Namespace) -> str | None:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
+    import warnings
 
-    first = getpass.getpass("密码 / password: ")
-    if getpass.getpass("再次输入 / again: ") != first:
+    try:
+        with warnings.catch_warnings():
+            # without a terminal getpass would echo the password; refuse instead (below)
+            warnings.simplefilter("error", getpass.GetPassWarning)
+            first = getpass.getpass("密码 / password: ")
+            again = getpass.getpass("再次输入 / again: ")
+    except (EOFError, getpass.GetPassWarning):
+        print("propertytriage: 没有可输入密码的终端，请用 --password-stdin 从标准输入给出密码 / "
+              "no terminal to ask the password on: give it on standard input with --password-stdin",
+              file=sys.stderr)
+        return None
+    if again != first:
         print("propertytriage: 两次输入的密码不一致 / the passwords differ", file=sys.stderr)
         return None
     return first
