@@ -175,6 +175,10 @@ def test_user_command_stores_a_hash_never_the_password(tmp_path: Path) -> None:
     short = subprocess.run([*command[:6], "李某", *command[7:]], input="short\n", capture_output=True, text=True)
     assert short.returncode == 2 and "密码" in short.stderr
 
+    disable = [sys.executable, "-m", "propertytriage.cli.main", "user", "disable", "--name", "王某", "--db", db]
+    assert subprocess.run(disable, capture_output=True).returncode == 0
+    assert subprocess.run(disable, capture_output=True).returncode == 2
+
 
 def test_user_command_without_a_terminal_asks_for_password_stdin(tmp_path: Path) -> None:
     """Run from a script with no terminal, the prompt cannot hide what is typed: refuse and say how."""
@@ -184,6 +188,3 @@ def test_user_command_without_a_terminal_asks_for_password_stdin(tmp_path: Path)
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, start_new_session=True)
     assert done.returncode == 2, done.stderr
     assert "--password-stdin" in done.stderr and "Traceback" not in done.stderr and "internal" not in done.stderr
-    disable = [sys.executable, "-m", "propertytriage.cli.main", "user", "disable", "--name", "王某", "--db", db]
-    assert subprocess.run(disable, capture_output=True).returncode == 0
-    assert subprocess.run(disable, capture_output=True).returncode == 2
