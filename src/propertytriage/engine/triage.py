@@ -28,6 +28,7 @@ from propertytriage.models.decision import Decision, Reason
 from propertytriage.models.validation import validate
 from propertytriage.models.vocabulary import AWAITING, FORM_IDS
 from propertytriage.ruledata.loader import RuleBook, check_produced_facts, default_rulebook
+from propertytriage.ruledata.schema import _PLACEHOLDER as PLACEHOLDER  # the pattern explain() fills
 from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec
 from propertytriage.rulehost.conditions import (
     FactValue,
@@ -80,6 +81,8 @@ class Triage:
         self._sets = {r.id: {k: getattr(r.then, k) for k in _DECIDED if k in r.then.model_fields_set}
                       for r in rules}
         self._basis = {r.id: self.book.basis_label(r.basis) for r in rules}
+        # each explanation cut once at its placeholders: [text, name, text, name, ..., text]
+        self._pieces = {r.id: PLACEHOLDER.split(r.text) for r in rules}
         self._engines = (
             {p.phase: PhaseEngine(p, cache_size=cache_size) for p in self.book.phases}
             if evaluator == "durable"
@@ -145,7 +148,18 @@ class Triage:
         )
 
     def _reason(self, rule: RuleSpec, facts: CaseFacts) -> Reason:
-        text = rule.explain(facts.explain, unknown="（未知）")
+        """The rule's reason, its text filled as ``rule.explain(facts.explain, unknown="（未知）")`` fills it.
+
+        Joined from the pieces cut at construction: filling by regular expression for every reason
+        of every case was the largest part of a reason's cost.
+        """
+        pieces = self._pieces[rule.id]
+        if len(pieces) == 1:
+            text = pieces[0]
+        else:
+            values = facts.explain
+            text = "".join([piece if index % 2 == 0 else values.get(piece, "（未知）")
+                            for index, piece in enumerate(pieces)])
         return Reason(rule=rule.id, basis=self._basis[rule.id], text=text)
 
 

@@ -29,12 +29,22 @@ class Document:
 
 
 def _has_float(value: Any) -> bool:
-    if isinstance(value, float):
-        return True
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_float(v) for v in value)
+    """Whether orjson read a fractional number anywhere in ``value``.
+
+    A loop over a stack with exact type tests (orjson makes plain dicts, lists and floats only):
+    checking every line of a large import by recursion cost a third of reading it.
+    """
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind is float:
+            return True
     return False
 
 
