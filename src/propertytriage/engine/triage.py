@@ -28,8 +28,12 @@ from propertytriage.models.decision import Decision, Reason
 from propertytriage.models.validation import validate
 from propertytriage.models.vocabulary import AWAITING, FORM_IDS
 from propertytriage.ruledata.loader import RuleBook, check_produced_facts, default_rulebook
-from propertytriage.ruledata.schema import _PLACEHOLDER as PLACEHOLDER  # the pattern explain() fills
-from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec
+from propertytriage.ruledata.schema import (
+    PLACEHOLDER,  # the pattern explain() fills
+    Effects,
+    PhaseFile,
+    RuleSpec,
+)
 from propertytriage.rulehost.conditions import (
     FactValue,
     RuleEvaluator,

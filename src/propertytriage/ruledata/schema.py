@@ -19,7 +19,7 @@ from propertytriage.models.types import IsoDate, Yuan
 from propertytriage.models.vocabulary import Awaiting, CourtTrack, FormId
 
 _FILE = ConfigDict(extra="forbid", frozen=True)
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 FactValue = bool | str
 
@@ -134,7 +134,7 @@ class RuleBase(BaseModel):
 
     def placeholders(self) -> list[str]:
         """The ``{names}`` the explanation uses (the loaders check each is declared)."""
-        return _PLACEHOLDER.findall(self.text)
+        return PLACEHOLDER.findall(self.text)
 
     def explain(self, values: Mapping[str, str], *, unknown: str | None = None) -> str:
         """The explanation with its placeholders filled; ``unknown`` for a missing value, if given."""
@@ -142,7 +142,7 @@ class RuleBase(BaseModel):
             name = match.group(1)
             return values[name] if unknown is None else values.get(name, unknown)
 
-        return _PLACEHOLDER.sub(fill, self.text)
+        return PLACEHOLDER.sub(fill, self.text)
 
 
 class RuleSpec(RuleBase):
