@@ -101,6 +101,9 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
         description="物业纠纷“五联合+三要素”分流 HTTP 接口 / HTTP API for property-dispute triage "
                     f"(rules {rules_version}). Errors are application/problem+json; see docs/api.md.",
         docs_url=None, redoc_url=None,  # the interactive pages load scripts from the internet
+        # FastAPI's own OpenTelemetry looks for configured providers on every request; serve exports no
+        # traces or metrics (its access log and the ledger's events say what happened), so it is off
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         exception_handlers={
             ProblemError: _on_problem,
             InputError: _on_input,

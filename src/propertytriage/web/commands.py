@@ -50,6 +50,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     from propertytriage.ledger import Ledger
     from propertytriage.web.app import create_app
+    from propertytriage.web.httpserver import uvicorn_options
     from propertytriage.web.tokens import SqlTokenStore
 
     ledger = Ledger(args.db)
@@ -57,7 +58,7 @@ def serve_command(args: argparse.Namespace) -> int:
                      secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
                 forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info",
-                timeout_keep_alive=args.keep_alive)
+                timeout_keep_alive=args.keep_alive, **uvicorn_options())
     return 0
 
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import TypeAdapter
 
 from propertytriage.errors import InputError
 from propertytriage.models import Case, Decision, Scorecard
@@ -27,6 +28,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+# a decision straight to JSON bytes by pydantic-core: the same bytes as JSONResponse of model_dump(mode="json"),
+# without the dictionary in between (a tenth of a triage request's cost beyond the decision itself)
+_DECISIONS = TypeAdapter(list[Decision])
+
+
 def _one_or_many(model: dict[str, str]) -> dict[str, Any]:
     return {"anyOf": [model, {"type": "array", "items": model}]}
 
@@ -37,15 +43,15 @@ def _one_or_many(model: dict[str, str]) -> dict[str, Any]:
     responses={200: json_response(_one_or_many(ref(Decision, "serialization")), "the decision, or one per case"),
                **_ERRORS},
 )
-async def triage(request: Request, caller: Annotated[Principal, Depends(allowed("triage"))]) -> JSONResponse:
+async def triage(request: Request, caller: Annotated[Principal, Depends(allowed("triage"))]) -> Response:
     """Where each dispute goes next. A list is all or nothing: one bad case, no decisions."""
     document = await json_document(request)
     engine = request.app.state.engine
     if isinstance(document, list):
         decisions = await anyio.to_thread.run_sync(decide_all, engine, document)
-        return JSONResponse([d.model_dump(mode="json") for d in decisions])
+        return Response(_DECISIONS.dump_json(decisions), media_type="application/json")
     decision = engine.decide(document)
-    return JSONResponse(decision.model_dump(mode="json"))
+    return Response(decision.model_dump_json(), media_type="application/json")
 
 
 def _own_sheets_only(card: Scorecard, caller: Principal, where: str = "") -> None:
