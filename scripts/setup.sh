@@ -18,9 +18,10 @@ done
 if [ "${1:-}" = "--test" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing="$missing postgresql"
 fi
-# The page tests drive Debian's headless chromium through its WebDriver (selenium).
+# The page tests drive Debian's headless chromium through its WebDriver (selenium), in Chinese:
+# chromium-l10n holds every locale but en-US (without it a date field reads MM/DD/YYYY).
 if [ "${1:-}" = "--test" ]; then
-  for pkg in chromium chromium-driver; do
+  for pkg in chromium chromium-driver chromium-l10n; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -Eq "ok (installed|triggers-)" || missing="$missing $pkg"
   done
 fi

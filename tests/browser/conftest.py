@@ -2,6 +2,14 @@
 
 Both are started and stopped by the fixtures. The tests skip (with the reason) only when chromium or
 its driver is not installed or cannot start; ``scripts/setup.sh --test`` installs both.
+
+Chromium runs in Chinese as a clerk's browser does: on Linux it takes its language from ``LANGUAGE``
+(``--lang`` is not read there; ``LANG`` is C.UTF-8, a locale every Debian has, so that file names keep
+their UTF-8) and needs Debian's ``chromium-l10n`` for any locale but en-US; without both, a date field
+shows MM/DD/YYYY instead of 年/月/日.
+
+Every page a test visits is photographed (:func:`shot`) into ``PROPERTYTRIAGE_SCREENSHOTS`` or else a
+temporary folder that pytest keeps, so a failing run leaves its pictures to look at.
 """
 
 from __future__ import annotations
@@ -89,8 +97,29 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("downloads")
 
 
+CHINESE = {"LANG": "C.UTF-8", "LANGUAGE": "zh_CN:zh"}  # UTF-8 for file names; zh_CN for the page
+
+
 @pytest.fixture(scope="module")
-def browser(downloads: Path) -> Iterator[object]:
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("PROPERTYTRIAGE_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def shot(driver: object, folder: Path, name: str) -> Path:
+    """The whole page (the window stretched to its height, up to 6000 pixels) as ``folder/name.png``."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
+    driver.set_window_size(1280, max(800, min(int(height), 6000)))  # type: ignore[attr-defined]
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    driver.set_window_size(1280, 1000)  # type: ignore[attr-defined]
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path, screenshots: Path) -> Iterator[object]:
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.common.exceptions import WebDriverException
 
@@ -106,11 +135,17 @@ def browser(downloads: Path) -> Iterator[object]:
                                               "plugins.always_open_pdf_externally": True,
                                               "intl.accept_languages": "zh-CN,zh"})
     try:
-        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+        service = webdriver.ChromeService(executable_path=CHROMEDRIVER, env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("LC_")}, **CHINESE})
+        driver = webdriver.Chrome(options=options, service=service)
     except WebDriverException as error:
         pytest.skip(f"headless chromium cannot start here: {error.msg}")
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     try:
+        locale = driver.execute_script("return Intl.DateTimeFormat().resolvedOptions().locale")
+        assert locale == "zh-CN", (f"chromium runs in {locale}, not zh-CN: install Debian's chromium-l10n "
+                                   "(scripts/setup.sh --test)")
         yield driver
     finally:
         driver.quit()
+        print(f"\nscreenshots: {screenshots}")

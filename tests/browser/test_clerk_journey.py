@@ -1,12 +1,12 @@
 """A clerk's day in a real browser: log in, file a case, record a failed step, score the company from
 all four evaluators' sheets below the pass mark, and download the rectification notice.
 
-Set ``PROPERTYTRIAGE_SCREENSHOTS=DIR`` to keep a screenshot of every page the journey visits.
+Every page is photographed (``conftest.shot``): into ``PROPERTYTRIAGE_SCREENSHOTS=DIR`` when set, else a
+temporary folder pytest keeps, named at the end of the run.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from propertytriage.scoring import rubric_items
-from tests.browser.conftest import PASSWORD, Server
+from tests.browser.conftest import PASSWORD, Server, shot
 
 pytestmark = pytest.mark.slow
 
@@ -25,14 +25,16 @@ SHARES = {"mediation_center": Decimal("0.4"), "housing_center": Decimal("0.5"), 
           "community": Decimal("0.45")}
 
 
+_FOLDER: list[Path] = []
+
+
 def _shot(driver: object, name: str) -> None:
-    folder = os.environ.get("PROPERTYTRIAGE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        height = driver.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
-        driver.set_window_size(1280, max(800, min(int(height), 6000)))  # type: ignore[attr-defined]
-        driver.save_screenshot(str(Path(folder) / f"{name}.png"))  # type: ignore[attr-defined]
-        driver.set_window_size(1280, 1000)  # type: ignore[attr-defined]
+    shot(driver, _FOLDER[0], name)
+
+
+@pytest.fixture(autouse=True)
+def _photographs(screenshots: Path) -> None:
+    _FOLDER[:] = [screenshots]
 
 
 def _by(kind: str) -> str:
@@ -84,7 +86,7 @@ def _select(driver, field: str, value: str) -> None:
 
 
 def _score_sheet(driver, server: Server, evaluator: str) -> None:
-    driver.get(f"{server.url}/scoring/{CASE_ID}")
+    driver.get(f"{server.url}/scoring/{CASE_ID}")  # the address as typed leads to the sheet
     for item in rubric_items():
         points = (Decimal(str(item["max_points"])) * SHARES[evaluator]).normalize()
         _fill(driver, f"item.{item['id']}", str(points))
@@ -167,6 +169,6 @@ def test_file_fail_score_and_download_the_notice(server: Server, browser, downlo
     assert pdf.read_bytes().startswith(b"%PDF-")
 
     for path, name in (("/cases", "cases"), ("/due", "due"), ("/scoring", "scoring-index"),
-                       ("/cases/new", "case-new")):
+                       ("/cases/new", "case-new"), ("/report", "report"), ("/import", "upload")):
         driver.get(server.url + path)
         _shot(driver, name)

@@ -7,16 +7,26 @@ and ``curl -F file=@台账.xlsx``). The bytes are kept in a private temporary fo
 reader works through them; the ledger's events and the refusals name the file as it was sent, never
 the temporary path. The request's size is bounded by the service's body limit like any other body.
 
-Multipart is read here by splitting on the boundary: the form has one file and maybe a sheet name,
-and the exact bytes of the file matter (an .xlsx is a zip), which a text-minded parser might change.
+Multipart is read by python-multipart's streaming parser (the one Starlette uses), fed chunk by chunk:
+the file's bytes go unchanged (an .xlsx is a zip) straight to a file in a private folder, never held
+whole in memory nor written where others can read it, and a hostile body — no boundary, a part too
+large, too many parts, a name with folders in it — is a 422 naming what is wrong, never a 500.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import tempfile
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import BinaryIO
+
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger import ImportSummary, Ledger
@@ -36,6 +46,7 @@ class Upload:
     name: str
     data: bytes
     sheet: str | None = None
+    path: Path | None = None  # a streamed upload's file, in its private folder, instead of ``data``
 
 
 def _problem(code: str, zh: str, en: str, where: str = "file") -> InputError:
@@ -79,60 +90,183 @@ def _parameters(header: str, value: str) -> Message:
     return message
 
 
-def form_parts(content_type: str, body: bytes) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
-    """The files (name as sent, bytes) and the text fields of a ``multipart/form-data`` body."""
-    boundary = _parameters("content-type", content_type).get_param("boundary")
-    if not isinstance(boundary, str) or not boundary:
-        raise _problem("malformed_upload", "上传内容缺少分隔符（boundary）", "the upload has no multipart boundary",
-                       "body")
-    files: list[tuple[str, bytes]] = []
-    fields: dict[str, str] = {}
-    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if chunk.startswith(b"--"):
-            break
-        head, separator, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not separator:
-            continue
-        content = content.removesuffix(b"\r\n")
-        headers = {}
-        for line in head.decode("utf-8", "replace").split("\r\n"):
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        disposition = _parameters("content-disposition", headers.get("content-disposition", "form-data"))
-        filename = disposition.get_filename()
-        name = disposition.get_param("name", header="content-disposition")
-        if filename is not None:
-            files.append((filename, content))
-        elif isinstance(name, str):
-            fields[name] = content.decode("utf-8", "replace")
-    return files, fields
+# A clerk's form has a file, a sheet name and the CSRF token: anything far beyond that is not a form a
+# person filled in. The file itself is bounded by the service's body limit, as it streams.
+MAX_PARTS = 16
+FIELD_LIMIT = 64 * 1024
+_MAX_BOUNDARY = 70  # RFC 2046 §5.1.1
 
 
-def from_parts(files: list[tuple[str, bytes]], fields: dict[str, str]) -> Upload:
-    """The first file with a name, and the ``sheet`` field if any, of a form upload."""
-    named = [(filename, data) for filename, data in files if filename]
-    if not named:
+def _malformed(zh: str, en: str) -> InputError:
+    return _problem("malformed_upload", f"上传内容无法读取：{zh}", f"the upload cannot be read: {en}", "body")
+
+
+class _FormReader:
+    """A ``multipart/form-data`` body fed in chunks to python-multipart's streaming parser.
+
+    The first part with a file name goes to ``sink`` as it arrives, byte for byte (an .xlsx is a zip);
+    other files are dropped unread; text fields are kept, each at most ``FIELD_LIMIT`` bytes. Every
+    breach of shape is an InputError naming it, never an exception of the parser's own.
+    """
+
+    def __init__(self, content_type: str, sink: BinaryIO) -> None:
+        kind, options = parse_options_header(content_type)
+        boundary = options.get(b"boundary", b"")
+        if kind != b"multipart/form-data" or not boundary:
+            raise _problem("malformed_upload", "上传内容缺少分隔符（boundary）", "the upload has no multipart boundary",
+                           "body")
+        if len(boundary) > _MAX_BOUNDARY:
+            raise _malformed("分隔符（boundary）过长", f"the multipart boundary is longer than {_MAX_BOUNDARY}")
+        self.sink = sink
+        self.filename: str | None = None
+        self.fields: dict[str, str] = {}
+        self.parts = 0
+        self.ended = False
+        self._headers: dict[bytes, bytes] = {}
+        self._field, self._value = b"", b""
+        self._target: str = ""  # "file", "drop", or "field:NAME"
+        self._data = bytearray()
+        self._parser = MultipartParser(boundary, {
+            "on_part_begin": self._begin, "on_header_field": self._header_field,
+            "on_header_value": self._header_value, "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_finished, "on_part_data": self._part_data,
+            "on_part_end": self._part_end, "on_end": self._end,
+        }, max_header_count=8, max_header_size=4096)
+
+    def write(self, chunk: bytes) -> None:
+        try:
+            self._parser.write(chunk)
+        except FormParserError:
+            raise _malformed("不是有效的 multipart/form-data 格式",
+                             "the body is not valid multipart/form-data") from None
+
+    def finish(self) -> tuple[str | None, dict[str, str]]:
+        """The file's name as sent (None when no part had one) and the text fields."""
+        if not self.ended:
+            raise _malformed("内容不完整（缺少结束分隔符）", "the body ends before its closing boundary")
+        return self.filename, self.fields
+
+    def _begin(self) -> None:
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            raise _problem("too_many_parts", f"上传表单的部分过多（最多 {MAX_PARTS} 个）",
+                           f"the upload has more than {MAX_PARTS} parts", "body")
+        self._headers, self._data = {}, bytearray()
+
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        self._headers[self._field.strip().lower()] = self._value.strip()
+        self._field, self._value = b"", b""
+
+    def _headers_finished(self) -> None:
+        # latin-1 carries the bytes through the header parser unchanged; the names are UTF-8, as browsers send
+        _, options = parse_options_header(self._headers.get(b"content-disposition", b"").decode("latin-1"))
+        if b"name" not in options:
+            raise _malformed("某一部分没有名称（Content-Disposition 的 name）",
+                             "a part has no name in its Content-Disposition")
+        name = options[b"name"].decode("utf-8", "replace")
+        if b"filename" in options:
+            filename = options[b"filename"].decode("utf-8", "replace")
+            self._target = "file" if filename and self.filename is None else "drop"
+            if self._target == "file":
+                self.filename = filename
+        else:
+            self._target = f"field:{name}"
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._target == "file":
+            self.sink.write(data[start:end])  # a local file or memory: quicker than a hop to a thread
+        elif self._target.startswith("field:"):
+            self._data += data[start:end]
+            if len(self._data) > FIELD_LIMIT:
+                field = self._target.removeprefix("field:")
+                raise _problem("field_too_large", f"表单字段「{field}」超过 {FIELD_LIMIT // 1024} KB",
+                               f"the form field {field!r} exceeds {FIELD_LIMIT // 1024} KB", field)
+
+    def _part_end(self) -> None:
+        if self._target.startswith("field:"):
+            self.fields.setdefault(self._target.removeprefix("field:"), self._data.decode("utf-8", "replace"))
+
+    def _end(self) -> None:
+        self.ended = True
+
+
+def _chosen(filename: str | None, fields: dict[str, str], size: int, data: bytes = b"") -> Upload:
+    if not filename:
         raise _problem("missing_file", "未上传文件：请选择一个 .xlsx 或 .csv 文件",
                        "no file in the upload; choose an .xlsx or .csv file")
-    filename, data = named[0]
     name = checked_name(filename)
-    if not data:
+    if not size:
         raise _problem("empty_file", f"上传的文件是空的：{name}", f"the uploaded file {name!r} is empty")
     return Upload(name, data, fields.get("sheet", "").strip() or None)
 
 
 def from_multipart(content_type: str, body: bytes) -> Upload:
-    """The upload of a ``multipart/form-data`` body (see :func:`from_parts`)."""
-    return from_parts(*form_parts(content_type, body))
+    """The upload of a ``multipart/form-data`` body already read (bounded by the body limit)."""
+    sink = io.BytesIO()
+    reader = _FormReader(content_type, sink)
+    reader.write(body)
+    filename, fields = reader.finish()
+    return _chosen(filename, fields, sink.tell(), data=sink.getvalue())
+
+
+@contextlib.asynccontextmanager
+async def received_form(content_type: str, chunks: AsyncIterable[bytes]) -> AsyncIterator[Received]:
+    """A form upload read as it streams in, its file written straight into a private temporary folder.
+
+    The folder (mode 0700, removed on leaving) holds the file only while the caller imports it; the
+    body limit stops the stream past the service's limit (413). The fields come back before the file
+    is checked, so that a page can check its CSRF token first.
+    """
+    with tempfile.TemporaryDirectory(prefix="propertytriage-upload-") as folder:
+        path = Path(folder) / "upload"
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as sink:
+            reader = _FormReader(content_type, sink)
+            async for chunk in chunks:
+                reader.write(chunk)
+            filename, fields = reader.finish()
+            size = sink.tell()
+        yield Received(filename, fields, size, path)
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a form upload held: the file's name as sent, the text fields, the file's size and place."""
+
+    filename: str | None
+    fields: dict[str, str]
+    size: int
+    path: Path
+
+    def upload(self) -> Upload:
+        """The upload to import; InputError when there is no file, a file not a sheet, or an empty one."""
+        upload = _chosen(self.filename, self.fields, self.size)
+        named = self.path.rename(self.path.with_name(f"upload{Path(upload.name).suffix.lower()}"))
+        return Upload(upload.name, b"", upload.sheet, named)
 
 
 def import_upload(ledger: Ledger, upload: Upload) -> tuple[ImportSummary, list[SheetImport]]:
-    """The upload through the command line's import of a sheet (``ledger.file_import``)."""
+    """The upload through the command line's import of a sheet (``ledger.file_import``).
+
+    The reader knows a file by its suffix: a streamed upload's file already has one in its private
+    folder; the bytes of a body are written under one in a private temporary folder (mode 0700).
+    """
+    if upload.path is not None:
+        return _import_path(ledger, upload, upload.path)
     with tempfile.TemporaryDirectory(prefix="propertytriage-upload-") as folder:
         path = Path(folder) / f"upload{Path(upload.name).suffix.lower()}"
         path.write_bytes(upload.data)
-        sheet = upload.sheet if path.suffix != ".csv" else None
-        return import_files(ledger, [str(path)], sheet=sheet, names={str(path): upload.name})
+        return _import_path(ledger, upload, path)
+
+
+def _import_path(ledger: Ledger, upload: Upload, path: Path) -> tuple[ImportSummary, list[SheetImport]]:
+    sheet = upload.sheet if path.suffix != ".csv" else None
+    return import_files(ledger, [str(path)], sheet=sheet, names={str(path): upload.name})
 
 
 def refused_rows(jobs: list[SheetImport]) -> list[RefusedRow]:

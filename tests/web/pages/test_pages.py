@@ -17,12 +17,13 @@ from propertytriage.web.pages import cases as case_pages
 from propertytriage.web.roles import EVALUATOR_ROLES, ROLES
 from tests.web.pages.conftest import csrf_of, login, user_name
 
-READ_PAGES = ["/cases", "/due", "/cases/KBS-2025-011"]
+READ_PAGES = ["/cases", "/due", "/case?id=KBS-2025-011"]
 IMPORTERS = {"admin", "court", "mediation_center", "community"}
 
 
-@pytest.mark.parametrize("path", [*READ_PAGES, "/cases/new", "/scoring", "/scoring/KBS-2025-011",
-                                  "/cases/KBS-2025-011/forms/scorecard.pdf"])
+@pytest.mark.parametrize("path", [*READ_PAGES, "/cases/new", "/scoring", "/scoring/sheet?id=KBS-2025-011",
+                                  "/case/forms/scorecard.pdf?id=KBS-2025-011", "/cases/KBS-2025-011",
+                                  "/scoring/KBS-2025-011"])
 def test_every_page_sends_a_visitor_without_session_to_login(client: TestClient, path: str) -> None:
     answer = client.get(path)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=")
@@ -36,10 +37,10 @@ def test_roles_on_pages(client: TestClient, role: str) -> None:
     assert client.get("/cases/new").status_code == (200 if role in IMPORTERS else 403)
     scoring = 200 if role in EVALUATOR_ROLES | {"admin"} else 403
     assert client.get("/scoring").status_code == scoring
-    assert client.get("/scoring/KBS-2025-011").status_code == scoring
+    assert client.get("/scoring/sheet?id=KBS-2025-011").status_code == scoring
     if role not in IMPORTERS:  # a POST is refused on the role before anything is read
         token = csrf_of(client.get("/cases").text)
-        refused = client.post("/cases/KBS-2025-011/attempts",
+        refused = client.post("/case/attempts?id=KBS-2025-011",
                               data={"csrf_token": token, "stage": "community", "outcome": "failed"})
         assert refused.status_code == 403
 
@@ -49,7 +50,7 @@ def test_roles_on_pages(client: TestClient, role: str) -> None:
                                             ("owners_committee", False)])
 def test_phone_numbers_masked_for_roles_that_do_not_need_them(client: TestClient, role: str, full: bool) -> None:
     login(client, role)
-    page = client.get("/cases/KBS-2025-011").text
+    page = client.get("/case?id=KBS-2025-011").text
     assert ("13904770000" in page) is full
     assert ("139****0000" in page) is not full
 
@@ -94,11 +95,11 @@ def test_recording_an_attempt_moves_the_case_up_the_ladder(client: TestClient, l
         before = queries.show(connection, "KBS-2025-003")
     assert before is not None
     stage = before["decision"]["next_stage"]
-    token = csrf_of(client.get("/cases/KBS-2025-003").text)
-    bad = client.post("/cases/KBS-2025-003/attempts", data={"csrf_token": token, "stage": stage, "outcome": "failed",
-                                                            "on": "2099-01-01"})
+    token = csrf_of(client.get("/case?id=KBS-2025-003").text)
+    bad = client.post("/case/attempts?id=KBS-2025-003", data={"csrf_token": token, "stage": stage, "outcome": "failed",
+                                                             "on": "2099-01-01"})
     assert bad.status_code == 422 and 'id="on-error"' in bad.text and 'value="2099-01-01"' in bad.text
-    done = client.post("/cases/KBS-2025-003/attempts", data={"csrf_token": token, "stage": stage, "outcome": "failed"})
+    done = client.post("/case/attempts?id=KBS-2025-003", data={"csrf_token": token, "stage": stage, "outcome": "failed"})
     assert done.status_code == 303
     with ledger.engine.connect() as connection:
         after = queries.show(connection, "KBS-2025-003")
@@ -114,15 +115,15 @@ def _sheet(token: str, share: float, evaluator: str = "") -> dict[str, str]:
 
 def test_an_evaluator_submits_only_its_own_sheet(client: TestClient, ledger: Ledger) -> None:
     login(client, "community")
-    token = csrf_of(client.get("/scoring/KBS-2025-001").text)
-    early = client.post("/scoring/KBS-2025-001", data=_sheet(token, 0.5, evaluator="mediation_center"))
+    token = csrf_of(client.get("/scoring/sheet?id=KBS-2025-001").text)
+    early = client.post("/scoring/sheet?id=KBS-2025-001", data=_sheet(token, 0.5, evaluator="mediation_center"))
     assert early.status_code == 422 and "调解中心" in early.text  # the required sheet is missing: refused
     login(client, "mediation_center")
-    token = csrf_of(client.get("/scoring/KBS-2025-001").text)
-    assert client.post("/scoring/KBS-2025-001", data=_sheet(token, 0.9)).status_code == 303
+    token = csrf_of(client.get("/scoring/sheet?id=KBS-2025-001").text)
+    assert client.post("/scoring/sheet?id=KBS-2025-001", data=_sheet(token, 0.9)).status_code == 303
     login(client, "community")
-    token = csrf_of(client.get("/scoring/KBS-2025-001").text)
-    assert client.post("/scoring/KBS-2025-001", data=_sheet(token, 0.3, evaluator="mediation_center")).status_code == 303
+    token = csrf_of(client.get("/scoring/sheet?id=KBS-2025-001").text)
+    assert client.post("/scoring/sheet?id=KBS-2025-001", data=_sheet(token, 0.3, evaluator="mediation_center")).status_code == 303
     with ledger.engine.connect() as connection:
         case = queries.show(connection, "KBS-2025-001")
         assert case is not None
@@ -141,7 +142,7 @@ def test_the_ledger_list_pages(client: TestClient, monkeypatch: pytest.MonkeyPat
     ids = []
     for number in range(1, 10):
         page = client.get("/cases", params={"page": number}).text
-        found = re.findall(r'<td><a href="/cases/([^"/?]+)">', page)
+        found = re.findall(r'<td><a href="/case\?id=([^"&]+)">', page)
         if not found:
             break
         ids += found
@@ -154,18 +155,18 @@ def test_the_ledger_list_pages(client: TestClient, monkeypatch: pytest.MonkeyPat
 
 def test_the_forms_download_as_pdf(client: TestClient) -> None:
     login(client, "owners_committee")
-    page = client.get("/cases/KBS-2025-011").text
-    links = re.findall(r'href="(/cases/KBS-2025-011/forms/[a-z_]+\.pdf)"', page)
+    page = client.get("/case?id=KBS-2025-011").text
+    links = re.findall(r'href="(/case/forms/[a-z_]+\.pdf\?id=KBS-2025-011)"', page)
     assert links
     answer = client.get(links[0])
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF-")
     assert answer.headers["content-type"] == "application/pdf"
-    assert client.get("/cases/KBS-2025-011/forms/nonsense.pdf").status_code == 404
+    assert client.get("/case/forms/nonsense.pdf?id=KBS-2025-011").status_code == 404
 
 
 def test_the_stylesheet_is_served_and_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
     login(client, "admin")
     assert client.get("/static/style.css").headers["content-type"].startswith("text/css")
-    for path in ["/cases", "/cases/KBS-2025-011", "/due", "/scoring/KBS-2025-011", "/cases/new"]:
+    for path in ["/cases", "/case?id=KBS-2025-011", "/due", "/scoring/sheet?id=KBS-2025-011", "/cases/new"]:
         page = client.get(path).text
         assert not re.search(r'(src|href)="(https?:)?//', page), path

@@ -113,3 +113,35 @@ def test_a_role_that_does_not_import_cannot_post_an_upload(client: TestClient) -
     login(client, "housing_center")
     answer = client.post("/import", data={"csrf_token": token}, files={"file": ("a.csv", b"case_id\n")})
     assert answer.status_code == 403
+
+
+BOUNDARY = "----page-test-boundary"
+
+
+@pytest.mark.parametrize(("body", "content_type", "message"), [
+    (b"--" + BOUNDARY.encode() + b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx",
+     f"multipart/form-data; boundary={BOUNDARY}", "结束分隔符"),
+    (b"x", "multipart/form-data", "分隔符"),
+    (b"".join(f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"f{n}\"\r\n\r\nx\r\n".encode()
+              for n in range(100)) + f"--{BOUNDARY}--\r\n".encode(), f"multipart/form-data; boundary={BOUNDARY}",
+     "部分过多"),
+])
+def test_a_hostile_upload_is_named_on_the_page_and_never_a_500(client: TestClient, body: bytes, content_type: str,
+                                                               message: str) -> None:
+    login(client, "court")
+    answer = client.post("/import", content=body, headers={"Content-Type": content_type})
+    assert answer.status_code == 422 and message in answer.text
+    assert '<form method="post" action="/import"' in answer.text
+
+
+def test_an_upload_page_post_over_the_body_limit_is_413(ledger: Ledger, engine: object, db_url: str,
+                                                        tmp_path: Path) -> None:
+    from tests.web.pages.conftest import make_app
+
+    with TestClient(make_app(ledger, engine, db_url, body_limit=8192), follow_redirects=False) as small:  # type: ignore[arg-type]
+        login(small, "court")
+        rows = [HEADER] + [_row(f"K-{n}") for n in range(200)]
+        answer = _upload(small, "big.csv", csv_file(tmp_path / "big.csv", rows, encoding="utf-8").read_bytes())
+        assert answer.status_code == 413 and answer.json()["code"] == "too_large"
+    with ledger.engine.connect() as connection:
+        assert queries.show(connection, "K-1") is None

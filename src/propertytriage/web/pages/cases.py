@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from propertytriage.ledger import queries
@@ -25,6 +25,7 @@ from propertytriage.web.pages.labels import ATTEMPT_STAGE_ZH, DISPUTE_ZH, STAGE_
 from propertytriage.web.pages.site import (
     IMPORT_ROLES,
     PageError,
+    case_url,
     masked_case,
     pages_of,
     read_form,
@@ -37,6 +38,7 @@ from propertytriage.web.routes import forms as form_routes
 
 router = APIRouter()
 PAGE_SIZE = 50
+CaseIdQuery = Annotated[str, Query(alias="id", max_length=1000)]
 
 
 def _today() -> date:
@@ -125,14 +127,21 @@ async def file_case(request: Request) -> Response:
     if summary.refused:
         errors, general = caseform.errors_by_field(summary.refused[0].problems, caseform.CASE_FIELDS)
         return _case_form(request, values, errors, general, status=422)
-    return redirect(f"/cases/{quote(case_id, safe='')}?filed=1")
+    return redirect(case_url(case_id, filed="1"))
 
 
-@router.get("/cases/{case_id}", include_in_schema=False)
-async def case_page(request: Request, case_id: str, filed: str = "", recorded: str = "") -> Response:
+@router.get("/case", include_in_schema=False)
+async def case_page(request: Request, case_id: CaseIdQuery = "", filed: str = "", recorded: str = "") -> Response:
     require(request)
     record = _show(request, case_id)
     return _case_view(request, record, {}, [], {}, filed=bool(filed), recorded=bool(recorded))
+
+
+@router.get("/cases/{case_id:path}", include_in_schema=False)
+async def case_by_path(request: Request, case_id: str) -> Response:
+    """``/cases/ID``, as typed or bookmarked, leads to the case's page (``/cases/new`` is the filing form)."""
+    require(request)
+    return redirect(case_url(case_id))
 
 
 def _case_view(request: Request, record: dict[str, Any], errors: dict[str, list[str]], general: list[str],
@@ -155,8 +164,8 @@ def _suggested_stage(record: dict[str, Any]) -> str:
 ATTEMPT_FIELDS = ("stage", "outcome", "on")
 
 
-@router.post("/cases/{case_id}/attempts", include_in_schema=False)
-async def record_attempt(request: Request, case_id: str) -> Response:
+@router.post("/case/attempts", include_in_schema=False)
+async def record_attempt(request: Request, case_id: CaseIdQuery = "") -> Response:
     """An attempt's outcome: the current case plus the attempt, imported as the case's next snapshot."""
     user = require(request, IMPORT_ROLES)
     form = await read_form(request)
@@ -188,11 +197,11 @@ async def record_attempt(request: Request, case_id: str) -> Response:
         if not errors and not general:
             general = ["台账拒绝了此记录。"]
         return _case_view(request, record, errors, general, values, status=422)
-    return redirect(f"/cases/{quote(case_id, safe='')}?recorded=1")
+    return redirect(case_url(case_id, recorded="1"))
 
 
-@router.get("/cases/{case_id}/forms/{form_id}.pdf", include_in_schema=False)
-async def case_form_pdf(request: Request, case_id: str, form_id: str) -> Response:
+@router.get("/case/forms/{form_id}.pdf", include_in_schema=False)
+async def case_form_pdf(request: Request, form_id: str, case_id: CaseIdQuery = "") -> Response:
     require(request)
     record = _show(request, case_id)
     if form_id not in FORM_IDS:

@@ -95,16 +95,14 @@ async def upload_sheet(request: Request) -> Response:
     if content_type.split(";")[0].strip().lower() != "multipart/form-data":
         raise PageError(415, "无法处理", "请通过本页的表单选择文件上传。")
     try:
-        files, fields = sheet_upload.form_parts(content_type, await request.body())
+        async with sheet_upload.received_form(content_type, request.stream()) as received:
+            if not pages_of(request).signer.csrf_ok(session_of(request), received.fields.get("csrf_token")):
+                raise PageError(403, "请求已拒绝",
+                                "表单已过期或来源不明（跨站请求校验未通过），请返回重新打开页面后再提交。")
+            upload = received.upload()
+            summary, jobs = await anyio.to_thread.run_sync(_import, user, request, upload)
     except InputError as error:
         return render(request, "import.html", status=422, errors=[p.zh for p in error.problems], result=None)
-    if not pages_of(request).signer.csrf_ok(session_of(request), fields.get("csrf_token")):
-        raise PageError(403, "请求已拒绝", "表单已过期或来源不明（跨站请求校验未通过），请返回重新打开页面后再提交。")
-    try:
-        upload = sheet_upload.from_parts(files, fields)
-    except InputError as error:
-        return render(request, "import.html", status=422, errors=[p.zh for p in error.problems], result=None)
-    summary, jobs = await anyio.to_thread.run_sync(_import, user, request, upload)
     rows = sheet_upload.refused_rows(jobs)
     read_rows = {(row.sheet, row.number) for job in jobs for row in job.refused}
     whole_file = [p.zh for refusal in summary.refused if refusal.source == upload.name for p in refusal.problems]

@@ -14,7 +14,6 @@ import contextlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, Request
@@ -28,7 +27,8 @@ from propertytriage.ledger.schema import COMPANIES
 from propertytriage.models.details import PropertyCompany
 from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS, Evaluator
 from propertytriage.scoring import default_scoring_rules, rubric_items, score
-from propertytriage.web.pages.site import PageError, pages_of, read_form, redirect, render, require
+from propertytriage.web.pages.cases import CaseIdQuery
+from propertytriage.web.pages.site import PageError, case_url, pages_of, read_form, redirect, render, require
 from propertytriage.web.roles import EVALUATOR_ROLES, Role
 
 router = APIRouter()
@@ -114,8 +114,8 @@ def _sheet_view(request: Request, record: dict[str, Any], evaluator: Evaluator, 
                   saved=saved, choose_evaluator=request.state.user.role == "admin")
 
 
-@router.get("/scoring/{case_id}", include_in_schema=False)
-async def sheet_page(request: Request, case_id: str, evaluator: str = "", saved: str = "") -> Response:
+@router.get("/scoring/sheet", include_in_schema=False)
+async def sheet_page(request: Request, case_id: CaseIdQuery = "", evaluator: str = "", saved: str = "") -> Response:
     user = require(request, SCORING_ROLES)
     who = _evaluator(request, user.role, evaluator)
     record = _record(request, case_id)
@@ -130,8 +130,15 @@ async def sheet_page(request: Request, case_id: str, evaluator: str = "", saved:
     return _sheet_view(request, record, who, values, on, {}, [], saved=bool(saved))
 
 
-@router.post("/scoring/{case_id}", include_in_schema=False)
-async def submit_sheet(request: Request, case_id: str) -> Response:
+@router.get("/scoring/{case_id:path}", include_in_schema=False)
+async def sheet_by_path(request: Request, case_id: str) -> Response:
+    """``/scoring/ID``, as typed or bookmarked, leads to the case's scoring sheet."""
+    require(request, SCORING_ROLES)
+    return redirect(case_url(case_id, "/scoring/sheet"))
+
+
+@router.post("/scoring/sheet", include_in_schema=False)
+async def submit_sheet(request: Request, case_id: CaseIdQuery = "") -> Response:
     user = require(request, SCORING_ROLES)
     form = await read_form(request)
     who = _evaluator(request, user.role, form.get("evaluator", ""))
@@ -160,5 +167,5 @@ async def submit_sheet(request: Request, case_id: str) -> Response:
             else:
                 general.append(problem.zh)
         return _sheet_view(request, record, who, values, on, errors, general, status=422)
-    suffix = f"&evaluator={who}" if user.role == "admin" else ""
-    return redirect(f"/scoring/{quote(case_id, safe='')}?saved=1{suffix}")
+    extra = {"evaluator": who} if user.role == "admin" else {}
+    return redirect(case_url(case_id, "/scoring/sheet", saved="1", **extra))

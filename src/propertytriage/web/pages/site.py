@@ -74,9 +74,19 @@ def make_environment() -> Environment:
         TRACK_ZH=labels.TRACK_ZH, AWAIT_ZH=labels.AWAIT_ZH, FORM_ZH=labels.FORM_ZH, ROLE_ZH=labels.ROLE_ZH,
         DISPUTE_ZH=labels.DISPUTE_ZH, CLAIMANT_ZH=labels.CLAIMANT_ZH, EVENT_ZH=labels.EVENT_ZH,
         FIELD_ZH=labels.FIELD_ZH, COMPANY_EVENT_ZH=labels.COMPANY_EVENT_ZH, IMPORT_ROLES=IMPORT_ROLES,
-        decision_changes=decision_changes, who=who,
+        decision_changes=decision_changes, who=who, case_url=case_url,
     )
     return environment
+
+
+def case_url(case_id: str, path: str = "/case", **query: str) -> str:
+    """The address of a case's page, or of one of its actions (``path``), for any id the ledger accepts.
+
+    The id travels in the query, not the path: an id may hold "/", "?", "#", "%", spaces or be "." or
+    "..", and a path segment can carry none of these faithfully ("/" splits it, browsers resolve
+    "." and ".." away even when percent-encoded). A query value, encoded, carries any text exactly.
+    """
+    return f"{path}?{urllib.parse.urlencode({'id': case_id, **query})}"
 
 
 def decision_changes(change: dict[str, Any] | None) -> list[str]:

@@ -141,7 +141,7 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
 
 
 @router.get(
-    "/cases/{case_id}", name="case", tags=["ledger"], dependencies=[known_query()],
+    "/cases/{case_id:path}", name="case", tags=["ledger"], dependencies=[known_query()],
     responses={200: json_response(ref(CaseRecord, "serialization"), "the case as `propertytriage show` prints it"),
                404: problem_schema(), **_READ_ERRORS},
 )
