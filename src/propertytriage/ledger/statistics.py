@@ -246,6 +246,31 @@ def check_request(period_from: date | None, period_to: date | None, by: str | No
     return start, end, cast(GroupBy | None, by)
 
 
+def filed_span(connection: Connection) -> tuple[date, date] | None:
+    """The first and last filing day of the ledger's cases (read from the filing-day index), or None
+    for an empty ledger."""
+    first, last = connection.execute(select(func.min(_C.c.filed_on), func.max(_C.c.filed_on))).one()
+    return None if first is None else (first, last)
+
+
+def period_notes(connection: Connection, start: date, end: date, *, asked_from: date | None,
+                 asked_to: date | None, received: int) -> list[str]:
+    """What the command line says about the period (docs/interpretations.md): the period counted, how
+    it was chosen when a bound was left out, and, when nothing filed in it but the ledger holds cases,
+    the days those were filed and the options that count them."""
+    notes = [f"统计期间 period: {start.isoformat()} — {end.isoformat()}"]
+    if asked_from is None or asked_to is None:
+        notes.append("未指定的期限：--to 默认今天，--from 默认 --to 所在年的 1 月 1 日；用 --from/--to 另选期间 / "
+                     "unset bounds: --to is today, --from 1 January of --to's year; choose others with --from/--to")
+    span = filed_span(connection) if received == 0 else None
+    if span is not None:
+        first, last = (day.isoformat() for day in span)
+        notes.append(f"本期间内没有登记的纠纷；台账中的纠纷登记于 {first} 至 {last}，"
+                     f"可用 --from {first} --to {last} 统计 / no dispute was filed in this period; "
+                     f"the ledger's were filed {first} to {last}: --from {first} --to {last} counts them")
+    return notes
+
+
 def report(connection: Connection, period_from: date | None = None, period_to: date | None = None,
            by: str | None = None, *, title: str | None = None, office: str | None = None) -> Report:
     """The report document of the period, counted in the ledger ``connection`` reads."""
