@@ -53,6 +53,12 @@ def test_the_html_shows_the_seed_figures_and_the_definition_of_the_resolution_ra
     assert "化解率口径" in html and "四舍五入" in html
 
 
+def test_the_report_states_its_counting_rules_itself_rather_than_citing_a_file_its_reader_lacks() -> None:
+    text = re.sub(r"<[^>]+>", "", render_report_html(sample_report()).split('class="footer">', 1)[1])
+    assert "docs/" not in text and ".md" not in text
+    assert "按登记日期计入" in text and "只计一件" in text and "未记日期的按录入台账之日" in text
+
+
 def test_names_are_printed_as_text_never_as_markup() -> None:
     report = sample_report(title="<script>alert(1)</script>统计")
     hostile = "--><script>alert(2)</script>社区"

@@ -86,3 +86,20 @@ def test_an_unknown_output_format_is_refused_before_the_ledger_is_opened(
     code = main(["report", "--out", str(tmp_path / "report.xlsx"), "--db", f"sqlite:///{database}"])
     assert code == 2 and not database.exists()
     assert "--out" in capsys.readouterr().err
+
+
+def test_without_a_period_the_command_names_the_one_it_counted_and_where_the_ledgers_cases_lie(
+        ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the ledger holds 2025's disputes; the default period is this year to date (a later year when run)
+    assert main(["report", "--to", "2026-11-30", "--out", str(tmp_path / "r.json"), "--db", ledger_url]) == 0
+    said = capsys.readouterr().out
+    assert "2026-01-01 — 2026-11-30" in said and "--from 默认" in said and "1 January of --to's year" in said
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["received"] == 0
+    first, last = re.search(r"filed (\S+) to (\S+):", said).groups()  # type: ignore[union-attr]
+    filed = sorted(case["filed_on"] for case in district()[::10])  # the fixture's cases
+    assert (first, last) == (filed[0], filed[-1])
+    assert f"--from {first} --to {last}" in said
+    assert main(["report", "--from", first, "--to", last, "--out", str(tmp_path / "all.json"), "--db", ledger_url]) == 0
+    said = capsys.readouterr().out
+    assert json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["received"] == len(filed)
+    assert "默认" not in said and "filed" not in said

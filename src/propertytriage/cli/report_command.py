@@ -31,7 +31,7 @@ def add_parser(sub: Any) -> None:
 
 def report_command(args: argparse.Namespace) -> int:
     from propertytriage.ledger import Ledger
-    from propertytriage.ledger.statistics import check_request, report
+    from propertytriage.ledger.statistics import check_request, period_notes, report
     from propertytriage.outputs import write_bytes
     from propertytriage.reporting.render import format_of, render_report
 
@@ -40,6 +40,10 @@ def report_command(args: argparse.Namespace) -> int:
     start, end, by = check_request(args.period_from, args.period_to, args.by)
     with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
         document = report(connection, start, end, by, title=args.title, office=args.office)
+        notes = period_notes(connection, start, end, asked_from=args.period_from, asked_to=args.period_to,
+                             received=document.received)
     write_bytes(target, render_report(document, fmt))
+    for note in notes:
+        print(note)
     print(f"报表 report → {target}")
     return 0

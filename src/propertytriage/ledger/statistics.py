@@ -112,22 +112,36 @@ def _overdue(connection: Connection, on: date) -> list[tuple[str, str, int]]:
     return [(row.kind, row.title, row.deadlines) for row in connection.execute(query)]
 
 
-def _month_rows(connection: Connection, start: date, end: date) -> list[Month]:
+def _month_key_of(day: date) -> str:
+    return _month_key(day.year, day.month)
+
+
+def _daily_received(connection: Connection, start: date, end: date) -> list[Any]:
+    """Per filing day: received, out of scope, resolved before court. Grouped by the day itself, the
+    count reads the filing-day index in order (no sort, no date function per row); Python sums the
+    at most 366 rows into the period's totals and its months."""
+    query = (select(_C.c.filed_on.label("day"), *_received_columns(start, end))
+             .where(_between(_C.c.filed_on, start, end)).group_by(_C.c.filed_on))
+    return list(connection.execute(query))
+
+
+def _month_rows(connection: Connection, start: date, end: date, received: list[Any]) -> list[Month]:
     table: dict[str, dict[str, int]] = {key: {"received": 0, "resolved": 0, "sent_to_court": 0}
                                          for key in _months(start, end)}
+    for row in received:
+        table[_month_key_of(row.day)]["received"] += row.received
     sources = (
-        ("received", _C.c.filed_on, _between(_C.c.filed_on, start, end)),
         ("resolved", _A.c.dated_on, and_(_between(_A.c.dated_on, start, end), _A.c.outcome == "resolved")),
         ("sent_to_court", _C.c.court_on, _between(_C.c.court_on, start, end)),
     )
     for name, column, condition in sources:
-        year, month = _year_month(column)
-        for row in connection.execute(select(year, month, func.count()).where(condition).group_by(year, month)):
-            table[_month_key(row[0], row[1])][name] = row[2]
+        for day, number in connection.execute(select(column, func.count()).where(condition).group_by(column)):
+            table[_month_key_of(day)][name] += number
     return [Month(month=key, **values) for key, values in table.items()]
 
 
-def _groups(connection: Connection, start: date, end: date, by: GroupBy) -> list[GroupCounts]:
+def _groups(connection: Connection, start: date, end: date, by: GroupBy, daily: list[Any],
+            months: list[Month]) -> list[GroupCounts]:
     """One row per month, street, community or company (docs/statistics.md: which date or field)."""
     rows: dict[str, dict[str, Any]] = {}
 
@@ -142,13 +156,23 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy) -> list
             return [year, month], lambda r: _month_key(r[0], r[1])
         return [_group_column(by)], lambda r: r[0]
 
-    for month in _months(start, end) if by == "month" else ():  # every month a row, as in months[]
-        row(month)
-    columns, key_of = keyed(_C.c.filed_on)
-    query = select(*columns, *_received_columns(start, end)).where(_between(_C.c.filed_on, start, end))
-    for r in connection.execute(query.group_by(*columns)):
-        row(key_of(r)).update(received=r.received, out_of_scope=r.out_of_scope,
-                              resolved_before_court=r.resolved_before_court)
+    if by == "month":  # every month a row, as in months[]; the per-day counts summed into months
+        for month in months:
+            row(month.month)["sent_to_court"] = month.sent_to_court
+        for day in daily:
+            values = row(_month_key_of(day.day))
+            for name in ("received", "out_of_scope", "resolved_before_court"):
+                values[name] += getattr(day, name)
+    else:
+        group = _group_column(by)
+        query = (select(group, *_received_columns(start, end)).where(_between(_C.c.filed_on, start, end))
+                 .group_by(group))
+        for r in connection.execute(query):
+            row(r[0]).update(received=r.received, out_of_scope=r.out_of_scope,
+                             resolved_before_court=r.resolved_before_court)
+        query = select(group, func.count().label("sent")).where(_between(_C.c.court_on, start, end))
+        for r in connection.execute(query.group_by(group)):
+            row(r[0])["sent_to_court"] = r.sent
     columns, key_of = keyed(_A.c.dated_on)
     query = select(*columns, *_mediation_columns()).where(
         _A.c.stage == "mediation_center", _between(_A.c.dated_on, start, end))
@@ -156,10 +180,6 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy) -> list
         query = query.join_from(_A, _C, _C.c.case_id == _A.c.case_id)
     for r in connection.execute(query.group_by(*columns)):
         row(key_of(r)).update(mediated=r.attempted, resolved=r.resolved)
-    columns, key_of = keyed(_C.c.court_on)
-    query = select(*columns, func.count().label("sent")).where(_between(_C.c.court_on, start, end))
-    for r in connection.execute(query.group_by(*columns)):
-        row(key_of(r))["sent_to_court"] = r.sent
     if by == "company":  # the name on the company's record (one row per company, not per case)
         keys = [k for k in rows if k]
         for first in range(0, len(keys), 500):
@@ -192,19 +212,19 @@ def _label(by: GroupBy, key: str, name: str | None) -> str:
 def counts(connection: Connection, period_from: date, period_to: date, by: GroupBy | None = None) -> Counts:
     """Everything the report counts for the days ``period_from`` to ``period_to``, both included."""
     start, end = period_from, period_to
-    received = connection.execute(select(*_received_columns(start, end)).where(
-        _between(_C.c.filed_on, start, end))).one()
+    daily = _daily_received(connection, start, end)
+    months = _month_rows(connection, start, end, daily)
     tracks = select(_C.c.court_track, func.count().label("cases")).where(
         _between(_C.c.court_on, start, end)).group_by(_C.c.court_track)
     notices, passed, penalised, days = _company_counts(connection, start, end)
     return Counts(
-        period_from=start, period_to=end, received=received.received, out_of_scope=received.out_of_scope,
-        resolved_before_court=received.resolved_before_court, stages=_stages(connection, start, end),
+        period_from=start, period_to=end, received=sum(d.received for d in daily),
+        out_of_scope=sum(d.out_of_scope for d in daily),
+        resolved_before_court=sum(d.resolved_before_court for d in daily), stages=_stages(connection, start, end),
         court_tracks={row.court_track: row.cases for row in connection.execute(tracks)},
         score_bands=_score_bands(connection, start, end), notices_issued=notices, passed=passed,
         penalised=penalised, days_to_pass=days, overdue=_overdue(connection, end),
-        months=_month_rows(connection, start, end),
-        groups=tuple(_groups(connection, start, end, by)) if by else (),
+        months=months, groups=tuple(_groups(connection, start, end, by, daily, months)) if by else (),
     )
 
 
@@ -224,6 +244,31 @@ def check_request(period_from: date | None, period_to: date | None, by: str | No
     if problems:
         raise InputError(problems)
     return start, end, cast(GroupBy | None, by)
+
+
+def filed_span(connection: Connection) -> tuple[date, date] | None:
+    """The first and last filing day of the ledger's cases (read from the filing-day index), or None
+    for an empty ledger."""
+    first, last = connection.execute(select(func.min(_C.c.filed_on), func.max(_C.c.filed_on))).one()
+    return None if first is None else (first, last)
+
+
+def period_notes(connection: Connection, start: date, end: date, *, asked_from: date | None,
+                 asked_to: date | None, received: int) -> list[str]:
+    """What the command line says about the period (docs/interpretations.md): the period counted, how
+    it was chosen when a bound was left out, and, when nothing filed in it but the ledger holds cases,
+    the days those were filed and the options that count them."""
+    notes = [f"统计期间 period: {start.isoformat()} — {end.isoformat()}"]
+    if asked_from is None or asked_to is None:
+        notes.append("未指定的期限：--to 默认今天，--from 默认 --to 所在年的 1 月 1 日；用 --from/--to 另选期间 / "
+                     "unset bounds: --to is today, --from 1 January of --to's year; choose others with --from/--to")
+    span = filed_span(connection) if received == 0 else None
+    if span is not None:
+        first, last = (day.isoformat() for day in span)
+        notes.append(f"本期间内没有登记的纠纷；台账中的纠纷登记于 {first} 至 {last}，"
+                     f"可用 --from {first} --to {last} 统计 / no dispute was filed in this period; "
+                     f"the ledger's were filed {first} to {last}: --from {first} --to {last} counts them")
+    return notes
 
 
 def report(connection: Connection, period_from: date | None = None, period_to: date | None = None,
