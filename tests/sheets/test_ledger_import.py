@@ -239,3 +239,35 @@ def test_export_then_import_changes_nothing_in_the_ledger(tmp_path_factory, suff
     before = _events(folder / "ledger.db")
     assert main(["import", str(out), "--db", url]) == 0
     assert _events(folder / "ledger.db") == before
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_exported_inert_and_reads_back(tmp_path, db, capsys):
+    """A 台账 is opened by double-click: a company named ``=HYPERLINK(…)`` must stay text in Excel."""
+    import csv
+
+    hostile = {"company": '=HYPERLINK("http://example.invalid","点我")', "owner": "@SUM(1+1)", "estate": "-2+3",
+               "phone": "+8613912345678"}
+    case = {"case_id": "F-1", "filed_on": "2025-03-01", "province": "内蒙古自治区", "dispute_type": "fee_arrears",
+            "claimant": "property_company", "claim_amount": "100",
+            "property_company": {"name": hostile["company"]}, "estate": {"name": hostile["estate"]},
+            "owners": [{"name": hostile["owner"], "phone": hostile["phone"]}]}
+    source = tmp_path / "f.json"
+    source.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    assert main(["import", str(source), "--db", db]) == 0
+    for suffix in (".csv", ".xlsx"):
+        assert main(["export", "--out", str(tmp_path / f"f{suffix}"), "--full", "--db", db]) == 0
+    with open(tmp_path / "f.csv", encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    for value in hostile.values():
+        assert "'" + value in cells, value
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    book = load_workbook(tmp_path / "f.xlsx")
+    assert all(cell.data_type != "f" for row in book.active.iter_rows() for cell in row)
+    before = _events(tmp_path / "ledger.db")
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "f.csv"), str(tmp_path / "f.xlsx"), "--db", db]) == 0
+    assert "新立 0，变更 0" in capsys.readouterr().out
+    assert _events(tmp_path / "ledger.db") == before
+    shown = _show(db, "F-1", capsys)["case"]
+    assert shown["property_company"]["name"] == hostile["company"]
+    assert shown["owners"][0] == {"name": hostile["owner"], "phone": hostile["phone"]}

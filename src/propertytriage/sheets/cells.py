@@ -36,9 +36,25 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program read a CSV cell as a formula (OWASP's list)."""
+
+
 def clean_text(value: str) -> str:
-    """Trailing, leading and full-width spaces trimmed (``str.strip`` covers U+3000 and U+00A0)."""
-    return value.strip()
+    """Trailing, leading and full-width spaces trimmed (``str.strip`` covers U+3000 and U+00A0), and
+    the apostrophe taken off a text that an export marked so that it is not read as a formula
+    (``'=…``, ``'+86…``): Excel's own sign for "this is text", never part of the value."""
+    text = value.strip()
+    if text[:1] == "'" and text[1:2] in FORMULA_START and text[1:2]:
+        return text[1:]
+    return text
+
+
+def as_inert_text(value: str) -> str:
+    """A text cell for a CSV file, marked with a leading apostrophe when a spreadsheet program would
+    otherwise run it as a formula (``=HYPERLINK(…)`` in a company's name): a 台账 goes from office to
+    office and is opened by double-click. :func:`clean_text` takes the mark off on import."""
+    return "'" + value if value[:1] in FORMULA_START and value[:1] else value
 
 
 def is_blank(value: Any) -> bool:
@@ -162,7 +178,7 @@ def to_code(value: Any) -> str:
 def to_text(value: Any) -> Any:
     """Text as typed, trimmed; a number typed into a text column keeps the digits Excel shows."""
     if type(value) is str:
-        return value.strip()
+        return clean_text(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -22,7 +22,7 @@ from typing import Any
 
 from propertytriage.models import Case
 from propertytriage.models.validation import validate
-from propertytriage.sheets.cells import number_text
+from propertytriage.sheets.cells import as_inert_text, number_text
 from propertytriage.sheets.columns import Catalogue, Column, ExportColumn, catalogue
 from propertytriage.sheets.files import csv_writer, save_workbook
 from propertytriage.sheets.styles import DATE_FORMAT, TEXT_FORMAT, display_width, style_header
@@ -185,6 +185,8 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return as_inert_text(value)
     return str(value)
 
 
