@@ -271,3 +271,20 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_exported_inert_and_reads_b
     shown = _show(db, "F-1", capsys)["case"]
     assert shown["property_company"]["name"] == hostile["company"]
     assert shown["owners"][0] == {"name": hostile["owner"], "phone": hostile["phone"]}
+
+
+def test_a_case_twice_in_one_sheet_is_refused_on_its_second_row(tmp_path, db, capsys):
+    """Two rows of one case would otherwise be two snapshots, the later silently winning."""
+    sheet = tmp_path / "dup.csv"
+    sheet.write_text("case_id,filed_on,province,dispute_type,claimant,claim_amount\n"
+                     "D-1,2025-03-01,内蒙古自治区,fee_arrears,property_company,100\n"
+                     "D-2,2025-03-01,内蒙古自治区,fee_arrears,property_company,150\n"
+                     "D-1,2025-03-01,内蒙古自治区,fee_arrears,property_company,200\n", encoding="utf-8")
+    errors = tmp_path / "errors.xlsx"
+    assert main(["import", str(sheet), "--errors", str(errors), "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "第4行" in err and "第 2 行" in err and "duplicate_case_id" in err
+    assert _show(db, "D-1", capsys)["case"]["claim_amount"] == "100"
+    rows = list(load_workbook(errors).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["D-1"] and "第 2 行" in str(rows[1][-1])
+    assert _events(tmp_path / "ledger.db") == 2
