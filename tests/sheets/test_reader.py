@@ -102,6 +102,23 @@ def test_a_named_sheet(tmp_path):
         SheetReader(tmp_path / "two.xlsx")
 
 
+def test_a_hidden_first_sheet_is_passed_over(tmp_path, workbook_engine):
+    """Offices keep the drop-downs' lists on a hidden first sheet; the clerk sees and means the 台账."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "选项"
+    book.active.append(["物业服务纠纷", "欠费纠纷"])
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("台账")
+    sheet.append(HEADER)
+    sheet.append(GOOD)
+    book.save(tmp_path / "hidden.xlsx")
+    assert only(read_sheet(tmp_path / "hidden.xlsx")).document["case_id"] == "KBS-2025-011"
+    with pytest.raises(InputError, match="no header row"):  # named, it is still read
+        SheetReader(tmp_path / "hidden.xlsx", "选项")
+
+
 def test_every_bad_cell_of_a_row_at_once_with_sheet_row_letter_and_header(tmp_path):
     bad = ["KBS-2025-013", "2025-02-30", "内蒙古自治区", "吵架", "物业服务企业", "三千元", "好了", "2025/3/1",
            "某某物业", "张某", 150602198005061234, "13800000000", "也许"]

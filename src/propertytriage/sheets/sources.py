@@ -89,11 +89,13 @@ def _filled(rows: Iterator[list[Any]], merged: list[Merge]) -> Iterator[RawRow]:
         yield RawRow(index + 1, row, own)
 
 
-def _chosen(path: Path, names: list[str], sheet: str | None) -> str:
+def _chosen(path: Path, names: list[str], sheet: str | None, hidden: set[str] | frozenset[str] = frozenset()) -> str:
+    """The sheet named by ``--sheet``, else the first sheet the clerk can see in Excel (a hidden one,
+    often a list of choices behind the drop-downs, is passed over unless nothing else is there)."""
     if sheet is None:
         if not names:
             raise _unreadable(path, "工作簿中没有工作表", "the workbook has no sheet")
-        return names[0]
+        return next((name for name in names if name not in hidden), names[0])
     if sheet not in names:
         raise SourceError(Problem(
             "--sheet", "no_such_sheet", f"{path.name} 中没有名为「{sheet}」的工作表（有：{'、'.join(names)}）",
@@ -114,7 +116,10 @@ class Workbook:
             raise _unreadable(path, "文件不存在", "no such file") from None
         except (CalamineError, OSError, ValueError) as error:
             raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
-        self.name = _chosen(path, list(book.sheet_names), sheet)
+        from python_calamine import SheetVisibleEnum
+
+        hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+        self.name = _chosen(path, list(book.sheet_names), sheet, hidden)
         self._sheet = book.get_sheet_by_name(self.name)
 
     def rows(self) -> Iterator[RawRow]:
@@ -142,7 +147,8 @@ class StreamedWorkbook:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
-        self.name = _chosen(path, list(self._book.sheetnames), sheet)
+        hidden = {ws.title for ws in self._book.worksheets if ws.sheet_state != "visible"}
+        self.name = _chosen(path, list(self._book.sheetnames), sheet, hidden)
         self._sheet = self._book[self.name]
         self._path = path
 
