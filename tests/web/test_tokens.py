@@ -101,3 +101,20 @@ def test_a_token_revoked_by_another_process_is_refused_once_its_memory_lapses(tm
     assert serving.remembered(issued.secret) is None
     assert serving.lookup(issued.secret) is None
     assert serving.remembered("never issued") is None
+
+
+@pytest.mark.parametrize("name", ["b\x1b[2J", "右\u202e左", "a\nb", "零\u200b宽", "\x00"])
+def test_a_name_with_control_or_formatting_characters_is_refused(tmp_path: Path, name: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The name is echoed on terminals and pages and stored on every event: an escape sequence or a
+    right-to-left override would rewrite what a clerk reads there."""
+    from propertytriage.ledger import Ledger
+    from propertytriage.web.pages.users import UserStore
+
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    assert main(["token", "create", "--role", "court", "--name", name, "--db", db]) == 2
+    out = capsys.readouterr()
+    assert "U+" in out.err and name not in out.out + out.err
+    with pytest.raises(InputError) as refused, Ledger(db) as ledger:
+        UserStore(ledger.engine).create(name, "court", "a long enough password")
+    assert refused.value.problems[0].location == "name"

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -73,15 +74,29 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def name_problems(name: str, *, what_zh: str = "名称", what_en: str = "name") -> list[Problem]:
+    """Why a token's or a user's name cannot be recorded, if it cannot: 1 to :data:`NAME_LIMIT`
+    characters, none of them a control or formatting character. The name is printed on terminals and
+    pages and stored on every event its holder causes; an escape sequence or a right-to-left override
+    in it would rewrite what a clerk reads there."""
+    if not name.strip() or len(name) > NAME_LIMIT:
+        return [Problem("name", "invalid_value", f"{what_zh}须为 1 至 {NAME_LIMIT} 个字符",
+                        f"the {what_en} must be 1 to {NAME_LIMIT} characters")]
+    hidden = sorted({f"U+{ord(ch):04X}" for ch in name if unicodedata.category(ch)[0] == "C"
+                     or unicodedata.category(ch) in ("Zl", "Zp")})
+    if hidden:
+        return [Problem("name", "invalid_value", f"{what_zh}含有控制或格式字符（{'、'.join(hidden)}）",
+                        f"the {what_en} holds control or formatting characters ({', '.join(hidden)})")]
+    return []
+
+
 def _check(name: str, role: str) -> Role:
     problems: list[Problem] = []
     if role not in ROLES:
         allowed = ", ".join(ROLES)
         problems.append(Problem("role", "not_allowed", f"没有这种角色：{role!r}，可选：{allowed}",
                                 f"unknown role {role!r}; expected one of {allowed}"))
-    if not name.strip() or len(name) > NAME_LIMIT:
-        problems.append(Problem("name", "invalid_value", f"名称须为 1 至 {NAME_LIMIT} 个字符",
-                                f"name must be 1 to {NAME_LIMIT} characters"))
+    problems.extend(name_problems(name))
     if problems:
         raise InputError(problems)
     return role  # type: ignore[return-value]  # checked against ROLES above

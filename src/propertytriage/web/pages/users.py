@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger.schema import LOGIN_FAILURES, USERS
 from propertytriage.web.roles import ROLES, Role
-from propertytriage.web.tokens import NAME_LIMIT, Principal
+from propertytriage.web.tokens import Principal, name_problems
 
 users, login_failures = USERS, LOGIN_FAILURES  # created by the ledger's migration 0003
 
@@ -97,9 +97,7 @@ class UserStore:
         if role not in ROLES:
             problems.append(Problem("role", "not_allowed", f"没有这种角色：{role!r}，可选：{', '.join(ROLES)}",
                                     f"unknown role {role!r}; expected one of {', '.join(ROLES)}"))
-        if not name.strip() or len(name) > NAME_LIMIT:
-            problems.append(Problem("name", "invalid_value", f"用户名须为 1 至 {NAME_LIMIT} 个字符",
-                                    f"the name must be 1 to {NAME_LIMIT} characters"))
+        problems.extend(name_problems(name, what_zh="用户名"))
         if len(password) < MIN_PASSWORD:
             problems.append(Problem("password", "too_short", f"密码至少 {MIN_PASSWORD} 个字符",
                                     f"the password must have at least {MIN_PASSWORD} characters"))
