@@ -194,7 +194,13 @@ _OS_ZH: dict[int, str] = {
     errno.ENAMETOOLONG: "文件名过长",
     errno.EIO: "磁盘读写错误",
     errno.EMFILE: "打开的文件过多",
+    errno.ENOENT: "路径不存在",
 }
+
+
+def os_reason_zh(error_number: int | None, fallback: str = "系统拒绝此操作") -> str:
+    """Why the system refused, in Chinese, for a message whose English half quotes the system."""
+    return _OS_ZH.get(error_number or 0, fallback)
 
 
 class OutputError(PropertyTriageError, OSError):

@@ -131,3 +131,12 @@ def test_an_unusable_database_url_is_a_clear_error(url, capsys) -> None:
 def test_a_path_is_not_a_document(tmp_path: Path, capsys) -> None:
     assert main(["import", str(tmp_path / "missing.json"), "--db", f"sqlite:///{tmp_path / 'l.db'}"]) == 2
     assert "missing.json: " in capsys.readouterr().err
+
+
+def test_a_ledger_file_that_cannot_be_created_is_a_ledger_error(tmp_path, capsys) -> None:
+    """Exit 1 and the code ``ledger`` (docs/errors.md), not an output error: nothing was being written."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["cases", "--db", f"sqlite:///{blocker / 'ledger.db'}"]) == 1
+    err = capsys.readouterr().err
+    assert "[ledger]" in err and "无法创建台账数据库" in err and "Traceback" not in err

@@ -31,6 +31,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
+from propertytriage.errors import os_reason_zh
 from propertytriage.ledger.errors import LedgerError
 
 DEFAULT_URL = "sqlite:///propertytriage.db"
@@ -75,9 +76,14 @@ def _private_file(database: str) -> None:
     path = Path(database)
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):  # another process made it first
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as error:  # the ledger cannot be opened: a ledger error (exit 1), as docs/errors.md says
+        reason = error.strerror or type(error).__name__
+        raise LedgerError(f"无法创建台账数据库 {path}：{os_reason_zh(error.errno)}",
+                          f"cannot create the ledger database {path}: {reason}") from None
 
 
 def _sqlite_engine(url: URL) -> Engine:
