@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -147,3 +148,15 @@ def test_how_deep_an_item_may_be_does_not_depend_on_where_a_read_ends(depth: int
             except (InputError, jsonstream.SplitError):
                 outcomes.add("refused")
     assert len(outcomes) == 1, outcomes
+
+
+@pytest.mark.parametrize("text", ['{"a":1,}', "[1 2]", '{"a" 1}', '"abc', '"a\\q"', '"\\u12"', '{"a":"x\ny"}', "[1]x", ""])
+def test_a_json_mistake_is_told_in_chinese_in_the_chinese_half(text: str) -> None:
+    """The clerk's half names the mistake in Chinese; the parser's English stays in the English half."""
+    with pytest.raises(InputError) as refused:
+        jsonio.loads(text, subject="c.json")
+    problem = refused.value.problems[0]
+    assert problem.code == "json_invalid"
+    told = problem.zh.split("；")[0]  # a hint after "；" may name a file type (.jsonl)
+    assert not re.search(r"[A-Za-z]{3,}", told.replace("JSON", "")), problem.zh
+    assert "格式错误" not in problem.zh  # every message the parser gives here has its own Chinese

@@ -28,6 +28,28 @@ def _parse_int(text: str) -> int | Decimal:
     return int(text) if len(text) <= _LONGEST_INT else Decimal(text)
 
 
+# The parser's messages (Python's json module), in Chinese for the clerk's half of the message.
+_JSON_ZH = {
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "此处应为用英文双引号括起的字段名",
+    "Expecting ',' delimiter": "此处缺少英文逗号",
+    "Expecting ':' delimiter": "此处缺少英文冒号",
+    "Extra data": "有多余的内容",
+    "Unterminated string starting at": "字符串缺少结尾的英文双引号",
+    "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义符（\\）",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+}
+
+
+def json_message_zh(msg: str) -> str:
+    """The json module's message in Chinese (its English stays in the English half)."""
+    for english, chinese in _JSON_ZH.items():
+        if msg.startswith(english):
+            return chinese
+    return "格式错误"
+
+
 def _bad_json(msg: str, line: int, column: int, subject: str, *, lines: bool = False) -> InputError:
     hint_zh, hint_en = "", ""
     if msg == "Extra data" and not lines:  # a second document after the first: JSON lines read as JSON
@@ -39,7 +61,7 @@ def _bad_json(msg: str, line: int, column: int, subject: str, *, lines: bool = F
         [
             Problem(
                 f"line {line} column {column}", "json_invalid",
-                f"不是有效的 JSON：{msg}{hint_zh}", f"not valid JSON: {msg}{hint_en}",
+                f"不是有效的 JSON：{json_message_zh(msg)}{hint_zh}", f"not valid JSON: {msg}{hint_en}",
             )
         ],
         subject=subject,

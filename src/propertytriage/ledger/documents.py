@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from propertytriage.errors import InputError, Problem
+from propertytriage.jsonio import json_message_zh
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def _loads(text: str) -> Any:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
         raise InputError([Problem(f"line {error.lineno} column {error.colno}", "json_invalid",
-                                  f"不是有效的 JSON：{error.msg}", f"not valid JSON: {error.msg}")]) from None
+                                  f"不是有效的 JSON：{json_message_zh(error.msg)}",
+                                  f"not valid JSON: {error.msg}")]) from None
 
 
 def _unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:
