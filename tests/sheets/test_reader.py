@@ -192,6 +192,14 @@ def test_unreadable_files(tmp_path):
         SheetReader(tmp_path / "absent.csv")
     with pytest.raises(InputError, match=r"only \.xlsx"):
         SheetReader(tmp_path / "cases.txt")
+    for name in ("empty.xlsx", "empty.csv"):  # said in Chinese and English, not in a zip library's words
+        (tmp_path / name).write_bytes(b"")
+        with pytest.raises(InputError, match="the file is empty") as caught:
+            SheetReader(tmp_path / name)
+        assert "文件是空的" in str(caught.value)
+    with pytest.raises(InputError, match="no such file") as caught:
+        SheetReader(tmp_path / "absent.xlsx")
+    assert "文件不存在" in str(caught.value) and "os error" not in str(caught.value)
 
 
 def test_a_csv_broken_midway_names_the_row(tmp_path):

@@ -250,6 +250,12 @@ def open_source(
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in SHEET_SUFFIXES:  # said plainly here, before a reader words it in its own English
+        if not path.is_file():
+            raise _unreadable(path, "文件不存在", "no such file")
+        if path.stat().st_size == 0:
+            raise _unreadable(path, "文件是空的（0 字节），请重新保存或导出",
+                              "the file is empty (0 bytes); save or export it again")
     if suffix == ".csv":
         if sheet is not None:
             raise SourceError(Problem("--sheet", "not_a_workbook", "CSV 文件没有工作表，请去掉 --sheet",
