@@ -46,7 +46,7 @@ def route_permissions(app: FastAPI) -> dict[str, tuple[str, frozenset[str]]]:
             continue
         assert len(checks) == 1, f"{route.path} must declare exactly one permission"
         method = next(iter(route.methods or {"GET"}))
-        found[route.name] = (f"{method} {route.path}", frozenset(checks[0].roles))
+        found[route.name] = (f"{method} {route.path_format}", frozenset(checks[0].roles))  # as OpenAPI writes it
     return found
 
 

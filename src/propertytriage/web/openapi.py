@@ -114,7 +114,9 @@ def install(app: FastAPI) -> Callable[[], dict[str, Any]]:
             for route in [r for router in app.state.routers for r in router.routes]:
                 if getattr(route, "name", None) in OPEN_ROUTES:
                     continue
-                for operation in document["paths"].get(getattr(route, "path", ""), {}).values():
+                # path_format: the path as OpenAPI writes it ("{case_id}", not the route's "{case_id:path}")
+                path = getattr(route, "path_format", None) or getattr(route, "path", "")
+                for operation in document["paths"].get(path, {}).values():
                     operation["security"] = [{"bearer": []}]
             _add_links(document)
             app.openapi_schema = document
