@@ -73,6 +73,7 @@ def test_number_cells_show_what_excel_shows():
     assert number_text(1e-7) == "0.0000001"
     assert number_text(120.0) == "120"
     assert number_text(89.5) == "89.5"
+    assert number_text(-0.0) == number_text(0.0) == "0"  # never "-0" for a cell Excel shows as 0
 
 
 @pytest.mark.parametrize("typed", [150602198005061234, 1.506021980050612e17, "1.50602E+17", "1.50602e17", 1234567890123456])

@@ -66,6 +66,8 @@ def number_text(value: float | int) -> str:
     """A number cell as Excel shows it: at most 15 significant digits, no float noise, no exponent."""
     if isinstance(value, int):
         return str(value)
+    if value == 0:  # Excel shows -0.0 (a formula's result, a sheet from another program) as 0
+        return "0"
     text = format(Decimal(format(value, ".15g")), "f")
     return text.removesuffix(".0") if "." in text and set(text.split(".")[1]) == {"0"} else text
 
