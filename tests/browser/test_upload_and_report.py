@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import PASSWORD, Server, shot
-from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.books import HEADER, csv_file, good_row, workbook
 
 pytestmark = pytest.mark.slow
 
@@ -18,12 +18,6 @@ CLERK = "调解中心 李四"
 SLASHED = "（2025）京0105民初1234/1号"
 
 
-def _row(case_id: str, **changes: Any) -> list[Any]:
-    row: list[Any] = list(GOOD)
-    row[0] = case_id
-    for index, value in changes.items():
-        row[int(index.removeprefix("c"))] = value
-    return row
 
 
 def _by(kind: str) -> str:
@@ -79,7 +73,7 @@ def test_upload_a_workbook_and_a_csv_then_see_the_report(server: Server, browser
                                                          tmp_path: Path) -> None:
     driver = browser
     _login(driver, server)
-    rows = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-30", c5="三千元"), _row("K-3", c3="打架斗殴")]
+    rows = [HEADER, good_row("K-1"), good_row("K-2", c1="2025-02-30", c5="三千元"), good_row("K-3", c3="打架斗殴")]
     table = _upload(driver, server, workbook(tmp_path / "三月台账.xlsx", rows))
     notice = driver.find_element(_by("css"), "p.notice").text
     assert "「三月台账.xlsx」" in notice and "新立 1 件" in notice and "拒收 2 件" in notice
@@ -87,8 +81,8 @@ def test_upload_a_workbook_and_a_csv_then_see_the_report(server: Server, browser
     _check_refusals(table)
     shot(driver, screenshots, "upload-xlsx")
 
-    csv_rows = [HEADER, _row("K-4", c8="康和物业服务有限公司"), _row("K-2", c1="2025-02-30", c5="三千元"),
-                _row("K-3", c3="打架斗殴")]
+    csv_rows = [HEADER, good_row("K-4", c8="康和物业服务有限公司"), good_row("K-2", c1="2025-02-30", c5="三千元"),
+                good_row("K-3", c3="打架斗殴")]
     table = _upload(driver, server, csv_file(tmp_path / "四月台账.csv", csv_rows, encoding="gbk"))
     assert "新立 1 件" in driver.find_element(_by("css"), "p.notice").text
     _check_refusals(table)

@@ -14,6 +14,15 @@ GOOD = ["KBS-2025-011", "2025-04-02", "内蒙古自治区", "欠缴物业费", "
         "某某物业服务有限公司", "张某", "150602198005061234", "13800000000", "是"]
 
 
+def good_row(case_id: str, **changes: Any) -> list[Any]:
+    """:data:`GOOD` under another case id, with cells changed by column index (``c1="2025-02-30"``)."""
+    row: list[Any] = list(GOOD)
+    row[0] = case_id
+    for index, value in changes.items():
+        row[int(index.removeprefix("c"))] = value
+    return row
+
+
 def workbook(path: Path, rows: list[list[Any]], *, title: str | None = None, sheet: str = "台账",
              merges: tuple[str, ...] = (), text_columns: tuple[int, ...] = ()) -> Path:
     """A workbook whose first sheet holds ``rows`` (after an optional merged title row)."""

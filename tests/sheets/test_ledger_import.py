@@ -17,16 +17,8 @@ from openpyxl import load_workbook
 from propertytriage.cli.main import main
 from propertytriage.sheets.refused import ERRORS_HEADER
 from propertytriage.sheets.styles import BAD_FILL
-from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.books import GOOD, HEADER, csv_file, good_row, workbook
 from tests.sheets.test_export import sheet_cases
-
-
-def _row(case_id, **changes):
-    row = list(GOOD)
-    row[0] = case_id
-    for index, value in changes.items():
-        row[int(index.removeprefix("c"))] = value
-    return row
 
 
 def _show(db, case_id, capsys):
@@ -50,8 +42,8 @@ def db(tmp_path):
 
 @pytest.mark.usefixtures("workbook_engine")
 def test_bad_rows_refused_cell_by_cell_good_rows_recorded_errors_written(tmp_path, db, capsys):
-    rows = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-30", c5="三千元"),
-            _row("K-3", c10=150602198005061234), _row("K-4", c3="打架斗殴")]
+    rows = [HEADER, good_row("K-1"), good_row("K-2", c1="2025-02-30", c5="三千元"),
+            good_row("K-3", c10=150602198005061234), good_row("K-4", c3="打架斗殴")]
     source = workbook(tmp_path / "台账.xlsx", rows, title="某某街道物业纠纷台账（2025年）")
     errors = tmp_path / "改正.xlsx"
     assert main(["import", str(source), "--errors", str(errors), "--db", db]) == 2
@@ -78,8 +70,8 @@ def test_bad_rows_refused_cell_by_cell_good_rows_recorded_errors_written(tmp_pat
     assert values[1][-1].startswith("原第4行")
 
     # the clerk fixes the original sheet and imports all of it again: only the fixed rows are recorded
-    fixed = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-28", c5="3,000元"),
-             _row("K-3", c10="150602198005061234"), _row("K-4", c3="打架斗殴")]
+    fixed = [HEADER, good_row("K-1"), good_row("K-2", c1="2025-02-28", c5="3,000元"),
+             good_row("K-3", c10="150602198005061234"), good_row("K-4", c3="打架斗殴")]
     workbook(source, fixed, title="某某街道物业纠纷台账（2025年）")
     before = _events(tmp_path / "ledger.db")
     assert main(["import", str(source), "--db", db]) == 2  # K-4 is still wrong
@@ -90,7 +82,7 @@ def test_bad_rows_refused_cell_by_cell_good_rows_recorded_errors_written(tmp_pat
 
 
 def test_the_errors_file_fixed_and_imported_as_it_is(tmp_path, db, capsys):
-    source = workbook(tmp_path / "in.xlsx", [HEADER, _row("K-1"), _row("K-2", c1="下周一")])
+    source = workbook(tmp_path / "in.xlsx", [HEADER, good_row("K-1"), good_row("K-2", c1="下周一")])
     assert main(["import", str(source), "--errors", str(tmp_path / "e.xlsx"), "--db", db]) == 2
     book = load_workbook(tmp_path / "e.xlsx")
     book.active["B2"] = datetime(2025, 4, 7)
@@ -103,7 +95,7 @@ def test_the_errors_file_fixed_and_imported_as_it_is(tmp_path, db, capsys):
 
 def test_rows_the_ledger_refuses_go_to_the_errors_file_too(tmp_path, db, capsys):
     """A row that reads well but that triage cannot decide: at court, a province without wage figures."""
-    at_court = _row("K-9", c2="火星省")
+    at_court = good_row("K-9", c2="火星省")
     header = [*HEADER, "街道社区协调结果", "调解中心调解结果", "诉前调解结果"]
     source = workbook(tmp_path / "in.xlsx", [header, [*GOOD, "未成功", "未成功", "未成功"], [*at_court, "未成功", "未成功", "未成功"]])
     assert main(["import", str(source), "--errors", str(tmp_path / "e.xlsx"), "--db", db]) == 2
@@ -118,15 +110,15 @@ def test_json_lines_and_sheets_in_one_import(tmp_path, db, capsys):
     jsonl.write_text(json.dumps({"case_id": "J-1", "filed_on": "2025-04-02", "province": "上海市",
                                  "dispute_type": "parking", "claimant": "owner"}, ensure_ascii=False) + "\n",
                      encoding="utf-8")
-    book = workbook(tmp_path / "b.xlsx", [HEADER, _row("X-1")])
-    gbk = csv_file(tmp_path / "c.csv", [HEADER, _row("C-1", c8="某某物业服务有限公司　")], encoding="gbk")
+    book = workbook(tmp_path / "b.xlsx", [HEADER, good_row("X-1")])
+    gbk = csv_file(tmp_path / "c.csv", [HEADER, good_row("C-1", c8="某某物业服务有限公司　")], encoding="gbk")
     assert main(["import", str(jsonl), str(book), str(gbk), "--db", db]) == 0
     assert "新立 3" in capsys.readouterr().out
     assert _show(db, "C-1", capsys)["case"]["property_company"]["name"] == "某某物业服务有限公司"
 
 
 def test_a_file_that_cannot_be_read_is_refused_and_the_others_recorded(tmp_path, db, capsys):
-    book = workbook(tmp_path / "b.xlsx", [HEADER, _row("X-1")])
+    book = workbook(tmp_path / "b.xlsx", [HEADER, good_row("X-1")])
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     assert main(["import", str(tmp_path / "broken.xlsx"), str(book), "--db", db]) == 2
     out, err = capsys.readouterr()
@@ -134,7 +126,7 @@ def test_a_file_that_cannot_be_read_is_refused_and_the_others_recorded(tmp_path,
 
 
 def test_a_named_sheet(tmp_path, db, capsys):
-    path = workbook(tmp_path / "b.xlsx", [HEADER, _row("X-1")], sheet="2025年")
+    path = workbook(tmp_path / "b.xlsx", [HEADER, good_row("X-1")], sheet="2025年")
     book = load_workbook(path)
     book.create_sheet("说明", 0)["A1"] = "本台账由某某街道填写"
     book.save(path)
@@ -148,7 +140,7 @@ def test_a_named_sheet(tmp_path, db, capsys):
     (["second.xlsx", "--errors", "e.xlsx"], "exactly one"),
 ])
 def test_errors_option_faults(tmp_path, db, capsys, monkeypatch, argv, message):
-    workbook(tmp_path / "first.xlsx", [HEADER, _row("X-1")])
+    workbook(tmp_path / "first.xlsx", [HEADER, good_row("X-1")])
     shutil.copy(tmp_path / "first.xlsx", tmp_path / "second.xlsx")
     monkeypatch.chdir(tmp_path)
     assert main(["import", "first.xlsx", *argv, "--db", db]) == 2
@@ -158,7 +150,7 @@ def test_errors_option_faults(tmp_path, db, capsys, monkeypatch, argv, message):
 
 def test_export_is_a_real_ledger_sheet(tmp_path, db, capsys):
     examples = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "cases.json")
-    typed = workbook(tmp_path / "in.xlsx", [HEADER, _row("ZZ-1")])  # with an owner's ID and phone
+    typed = workbook(tmp_path / "in.xlsx", [HEADER, good_row("ZZ-1")])  # with an owner's ID and phone
     assert main(["import", examples, str(typed), "--db", db]) == 0
     out = tmp_path / "台账.xlsx"
     assert main(["export", "--out", str(out), "--db", db]) == 0
@@ -214,7 +206,7 @@ def test_template_keeps_the_usual_permissions(tmp_path):
 
 def test_dates_typed_every_way_clerks_type_them(tmp_path, db, capsys):
     typed = ["2025-04-02", "2025/4/2", "2025.4.2", "2025年4月2日", date(2025, 4, 2), 45749, "２０２５－０４－０２"]
-    rows = [HEADER] + [_row(f"D-{i}", c1=value) for i, value in enumerate(typed)]
+    rows = [HEADER] + [good_row(f"D-{i}", c1=value) for i, value in enumerate(typed)]
     assert main(["import", str(workbook(tmp_path / "d.xlsx", rows)), "--db", db]) == 0
     assert "新立 7" in capsys.readouterr().out
     assert {_show(db, f"D-{i}", capsys)["case"]["filed_on"] for i in range(len(typed))} == {"2025-04-02"}

@@ -14,19 +14,10 @@ from propertytriage.cli.main import main
 from propertytriage.web import create_app
 from propertytriage.web.sheet_upload import XLSX
 from propertytriage.web.tokens import SqlTokenStore
-from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.books import HEADER, csv_file, good_row, workbook
 from tests.web.conftest import bearer
 
-
-def _row(case_id: str, **changes: Any) -> list[Any]:
-    row: list[Any] = list(GOOD)
-    row[0] = case_id
-    for index, value in changes.items():
-        row[int(index.removeprefix("c"))] = value
-    return row
-
-
-ROWS = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-30", c5="三千元"), _row("K-3", c3="打架斗殴")]
+ROWS = [HEADER, good_row("K-1"), good_row("K-2", c1="2025-02-30", c5="三千元"), good_row("K-3", c3="打架斗殴")]
 
 
 def _cases(client: TestClient, token: str) -> list[str]:
@@ -99,7 +90,7 @@ def test_a_gbk_csv_as_a_form_upload_with_a_chinese_name(client: TestClient, toke
 def test_a_named_sheet_of_a_workbook(client: TestClient, tokens: dict[str, str], tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    path = workbook(tmp_path / "b.xlsx", [HEADER, _row("K-9")], sheet="二月")
+    path = workbook(tmp_path / "b.xlsx", [HEADER, good_row("K-9")], sheet="二月")
     book = load_workbook(path)
     book.create_sheet("说明", 0).append(["填表说明"])
     book.save(path)
@@ -127,14 +118,14 @@ def test_an_upload_that_is_not_a_readable_sheet_is_422_and_records_nothing(
 def test_a_sheet_whose_every_row_is_refused_is_422_naming_each_cell(
     client: TestClient, tokens: dict[str, str], tmp_path: Path
 ) -> None:
-    data = csv_file(tmp_path / "a.csv", [HEADER, _row("K-2", c1="2025-02-30")], encoding="utf-8").read_bytes()
+    data = csv_file(tmp_path / "a.csv", [HEADER, good_row("K-2", c1="2025-02-30")], encoding="utf-8").read_bytes()
     answer = client.post("/v1/import", content=data, headers={**bearer(tokens["court"]), "Content-Type": "text/csv"})
     assert answer.status_code == 422
     assert any("B2" in e["loc"] and "登记日期" in e["loc"] for e in answer.json()["errors"])
 
 
 def test_an_upload_over_the_body_limit_is_413(store: SqlTokenStore, tokens: dict[str, str], tmp_path: Path) -> None:
-    book = workbook(tmp_path / "big.xlsx", [HEADER] + [_row(f"K-{n}") for n in range(300)])
+    book = workbook(tmp_path / "big.xlsx", [HEADER] + [good_row(f"K-{n}") for n in range(300)])
     with TestClient(create_app(store, body_limit=4096), raise_server_exceptions=False) as small:
         answer = small.post("/v1/import", headers=bearer(tokens["court"]),
                             files={"file": ("big.xlsx", book.read_bytes(), XLSX)})
@@ -143,7 +134,7 @@ def test_an_upload_over_the_body_limit_is_413(store: SqlTokenStore, tokens: dict
 
 
 def test_roles_that_do_not_import_may_not_upload(client: TestClient, tokens: dict[str, str], tmp_path: Path) -> None:
-    data = csv_file(tmp_path / "a.csv", [HEADER, _row("K-1")], encoding="utf-8").read_bytes()
+    data = csv_file(tmp_path / "a.csv", [HEADER, good_row("K-1")], encoding="utf-8").read_bytes()
     for role in ("housing_center", "owners_committee"):
         answer = client.post("/v1/import", content=data, headers={**bearer(tokens[role]), "Content-Type": "text/csv"})
         assert answer.status_code == 403

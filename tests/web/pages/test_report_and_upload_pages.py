@@ -15,19 +15,13 @@ from fastapi.testclient import TestClient
 from propertytriage.ledger import Ledger, queries
 from propertytriage.ledger.statistics import build
 from propertytriage.web.roles import ROLES
-from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.books import HEADER, csv_file, good_row, workbook
 from tests.web.pages.conftest import csrf_of, login, user_name
 
 IMPORTERS = {"admin", "court", "mediation_center", "community"}
 PERIOD = {"start": "2025-01-01", "end": "2025-12-31"}
 
 
-def _row(case_id: str, **changes: object) -> list[object]:
-    row: list[object] = list(GOOD)
-    row[0] = case_id
-    for index, value in changes.items():
-        row[int(index.removeprefix("c"))] = value
-    return row
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -78,7 +72,7 @@ def test_an_upload_records_the_good_rows_as_the_user_and_shows_every_refused_row
     client: TestClient, ledger: Ledger, tmp_path: Path
 ) -> None:
     folder = tmp_path
-    rows = [HEADER, _row("K-1"), _row("K-2", c1="2025-02-30", c5="三千元"), _row("K-3", c3="打架斗殴")]
+    rows = [HEADER, good_row("K-1"), good_row("K-2", c1="2025-02-30", c5="三千元"), good_row("K-3", c3="打架斗殴")]
     login(client, "community")
     answer = _upload(client, "三月台账.xlsx", workbook(folder / "t.xlsx", rows).read_bytes())
     assert answer.status_code == 200
@@ -92,7 +86,7 @@ def test_an_upload_records_the_good_rows_as_the_user_and_shows_every_refused_row
         assert shown is not None and queries.show(connection, "K-2") is None
     assert {e["recorded_by"] for e in shown["events"]} == {f"{user_name('community')} (community)"}
 
-    gbk = csv_file(folder / "g.csv", [HEADER, _row("K-5")], encoding="gbk").read_bytes()
+    gbk = csv_file(folder / "g.csv", [HEADER, good_row("K-5")], encoding="gbk").read_bytes()
     again = _upload(client, "台账.csv", gbk).text
     assert "新立 1 件" in again and "拒收 0 件" in again
 
@@ -140,7 +134,7 @@ def test_an_upload_page_post_over_the_body_limit_is_413(ledger: Ledger, engine: 
 
     with TestClient(make_app(ledger, engine, db_url, body_limit=8192), follow_redirects=False) as small:  # type: ignore[arg-type]
         login(small, "court")
-        rows = [HEADER] + [_row(f"K-{n}") for n in range(200)]
+        rows = [HEADER] + [good_row(f"K-{n}") for n in range(200)]
         answer = _upload(small, "big.csv", csv_file(tmp_path / "big.csv", rows, encoding="utf-8").read_bytes())
         assert answer.status_code == 413 and answer.json()["code"] == "too_large"
     with ledger.engine.connect() as connection:
