@@ -216,7 +216,7 @@ class OutputError(PropertyTriageError, OSError):
         self.remember(path, error_number, reason)
         self.path = path
         self.errno_name = errno.errorcode.get(error_number or 0, "")
-        zh = _OS_ZH.get(error_number or 0, "系统拒绝写入")
+        zh = os_reason_zh(error_number, "系统拒绝写入")
         tag = f" [{self.errno_name}]" if self.errno_name else ""
         PropertyTriageError.__init__(self, f"无法写入 {path}：{zh}", f"cannot write {path}: {reason}{tag}")
         self.errno = error_number

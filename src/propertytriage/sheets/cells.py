@@ -45,7 +45,7 @@ def clean_text(value: str) -> str:
     the apostrophe taken off a text that an export marked so that it is not read as a formula
     (``'=…``, ``'+86…``): Excel's own sign for "this is text", never part of the value."""
     text = value.strip()
-    if text[:1] == "'" and text[1:2] in FORMULA_START and text[1:2]:
+    if text[:1] == "'" and text[1:2] in FORMULA_START:
         return text[1:]
     return text
 
@@ -54,7 +54,7 @@ def as_inert_text(value: str) -> str:
     """A text cell for a CSV file, marked with a leading apostrophe when a spreadsheet program would
     otherwise run it as a formula (``=HYPERLINK(…)`` in a company's name): a 台账 goes from office to
     office and is opened by double-click. :func:`clean_text` takes the mark off on import."""
-    return "'" + value if value[:1] in FORMULA_START and value[:1] else value
+    return "'" + value if value[:1] in FORMULA_START else value
 
 
 def is_blank(value: Any) -> bool:

@@ -141,8 +141,6 @@ class StreamedWorkbook:
     def __init__(self, path: Path, sheet: str | None = None) -> None:
         from openpyxl import load_workbook
 
-        if not path.is_file():
-            raise _unreadable(path, "文件不存在", "no such file")
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
@@ -205,8 +203,6 @@ class CsvFile:
     """A CSV file: its name stands for the sheet's, its records for rows."""
 
     def __init__(self, path: Path) -> None:
-        if not path.is_file():
-            raise _unreadable(path, "文件不存在", "no such file")
         self.path = path
         self.name = path.name
         self.encoding = csv_encoding(path)
@@ -250,7 +246,7 @@ def open_source(
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in SHEET_SUFFIXES:  # said plainly here, before a reader words it in its own English
+    if suffix in SHEET_SUFFIXES:  # said plainly here, once for every reader, before one words it in English
         if not path.is_file():
             raise _unreadable(path, "文件不存在", "no such file")
         if path.stat().st_size == 0:
@@ -264,7 +260,7 @@ def open_source(
     if suffix in WORKBOOK_SUFFIXES:
         if suffix in (".xlsx", ".xlsm"):
             if stream is None:
-                stream = path.is_file() and path.stat().st_size > STREAM_ABOVE_BYTES
+                stream = path.stat().st_size > STREAM_ABOVE_BYTES
             if stream:
                 return StreamedWorkbook(path, sheet)
         return Workbook(path, sheet)
