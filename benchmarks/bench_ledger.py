@@ -101,6 +101,9 @@ def main() -> None:
     parser.add_argument("--reads-only", action="store_true",
                         help="import nothing: time the reads on the ledger at --db (made by an earlier run)")
     parser.add_argument("--triage-sample", type=int, default=20_000, help="cases for bare triage")
+    parser.add_argument("--done-file", type=Path,
+                        help="touch this file once the imported ledger is closed (its WAL checkpointed), before"
+                             " the PostgreSQL copy, so that another job may copy the file at --db")
     args = parser.parse_args()
     args.rounds = args.rounds or max(1, round(args.events / args.cases))
 
@@ -122,6 +125,11 @@ def main() -> None:
             reads(ledger, args, label="SQLite" if url.startswith("sqlite") else "PostgreSQL")
         else:
             ledger = run(url, folder, args)
+            if args.done_file:
+                ledger.close()  # the last connection's close checkpoints the WAL into the file
+                args.done_file.touch()
+                print(f"closed the ledger; touched {args.done_file}", flush=True)
+                ledger = Ledger(url)
         if args.copy_to_postgres and cluster is not None:
             target = Ledger(cluster.new_database())
             print("\ncopying the ledger into PostgreSQL ...")
