@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from propertytriage.ledger.bulk import write_many
 from propertytriage.ledger.companies import CompanyState, replayed
 from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS
 from propertytriage.ledger.state import CaseState
@@ -120,15 +121,47 @@ def _lifecycle(state: CompanyState, memo: Mapping[Any, Any]) -> RectificationSta
     return replayed(state, state.history, "")
 
 
+def _first_difference(before: CaseState, after: CaseState) -> int | None:
+    """The first position whose attempt row differs, or None when the rows are the same."""
+    old = list(zip(before.snapshot.get("attempts") or [], before.attempt_dates, strict=False))
+    new = list(zip(after.snapshot.get("attempts") or [], after.attempt_dates, strict=False))
+    for position, ((a, on), (b, new_on)) in enumerate(zip(old, new, strict=False)):
+        if on != new_on or a["stage"] != b["stage"] or a["outcome"] != b["outcome"]:
+            return position
+    return None if len(old) == len(new) else min(len(old), len(new))
+
+
+def _project_attempts(connection: Connection, cases: Mapping[str, CaseState],
+                      stored_cases: Mapping[str, CaseState]) -> None:
+    """Rewrite each changed case's attempt rows from the first that differs (a new attempt: one insert)."""
+    cut: list[tuple[str, int]] = []
+    rows: list[dict[str, Any]] = []
+    for key, state in cases.items():
+        before = stored_cases.get(key)
+        start = 0 if before is None else _first_difference(before, state)
+        if start is None:
+            continue
+        if before is not None:
+            cut.append((key, start))
+        rows += attempt_rows(key, state.snapshot, state.attempt_dates)[start:]
+    if cut and connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("DELETE FROM case_attempts WHERE case_id = ? AND position >= ?", cut)
+    elif cut:
+        connection.execute(delete(CASE_ATTEMPTS).where(CASE_ATTEMPTS.c.case_id == bindparam("b_case"),
+                                                       CASE_ATTEMPTS.c.position >= bindparam("b_start")),
+                           [{"b_case": key, "b_start": start} for key, start in cut])
+    write_many(connection, CASE_ATTEMPTS, rows)
+
+
 def project(connection: Connection, cases: Mapping[str, CaseState], companies: Mapping[str, CompanyState],
-            stored_cases: Collection[str], stored_companies: Collection[str], memo: Mapping[Any, Any]) -> None:
+            stored_cases: Mapping[str, CaseState], stored_companies: Collection[str], memo: Mapping[Any, Any]) -> None:
     """Write the attempts and company events of the cases and companies a batch changed.
 
     Called by the recorder's flush before it writes the cases (whose own columns come from
-    :func:`case_columns_of`); rows of subjects already stored are replaced.
+    :func:`case_columns_of`), with each case as the database holds it; a company's rows are
+    replaced, a case's from its first attempt that changed.
     """
-    _replace(connection, CASE_ATTEMPTS, CASE_ATTEMPTS.c.case_id, [k for k in cases if k in stored_cases],
-             [row for key, state in cases.items() for row in attempt_rows(key, state.snapshot, state.attempt_dates)])
+    _project_attempts(connection, cases, stored_cases)
     _replace(connection, COMPANY_EVENTS, COMPANY_EVENTS.c.company_key,
              [k for k in companies if k in stored_companies],
              [row for key, state in companies.items()
@@ -138,8 +171,7 @@ def project(connection: Connection, cases: Mapping[str, CaseState], companies: M
 def _replace(connection: Connection, table: Any, column: Any, stored: list[str], rows: list[dict[str, Any]]) -> None:
     for chunk in _chunks(stored):
         connection.execute(delete(table).where(column.in_(chunk)))
-    if rows:
-        connection.execute(insert(table), rows)
+    write_many(connection, table, rows)
 
 
 def rebuild(connection: Connection) -> None:

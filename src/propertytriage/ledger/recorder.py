@@ -6,24 +6,20 @@ its batch on the state that writer left (optimistic concurrency). On PostgreSQL 
 also locked while a transaction decides cases from it, so a case filed concurrently with a new
 score is never decided from the record as it was before the score.
 
-Writes are buffered and sent as one statement per table (executemany), which is what makes an
-import of 100,000 cases take seconds rather than minutes; :meth:`flush` sends them before any query
-that must see them. On SQLite the rows go to the driver's executemany as tuples, each value put
-through its column type's own bind processor (the text SQLAlchemy itself would store): building
-SQLAlchemy's per-row parameters cost more than SQLite's writing of them.
+Writes are buffered and sent as one statement per table (``bulk.write_many``); :meth:`flush`
+sends them before any query that must see them.
 """
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, delete, select, tuple_
 
 from propertytriage.ledger import aggregates
+from propertytriage.ledger.bulk import write_many
 from propertytriage.ledger.companies import CompanyState
 from propertytriage.ledger.deadlines import Due
 from propertytriage.ledger.masking import parties
@@ -34,47 +30,16 @@ _CHUNK = 500
 _CASES, _COMPANIES, _EVENTS, _DEADLINES = CASES, COMPANIES, EVENTS, DEADLINES
 
 
+INDEXED_CASE_COLUMNS = tuple(dict.fromkeys(
+    column.name for index in sorted(CASES.indexes, key=lambda i: i.name or "") for column in index.columns))
+"""The columns of ``cases`` some index holds (the primary key aside)."""
+_UNINDEXED_CASE_COLUMNS = ("case_id", *(c.name for c in CASES.columns
+                                        if c.name not in INDEXED_CASE_COLUMNS and not c.primary_key))
+
+
 def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-Processor = Callable[[Any], Any] | None
-
-
-@functools.lru_cache(maxsize=64)
-def _sqlite_statement(table: Table, columns: tuple[str, ...], key: str | None,
-                      dialect: Dialect) -> tuple[str, list[Processor]]:
-    """``INSERT`` of ``columns`` (or ``UPDATE`` of them ``WHERE key = ?``) and each column's processor."""
-    names = [*columns, key] if key else list(columns)
-    processors: list[Processor] = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    quote = dialect.identifier_preparer.quote
-    if key is None:
-        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-               f"VALUES ({', '.join('?' for _ in columns)})")
-    else:
-        sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = ?' for c in columns)} "
-               f"WHERE {quote(key)} = ?")
-    return sql, processors
-
-
-def _write_many(connection: Connection, table: Table, rows: list[dict[str, Any]], key: str | None = None) -> None:
-    """Insert ``rows`` (or, with ``key``, update the row whose ``key`` each names) in one executemany."""
-    if connection.dialect.name != "sqlite":
-        if key is None:
-            connection.execute(insert(table), rows)
-        else:
-            renamed = [{("b_" + k if k == key else k): v for k, v in row.items()} for row in rows]
-            values: dict[str, Any] = {k: bindparam(k) for k in rows[0] if k != key}
-            connection.execute(update(table).where(table.c[key] == bindparam("b_" + key)).values(values), renamed)
-        return
-    columns = tuple(k for k in rows[0] if k != key)
-    sql, processors = _sqlite_statement(table, columns, key, connection.dialect)
-    names = [*columns, key] if key else list(columns)
-    # column by column, so that each value costs one call of its processor and nothing else
-    by_column = list(zip(*map(operator.itemgetter(*names), rows), strict=True))  # every table has 2+ columns
-    processed = [column if p is None else list(map(p, column)) for column, p in zip(by_column, processors, strict=True)]
-    connection.exec_driver_sql(sql, list(zip(*processed, strict=True)))
 
 
 def case_listing(state: CaseState) -> dict[str, Any]:
@@ -108,13 +73,16 @@ class Unit:
         self.recorded_by = recorded_by
         self.lock_companies = connection.dialect.name == "postgresql"
         self._cases: dict[str, CaseState | None] = {}
-        self._stored_case_versions: dict[str, int] = {}
+        self._stored_cases: dict[str, CaseState] = {}
+        """Each case in the database as this transaction last read or wrote it."""
+        self._stored_case_indexed: dict[str, tuple[Any, ...]] = {}
+        """The indexed columns of each stored case's row (so that an update leaves alone the indexes it can)."""
         self._companies: dict[str, CompanyState | None] = {}
         self._stored_company_versions: dict[str, int] = {}
         self._events: list[dict[str, Any]] = []
         self._dirty_cases: dict[str, CaseState] = {}
         self._dirty_companies: dict[str, CompanyState] = {}
-        self._deadlines: dict[tuple[str, str], tuple[list[Due], dict[str, Any]]] = {}
+        self._deadlines: dict[tuple[str, str], tuple[list[Due], Callable[[], dict[str, Any]]]] = {}
         self.memo: dict[Any, Any] = {} if memo is None else memo
         """Results worth computing once (a company's replayed lifecycle, by its history)."""
 
@@ -124,13 +92,14 @@ class Unit:
         wanted = [i for i in dict.fromkeys(case_ids) if i not in self._cases]
         for chunk in _chunks(wanted):
             for row in self.connection.execute(select(_CASES).where(_CASES.c.case_id.in_(chunk))):
-                self._remember_case(case_from_row(row))
+                self._remember_case(case_from_row(row), tuple(getattr(row, c) for c in INDEXED_CASE_COLUMNS))
             for case_id in chunk:
                 self._cases.setdefault(case_id, None)
 
-    def _remember_case(self, state: CaseState) -> None:
+    def _remember_case(self, state: CaseState, indexed: tuple[Any, ...]) -> None:
         self._cases[state.case_id] = state
-        self._stored_case_versions[state.case_id] = state.version
+        self._stored_cases[state.case_id] = state
+        self._stored_case_indexed[state.case_id] = indexed
 
     def case(self, case_id: str) -> CaseState | None:
         if case_id not in self._cases:
@@ -177,21 +146,21 @@ class Unit:
     def put_case(self, state: CaseState, deadlines: list[Due]) -> None:
         self._cases[state.case_id] = state
         self._dirty_cases[state.case_id] = state
-        self._deadlines[("case", state.case_id)] = (deadlines, case_listing(state))
+        self._deadlines[("case", state.case_id)] = (deadlines, lambda: case_listing(state))
 
     def put_company(self, state: CompanyState, deadlines: list[Due]) -> None:
         self._companies[state.key] = state
         self._dirty_companies[state.key] = state
-        self._deadlines[("company", state.key)] = (deadlines, company_listing(state))
+        self._deadlines[("company", state.key)] = (deadlines, lambda: company_listing(state))
 
     def flush(self) -> None:
         """Send the buffered writes; events first, so a conflicting writer is caught before the rest."""
         if self._events:
-            _write_many(self.connection, _EVENTS, self._events)
+            write_many(self.connection, _EVENTS, self._events)
             self._events = []
-        stored = {("case", k) for k in self._stored_case_versions}
+        stored = {("case", k) for k in self._stored_cases}
         stored |= {("company", k) for k in self._stored_company_versions}
-        aggregates.project(self.connection, self._dirty_cases, self._dirty_companies, self._stored_case_versions,
+        aggregates.project(self.connection, self._dirty_cases, self._dirty_companies, self._stored_cases,
                            self._stored_company_versions, self.memo)
         self._flush_cases()
         self._flush_companies()
@@ -206,17 +175,31 @@ class Unit:
                 **aggregates.case_columns_of(state)}
 
     def _flush_cases(self) -> None:
+        """Insert the new cases; update the others, leaving out the indexed columns where none changed.
+
+        An UPDATE rewrites the entries of every index on a column it sets, changed or not, and the
+        report's covering indexes make that most of an update's cost; a new snapshot that changes
+        only a claim amount or a note changes none of them.
+        """
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
+        unindexed: list[dict[str, Any]] = []
         for case_id, state in self._dirty_cases.items():
-            values = self._case_values(state)
-            (changed if case_id in self._stored_case_versions else new).append({"case_id": case_id, **values})
-            self._stored_case_versions[case_id] = state.version
+            row = {"case_id": case_id, **self._case_values(state)}
+            indexed = tuple(row[c] for c in INDEXED_CASE_COLUMNS)
+            stored = self._stored_case_indexed.get(case_id)
+            if case_id not in self._stored_cases:
+                new.append(row)
+            elif stored == indexed:
+                unindexed.append({c: row[c] for c in _UNINDEXED_CASE_COLUMNS})
+            else:
+                changed.append(row)
+            self._stored_cases[case_id] = state
+            self._stored_case_indexed[case_id] = indexed
         self._dirty_cases = {}
-        if new:
-            _write_many(self.connection, _CASES, new)
-        if changed:
-            _write_many(self.connection, _CASES, changed, key="case_id")
+        write_many(self.connection, _CASES, new)
+        write_many(self.connection, _CASES, changed, key="case_id")
+        write_many(self.connection, _CASES, unindexed, key="case_id")
 
     def _flush_companies(self) -> None:
         new: list[dict[str, Any]] = []
@@ -228,9 +211,9 @@ class Unit:
             self._stored_company_versions[key] = state.version
         self._dirty_companies = {}
         if new:
-            _write_many(self.connection, _COMPANIES, new)
+            write_many(self.connection, _COMPANIES, new)
         if changed:
-            _write_many(self.connection, _COMPANIES, changed, key="company_key")
+            write_many(self.connection, _COMPANIES, changed, key="company_key")
 
     def _flush_deadlines(self, stored: set[tuple[str, str]]) -> None:
         """Replace the deadlines of each subject written (a subject new to the database has none)."""
@@ -246,10 +229,11 @@ class Unit:
                 tuple_(_DEADLINES.c.subject_type, _DEADLINES.c.subject_id).in_(chunk)))
         rows = [{"subject_type": d.subject_type, "subject_id": d.subject_id, "kind": d.kind, "title": d.title,
                  "starts_on": d.starts_on, "due_on": d.due_on, "basis": d.basis, "note": d.note, **listing}
-                for items, listing in self._deadlines.values() for d in items]
+                for items, listing_of in self._deadlines.values() if items
+                for listing in (listing_of(),) for d in items]  # the listing (parties masked) only when needed
         self._deadlines = {}
         if rows:
-            _write_many(self.connection, _DEADLINES, rows)
+            write_many(self.connection, _DEADLINES, rows)
 
 
 def today_of(now: datetime) -> date:

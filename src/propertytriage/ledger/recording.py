@@ -252,10 +252,11 @@ class Recorder:
         else:
             changed, added = snapshots.changes(before.snapshot, own)
             data["changes"], data["attempts_added"] = changed, added
+        outcome = summary(decision)
         data.update({
             "company": company, "company_events": change.added if change else [],
-            "decision": summary(decision),
-            "decision_change": decision_change(summary(before.decision) if before else None, summary(decision)),
+            "decision": outcome,
+            "decision_change": decision_change(summary(before.decision) if before else None, outcome),
         })
         if before is not None:  # a first decision's reasons are the decision itself (in show)
             data["because"] = because(before.decision, decision)
