@@ -69,6 +69,8 @@ STAGE_LABELS = {
 PNG_DPI = 200
 """Resolution of the PDF's charts: sharp in print, and a PNG WeasyPrint places in a fraction of the
 time it takes to lay out the same chart's SVG (docs/statistics.md, "Speed")."""
+NO_MONTHS = "统计期内各月均没有登记、化解或移送法院的纠纷"
+NO_RATES = "统计期内各组均没有调解中心调解的纠纷，没有调解成功率可作比较"
 MAX_GROUP_BARS = 30
 """Above this many groups the success-rate chart shows the lowest and the highest half of this number
 (the table beside it lists every group): 60 bars do not fit a page, and the extremes are what a
@@ -278,7 +280,8 @@ def cases_by_month(
     labels = [_month_label(m.month, years) for m in months]
     series = [("登记", "received", _WHITE, "///"), ("化解", "resolved", _LIGHT, ""),
               ("移送法院", "sent_to_court", _INK, "")]
-    drawn = _checked(title, *labels, *(s[0] for s in series), "件")
+    highest = max((getattr(m, field) for m in months for _, field, _, _ in series), default=0)
+    drawn = _checked(title, *labels, *(s[0] for s in series), "件", NO_MONTHS)
     rotated = len(months) > 12
     longest = max((_text_cm(label, 9) for label in labels), default=0.0)
     with _style(drawn, outlines):
@@ -294,7 +297,10 @@ def cases_by_month(
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         _title(axes, title)
         axes.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, 1.0))
-        axes.margins(y=0.15)
+        # counts start at 0; with nothing to count the axis is 0 to 1 (not matplotlib's -0.06 to 0.06)
+        axes.set_ylim(0, highest * 1.18 if highest else 1)
+        if not highest:
+            axes.text(0.5, 0.5, NO_MONTHS, transform=axes.transAxes, ha="center", va="center")
         return _to_svg(figure, title, drawn, outlines, png)
 
 
@@ -363,6 +369,15 @@ def score_distribution(
         return _to_svg(figure, title, drawn, outlines, png)
 
 
+def _nothing_to_draw(title: str, sentence: str, drawn: str, outlines: bool, png: bool) -> str:
+    """A chart with nothing to draw says so in a line under its title, instead of showing empty axes."""
+    with _style(drawn, outlines):
+        figure = Figure(figsize=(16 / 2.54, 2.2 / 2.54))
+        figure.text(0.5, 0.78, title, ha="center", va="center", fontsize=10.8)
+        figure.text(0.5, 0.3, sentence, ha="center", va="center")
+        return _to_svg(figure, title, drawn, outlines, png)
+
+
 def success_rate_by_group(
     groups: Sequence[Group], overall: Decimal | None, *, title: str, outlines: bool = True, png: bool = False
 ) -> str:
@@ -377,7 +392,9 @@ def success_rate_by_group(
     notes = [f"{percent_text(g.mediation_center.success_rate)}（{g.mediation_center.resolved}/"
              f"{g.mediation_center.mediated}）" for g in ranked]
     overall_label = f"总体 {percent_text(overall)}"
-    drawn = _checked(title, *labels, *notes, overall_label, "调解成功率")
+    drawn = _checked(title, *labels, *notes, overall_label, "调解成功率", NO_RATES)
+    if not ranked:
+        return _nothing_to_draw(title, NO_RATES, drawn, outlines, png)
     with _style(drawn, outlines):
         figure, axes = _figure(16, max(4.0, (1.0 if len(ranked) <= 12 else 0.62) * len(ranked) + 2.5),
                                left=max((_text_cm(label, 9) for label in labels), default=0.0) + 0.45, right=0.3,
