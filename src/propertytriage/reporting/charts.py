@@ -402,14 +402,14 @@ def success_rate_by_group(
         ys = range(len(ranked))
         rates = [float(g.mediation_center.success_rate or 0) * 100 for g in ranked]
         axes.barh(list(ys), rates, height=0.6, color=_LIGHT, edgecolor=_INK, linewidth=0.6, hatch="//")
-        for y, value, note in zip(ys, rates, notes, strict=True):
-            axes.text(value + 1, y, note, va="center", fontsize=8,  # legible across the overall line
-                      bbox={"facecolor": _WHITE, "edgecolor": "none", "pad": 0.6})
+        for y, note in zip(ys, notes, strict=True):
+            # in a column right of 100%: clear of the bars and of the overall line without a white box
+            axes.text(101.5, y, note, va="center", fontsize=8)
         if overall is not None:
             axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
             figure.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 0.0))  # below the axis
         axes.set_yticks(list(ys), labels)
-        axes.set_xlim(0, 118)
+        axes.set_xlim(0, 128)
         axes.set_ylim(-0.7, len(ranked) - 0.3)
         axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
         _title(axes, title)
