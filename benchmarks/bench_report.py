@@ -37,7 +37,7 @@ import argparse
 import gc
 import os
 import random
-import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -179,7 +179,13 @@ def open_copy(path: Path) -> str:
         sys.exit(f"--ledger: no such file: {path}")
     copy = Path(tempfile.mkdtemp(prefix="bench-report-")) / path.name
     started = time.perf_counter()
-    shutil.copyfile(path, copy)
+    # SQLite's online backup from a read-only connection: the copy holds what the write-ahead log has
+    # not yet moved into the file, and the original is not written to
+    source, target = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True), sqlite3.connect(copy)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
     print(f"copied {path} ({path.stat().st_size / 2**20:,.0f} MiB) to {copy} in {time.perf_counter() - started:.1f} s")
     url = f"sqlite:///{copy}"
     engine = create_engine(url)
