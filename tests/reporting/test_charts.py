@@ -199,3 +199,19 @@ def test_many_groups_chart_the_lowest_and_highest_rates_only() -> None:
     half = charts.MAX_GROUP_BARS // 2
     assert shown == set(range(1, half + 1)) | set(range(41 - half, 41))
     assert f"共 {len(groups)} 个" in svg
+
+
+def test_a_months_chart_with_nothing_counted_has_a_count_axis_from_zero_and_says_why_it_is_empty() -> None:
+    months = [Month(month=f"2025-{i:02d}", received=0, resolved=0, sent_to_court=0) for i in range(1, 13)]
+    svg = charts.cases_by_month(months, outlines=False)
+    assert "均没有登记" in svg
+    ticks = [float(t) for t in re.findall(r"<text[^>]*>(-?[0-9.]+)</text>", svg)]
+    assert ticks and min(ticks) == 0 and all(t == int(t) for t in ticks)  # no -0.06 … 0.06 axis
+
+
+def test_a_group_chart_with_no_rate_at_all_says_so_instead_of_drawing_empty_axes() -> None:
+    groups = [figures.group(n, n, received=3, mediated=0, mediation_resolved=0, property_received=3,
+                            resolved_before_court=0, sent_to_court=0) for n in ("甲社区", "乙社区")]
+    svg = charts.success_rate_by_group(groups, None, title="各社区调解中心调解成功率", outlines=False)
+    assert "各社区调解中心调解成功率" in svg and "没有调解成功率" in svg
+    assert not re.findall(r"<text[^>]*>[0-9]+%</text>", svg)  # no rate axis

@@ -6,6 +6,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +111,35 @@ def test_the_schema_command_prints_the_reports_json_schema(capsys: pytest.Captur
     schema = json.loads(capsys.readouterr().out)
     assert {"period", "received", "mediation_center", "by"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+def _running_header(title: str) -> dict[str, tuple[float, float, list[tuple[str, float]], Any]]:
+    """The first page's top margin boxes: (left edge, right edge, their lines (text, width), style)."""
+    from weasyprint.formatting_structure import boxes
+
+    from propertytriage.rendering.pdf import layout
+    from propertytriage.ruledata import forms_dir
+
+    page = layout(render_report_html(sample_report(title=title), png=True), base_dir=forms_dir()).pages[0]
+    found = {}
+    for box in page._page_box.children:
+        if isinstance(box, boxes.MarginBox) and box.at_keyword in ("@top-left", "@top-right"):
+            lines = [("".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox)), line.width)
+                     for line in box.descendants() if isinstance(line, boxes.LineBox)]
+            found[box.at_keyword] = (box.border_box_x(), box.border_box_x() + box.border_width(),
+                                     [line for line in lines if line[0].strip()], box.style)
+    return found
+
+
+@pytest.mark.slow
+def test_a_long_title_keeps_the_running_header_on_one_line_beside_the_period() -> None:
+    title = "某某自治区某某盟某某旗人民法院与某某街道办事处物业服务纠纷诉源治理五联合三要素工作机制二〇二五年度统计报告"
+    header = _running_header(title)
+    (left_start, left_end, left, style), (right_start, _, right, _) = header["@top-left"], header["@top-right"]
+    assert len(left) == 1 and len(right) == 1 and "2025年1月1日" in right[0][0]  # one line each
+    assert left_end <= right_start  # the title's box ends before the period's begins
+    # the line is longer than its box, which cuts it there with an ellipsis (seen in the page's picture)
+    assert left[0][1] > left_end - left_start
+    assert style["overflow"] == "hidden" and style["text_overflow"] == "ellipsis"
+    (short, width), = _running_header("物业纠纷化解工作统计")["@top-left"][2]
+    assert short == "物业纠纷化解工作统计" and width < left_end - left_start  # a title that fits is printed whole

@@ -71,9 +71,23 @@ def case_columns_of(state: CaseState) -> dict[str, Any]:
 
 
 def attempt_rows(case_id: str, snapshot: Mapping[str, Any], attempt_dates: list[str]) -> list[dict[str, Any]]:
-    """One row per attempt, dated by its own day or the day the ledger first recorded it (SPEC §5)."""
-    return [{"case_id": case_id, "position": i, "stage": a["stage"], "outcome": a["outcome"], "dated_on": _day(d)}
+    """One row per attempt, dated by its own day or the day the ledger first recorded it (SPEC §5),
+    with the day of the case's previous attempt at the same stage and, for a resolved one, of its
+    previous resolved one there (by day, then position): the report counts a case once per stage by
+    counting the attempts whose previous day falls before the period (migration 0006)."""
+    rows = [{"case_id": case_id, "position": i, "stage": a["stage"], "outcome": a["outcome"], "dated_on": _day(d),
+             "previous_on": None, "previous_resolved_on": None}
             for i, (a, d) in enumerate(zip(snapshot.get("attempts") or [], attempt_dates, strict=False))]
+    last: dict[str, date] = {}
+    last_resolved: dict[str, date] = {}
+    for row in sorted(rows, key=lambda r: (r["dated_on"], r["position"])):
+        stage = row["stage"]
+        row["previous_on"] = last.get(stage)
+        last[stage] = row["dated_on"]
+        if row["outcome"] == "resolved":
+            row["previous_resolved_on"] = last_resolved.get(stage)
+            last_resolved[stage] = row["dated_on"]
+    return rows
 
 
 @functools.lru_cache(maxsize=4096)

@@ -186,7 +186,9 @@ class CaseAttemptRow(Base):
 
     __tablename__ = "case_attempts"
     __table_args__ = (
-        Index("ix_case_attempts_dated", "dated_on", "stage", "outcome", "case_id"),
+        # covering the report's counts (0006 added the previous days)
+        Index("ix_case_attempts_dated", "dated_on", "stage", "outcome", "previous_on", "previous_resolved_on",
+              "case_id"),
     )
 
     case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -194,6 +196,10 @@ class CaseAttemptRow(Base):
     stage: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(10))
     dated_on: Mapped[date] = mapped_column(Date)
+    # The day of the case's previous attempt at this stage, and of its previous resolved one (in the
+    # order of day, then position; 0006): the first of a period's attempts has none or an earlier one.
+    previous_on: Mapped[date | None] = mapped_column(Date)
+    previous_resolved_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CompanyEventRow(Base):

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast, get_args
 
-from sqlalchemy import Connection, Integer, and_, distinct, extract, func, literal, select
+from sqlalchemy import Connection, Integer, and_, extract, func, literal, or_, select
 from sqlalchemy import case as when
 from sqlalchemy import cast as sql_cast
 
@@ -64,10 +64,14 @@ def _received_columns(start: date, end: date) -> list[Any]:
             _count_if(resolved).label("resolved_before_court")]
 
 
-def _mediation_columns() -> list[Any]:
-    """Cases (not attempts) with an attempt at the stage, and of those the cases it resolved."""
-    resolved = when((_A.c.outcome == "resolved", _A.c.case_id))
-    return [func.count(distinct(_A.c.case_id)).label("attempted"), func.count(distinct(resolved)).label("resolved")]
+def _mediation_columns(start: date) -> list[Any]:
+    """Cases (not attempts) with an attempt at the stage, and of those the cases it resolved: each
+    case's first attempt (first resolved attempt) at the stage in the period is the one whose previous
+    day there is empty or before the period (migration 0006), so a plain count counts cases."""
+    first = or_(_A.c.previous_on.is_(None), _A.c.previous_on < start)
+    first_resolved = and_(_A.c.outcome == "resolved",
+                          or_(_A.c.previous_resolved_on.is_(None), _A.c.previous_resolved_on < start))
+    return [_count_if(first).label("attempted"), _count_if(first_resolved).label("resolved")]
 
 
 def _group_column(by: GroupBy) -> Any:
@@ -75,7 +79,7 @@ def _group_column(by: GroupBy) -> Any:
 
 
 def _stages(connection: Connection, start: date, end: date) -> dict[str, Outcomes]:
-    query = (select(_A.c.stage, *_mediation_columns()).where(_between(_A.c.dated_on, start, end))
+    query = (select(_A.c.stage, *_mediation_columns(start)).where(_between(_A.c.dated_on, start, end))
              .group_by(_A.c.stage))
     return {row.stage: Outcomes(resolved=row.resolved, failed=row.attempted - row.resolved)
             for row in connection.execute(query)}
@@ -174,7 +178,7 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy, daily: 
         for r in connection.execute(query.group_by(group)):
             row(r[0])["sent_to_court"] = r.sent
     columns, key_of = keyed(_A.c.dated_on)
-    query = select(*columns, *_mediation_columns()).where(
+    query = select(*columns, *_mediation_columns(start)).where(
         _A.c.stage == "mediation_center", _between(_A.c.dated_on, start, end))
     if by != "month":
         query = query.join_from(_A, _C, _C.c.case_id == _A.c.case_id)

@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from unicodedata import east_asian_width
 
 import matplotlib
 
@@ -68,6 +69,8 @@ STAGE_LABELS = {
 PNG_DPI = 200
 """Resolution of the PDF's charts: sharp in print, and a PNG WeasyPrint places in a fraction of the
 time it takes to lay out the same chart's SVG (docs/statistics.md, "Speed")."""
+NO_MONTHS = "统计期内各月均没有登记、化解或移送法院的纠纷"
+NO_RATES = "统计期内各组均没有调解中心调解的纠纷，没有调解成功率可作比较"
 MAX_GROUP_BARS = 30
 """Above this many groups the success-rate chart shows the lowest and the highest half of this number
 (the table beside it lists every group): 60 bars do not fit a page, and the extremes are what a
@@ -222,9 +225,40 @@ def _checked(*texts: str) -> str:
     return joined
 
 
-def _figure(width_cm: float, height_cm: float) -> tuple[Figure, Any]:
-    figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
-    return figure, figure.subplots()
+def _figure(width_cm: float, height_cm: float, *, left: float, right: float, bottom: float,
+            top: float) -> tuple[Figure, Any]:
+    """A figure with one axes placed by fixed margins in cm. Why fixed: matplotlib's constrained
+    layout measures every label twice, which cost a third of a chart's time (docs/statistics.md)."""
+    figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
+    axes = figure.add_axes((left / width_cm, bottom / height_cm, 1 - (left + right) / width_cm,
+                            1 - (bottom + top) / height_cm))
+    # axis labels at fixed places too (a chart that has one moves it): matplotlib otherwise measures
+    # every tick label to place even an empty one
+    axes.xaxis.set_label_coords(0.5, -0.5 / (height_cm - bottom - top))
+    axes.yaxis.set_label_coords(0, 1.02)
+    return figure, axes
+
+
+_PT_CM = 2.54 / 72
+
+
+def _text_cm(text: str, size_pt: float) -> float:
+    """The width a line of text takes: a wide (CJK) character one em, any other about 0.6 em. An
+    estimate for the margins, so that the figure is not laid out twice to measure it."""
+    ems = sum(1.0 if east_asian_width(c) in "WF" else 0.6 for c in text)
+    return ems * size_pt * _PT_CM
+
+
+def _title(axes: Any, title: str) -> None:
+    """The title above the axes at a fixed height: matplotlib otherwise measures the tick labels to
+    lift it clear of them, which cost a tenth of a chart (there are none above the axes here)."""
+    axes.set_title(title, y=1.0, pad=8)
+
+
+def _count_margin(largest: int) -> float:
+    """The left margin (cm) for a count axis up to ``largest``: its longest tick label, the tick and
+    a little air."""
+    return _text_cm(str(max(10, round(largest * 1.2))), 9) + 0.5
 
 
 def _unit_label(axes: Any, unit: str) -> None:
@@ -246,20 +280,27 @@ def cases_by_month(
     labels = [_month_label(m.month, years) for m in months]
     series = [("登记", "received", _WHITE, "///"), ("化解", "resolved", _LIGHT, ""),
               ("移送法院", "sent_to_court", _INK, "")]
-    drawn = _checked(title, *labels, *(s[0] for s in series), "件")
+    highest = max((getattr(m, field) for m in months for _, field, _, _ in series), default=0)
+    drawn = _checked(title, *labels, *(s[0] for s in series), "件", NO_MONTHS)
+    rotated = len(months) > 12
+    longest = max((_text_cm(label, 9) for label in labels), default=0.0)
     with _style(drawn, outlines):
-        figure, axes = _figure(16, 7)
+        figure, axes = _figure(16, 7, left=_count_margin(max((m.received for m in months), default=0)), right=0.3,
+                               bottom=0.8 + (longest * 0.71 if rotated else 0), top=0.75)
         width = 0.27
         for offset, (name, field, colour, hatch) in enumerate(series):
             xs = [i + (offset - 1) * width for i in range(len(months))]
             axes.bar(xs, [getattr(m, field) for m in months], width, label=name, color=colour,
                      edgecolor=_INK, linewidth=0.6, hatch=hatch)
-        axes.set_xticks(range(len(months)), labels, rotation=0 if len(months) <= 12 else 45)
+        axes.set_xticks(range(len(months)), labels, rotation=45 if rotated else 0)
         _unit_label(axes, "件")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title(title)
+        _title(axes, title)
         axes.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, 1.0))
-        axes.margins(y=0.15)
+        # counts start at 0; with nothing to count the axis is 0 to 1 (not matplotlib's -0.06 to 0.06)
+        axes.set_ylim(0, highest * 1.18 if highest else 1)
+        if not highest:
+            axes.text(0.5, 0.5, NO_MONTHS, transform=axes.transAxes, ha="center", va="center")
         return _to_svg(figure, title, drawn, outlines, png)
 
 
@@ -273,7 +314,8 @@ def ladder_funnel(
     notes = [f"化解 {s.resolved}　上移 {s.passed_on}" for s in ladder]
     drawn = _checked(title, *labels, *notes, "化解", "上移", "件")
     with _style(drawn, outlines):
-        figure, axes = _figure(16, 7.5)
+        figure, axes = _figure(16, 7.5, left=max(_text_cm(label, 9) for label in labels) + 0.35, right=0.2,
+                               bottom=0.9, top=0.7)
         ys = list(range(len(ladder)))[::-1]
         widest = max((s.attempted for s in ladder), default=0) or 1
         for y, stage, note in zip(ys, ladder, notes, strict=True):
@@ -289,7 +331,7 @@ def ladder_funnel(
         axes.spines["left"].set_visible(False)
         axes.tick_params(axis="y", length=0)
         axes.set_xlim(-widest / 2 - widest * 0.02, widest / 2 + widest * 0.55)
-        axes.set_title(title)
+        _title(axes, title)
         axes.legend(frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, 0.0))
         return _to_svg(figure, title, drawn, outlines, png)
 
@@ -301,8 +343,9 @@ def score_distribution(
     """Companies per score band; bands below the pass mark cross-hatched, the pass mark a dashed line."""
     line_label = f"及格线 {pass_mark:g} 分"
     drawn = _checked(title, line_label, "企业数", "分", "低于及格线", "及格及以上")
+    top = max((b.companies for b in bands), default=0)
     with _style(drawn, outlines):
-        figure, axes = _figure(16, 7)
+        figure, axes = _figure(16, 7, left=_count_margin(top), right=0.7, bottom=0.9, top=0.75)
         for band in bands:
             below = band.below_pass_mark
             axes.bar(float(band.lower), band.companies, float(band.upper - band.lower), align="edge",
@@ -310,19 +353,28 @@ def score_distribution(
             if band.companies:
                 axes.text(float(band.lower + band.upper) / 2, band.companies, str(band.companies), ha="center",
                           va="bottom", fontsize=8)
-        top = max((b.companies for b in bands), default=0)
         axes.axvline(float(pass_mark), color=_INK, linestyle="--", linewidth=1.2)
         axes.text(float(pass_mark) - 1, (top or 1) * 1.2, line_label, ha="right", va="center", fontsize=8)
         axes.bar(0, 0, color=_LIGHT, edgecolor=_INK, hatch="xx", label="低于及格线")
         axes.bar(0, 0, color=_WHITE, edgecolor=_INK, hatch="//", label="及格及以上")
         axes.set_xlim(0, 100)
         axes.set_xticks([float(b.lower) for b in bands] + [100])
-        axes.set_xlabel("分")
+        axes.set_xlabel("分", ha="left", va="center")
+        axes.xaxis.set_label_coords(1.005, 0)  # at the axis' end, as 件 is on the other axis
         _unit_label(axes, "企业数")
         axes.set_ylim(0, (top or 1) * 1.3)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title(title)
+        _title(axes, title)
         axes.legend(frameon=False, loc="upper left")
+        return _to_svg(figure, title, drawn, outlines, png)
+
+
+def _nothing_to_draw(title: str, sentence: str, drawn: str, outlines: bool, png: bool) -> str:
+    """A chart with nothing to draw says so in a line under its title, instead of showing empty axes."""
+    with _style(drawn, outlines):
+        figure = Figure(figsize=(16 / 2.54, 2.2 / 2.54))
+        figure.text(0.5, 0.78, title, ha="center", va="center", fontsize=10.8)
+        figure.text(0.5, 0.3, sentence, ha="center", va="center")
         return _to_svg(figure, title, drawn, outlines, png)
 
 
@@ -340,20 +392,25 @@ def success_rate_by_group(
     notes = [f"{percent_text(g.mediation_center.success_rate)}（{g.mediation_center.resolved}/"
              f"{g.mediation_center.mediated}）" for g in ranked]
     overall_label = f"总体 {percent_text(overall)}"
-    drawn = _checked(title, *labels, *notes, overall_label, "调解成功率")
+    drawn = _checked(title, *labels, *notes, overall_label, "调解成功率", NO_RATES)
+    if not ranked:
+        return _nothing_to_draw(title, NO_RATES, drawn, outlines, png)
     with _style(drawn, outlines):
-        figure, axes = _figure(16, max(4.0, (1.0 if len(ranked) <= 12 else 0.62) * len(ranked) + 2.5))
+        figure, axes = _figure(16, max(4.0, (1.0 if len(ranked) <= 12 else 0.62) * len(ranked) + 2.5),
+                               left=max((_text_cm(label, 9) for label in labels), default=0.0) + 0.45, right=0.3,
+                               bottom=1.4 if overall is not None else 0.8, top=0.7)
         ys = range(len(ranked))
         rates = [float(g.mediation_center.success_rate or 0) * 100 for g in ranked]
         axes.barh(list(ys), rates, height=0.6, color=_LIGHT, edgecolor=_INK, linewidth=0.6, hatch="//")
-        for y, value, note in zip(ys, rates, notes, strict=True):
-            axes.text(value + 1, y, note, va="center", fontsize=8,  # legible across the overall line
-                      bbox={"facecolor": _WHITE, "edgecolor": "none", "pad": 0.6})
+        for y, note in zip(ys, notes, strict=True):
+            # in a column right of 100%: clear of the bars and of the overall line without a white box
+            axes.text(101.5, y, note, va="center", fontsize=8)
         if overall is not None:
             axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
-            figure.legend(frameon=False, loc="outside lower center")  # below the axis, however tall
+            figure.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 0.0))  # below the axis
         axes.set_yticks(list(ys), labels)
-        axes.set_xlim(0, 118)
+        axes.set_xlim(0, 128)
+        axes.set_ylim(-0.7, len(ranked) - 0.3)
         axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
-        axes.set_title(title)
+        _title(axes, title)
         return _to_svg(figure, title, drawn, outlines, png)

@@ -112,6 +112,7 @@ def report_context(report: Report, *, outlines: bool = True, png: bool = False) 
         "months": [{"month": m.month, "received": m.received, "resolved": m.resolved,
                     "sent_to_court": m.sent_to_court} for m in report.months],
         "group_title": GROUP_TITLES.get(report.grouped_by or "", ""),
+        "group_rates": any(g.mediation_center.success_rate is not None for g in report.by),
         "groups": [
             {"label": g.label, "received": g.received, "mediated": g.mediation_center.mediated,
              "mediation_resolved": g.mediation_center.resolved,
