@@ -55,7 +55,7 @@ def _unreadable(path: Path, reason_zh: str, reason_en: str) -> SourceError:
 
 
 STREAM_ABOVE_BYTES = 5 * 2**20
-"""A workbook file larger than this is streamed (openpyxl's read-only mode) instead of loaded whole
+"""A workbook file larger than this is streamed (openpyxl's sheet parser) instead of loaded whole
 (python-calamine): about 25,000 rows of a 67-column 台账, where calamine's grid reaches some 120 MiB.
 Below it calamine is several times faster; above it memory stays flat whatever the rows
 (docs/sheets.md gives the figures)."""
