@@ -1,5 +1,5 @@
-"""Both ways a workbook is read: loaded whole (python-calamine) and streamed (openpyxl's read-only
-mode, used above a size); tests that take ``workbook_engine`` run with each."""
+"""Both ways a workbook is read: loaded whole (python-calamine) and streamed (openpyxl's sheet parser,
+used above a size); tests that take ``workbook_engine`` run with each."""
 
 from __future__ import annotations
 

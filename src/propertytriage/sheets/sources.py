@@ -1,11 +1,10 @@
 """Rows of a workbook sheet or a CSV file, one at a time, with their row numbers.
 
 Rows are streamed so a 100,000-row file never becomes 100,000 Python lists at once. A workbook is read
-with python-calamine, which loads the sheet whole and is several times faster, or, above
-``STREAM_ABOVE_BYTES``, a row at a time with openpyxl's read-only mode, so that memory stays flat
-(measured in docs/sheets.md); a CSV file's
-encoding is UTF-8 (with or without BOM) or, failing that, what charset-normalizer detects, GB18030 for
-any of the GB family since it is their superset.
+with python-calamine, which loads the sheet whole and is the fastest, or, above ``STREAM_ABOVE_BYTES``,
+a row at a time by openpyxl's sheet parser, so that memory stays flat (measured in docs/sheets.md); a
+CSV file's encoding is UTF-8 (with or without BOM) or, failing that, what charset-normalizer detects,
+GB18030 for any of the GB family since it is their superset.
 """
 
 from __future__ import annotations
@@ -56,7 +55,7 @@ def _unreadable(path: Path, reason_zh: str, reason_en: str) -> SourceError:
 
 
 STREAM_ABOVE_BYTES = 5 * 2**20
-"""A workbook file larger than this is streamed (openpyxl's read-only mode) instead of loaded whole
+"""A workbook file larger than this is streamed (openpyxl's sheet parser) instead of loaded whole
 (python-calamine): about 25,000 rows of a 67-column 台账, where calamine's grid reaches some 120 MiB.
 Below it calamine is several times faster; above it memory stays flat whatever the rows
 (docs/sheets.md gives the figures)."""
@@ -132,33 +131,56 @@ class Workbook:
 
 
 class StreamedWorkbook:
-    """One sheet of a large workbook read a row at a time by openpyxl's read-only mode.
+    """One sheet of a large workbook read a row at a time by openpyxl's sheet parser.
 
-    Merged areas are listed after the rows in the sheet's XML, so they are found first by a scan of
-    the decompressed sheet for its ``mergeCell`` references (a fraction of the time of reading it).
+    Not through ``load_workbook(read_only=True)``, for what it costs on the sheets the export writes
+    (docs/sheets.md gives the figures): opening a sheet without a ``<dimension>`` there parses the whole
+    sheet once just to size it, and every text cell stored inline (as openpyxl itself writes text) goes
+    through its rich-text object model. Here the workbook's parts are read by openpyxl's own
+    ``ExcelReader`` steps, the sheet by its ``WorkSheetParser``, and a plain inline text is taken as its
+    text; anything richer is still left to openpyxl. Merged areas are listed after the rows in a sheet's
+    XML, so they are found first by a scan of the decompressed sheet for its ``mergeCell`` references
+    (a fraction of the time of reading it).
     """
 
     def __init__(self, path: Path, sheet: str | None = None) -> None:
-        from openpyxl import load_workbook
+        from xml.etree.ElementTree import ParseError
+
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
 
         try:
-            self._book = load_workbook(path, read_only=True, data_only=True)
+            reader = ExcelReader(path, read_only=True, data_only=True)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
-        hidden = {ws.title for ws in self._book.worksheets if ws.sheet_state != "visible"}
-        self.name = _chosen(path, list(self._book.sheetnames), sheet, hidden)
-        self._sheet = self._book[self.name]
+        self._archive = reader.archive
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
+            parts = {sheet.name: (sheet.state, rel.target) for sheet, rel in reader.parser.find_sheets()
+                     if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ParseError) as error:
+            self._archive.close()
+            raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
+        hidden = {name for name, (state, _) in parts.items() if state != "visible"}
+        try:
+            self.name = _chosen(path, list(parts), sheet, hidden)
+        except SourceError:
+            self._archive.close()
+            raise
+        self._part = parts[self.name][1]
+        self._strings = reader.shared_strings
+        self._book = reader.wb
         self._path = path
 
     def _merged(self) -> list[Merge]:
         from openpyxl.utils.cell import range_boundaries
 
-        inner = getattr(self._sheet, "_worksheet_path", None)
-        if inner is None:  # pragma: no cover - openpyxl always names the sheet's part
-            return []
         refs: set[bytes] = set()
         tail = b""
-        with zipfile.ZipFile(self._path) as archive, archive.open(inner) as source:
+        with self._archive.open(self._part) as source:
             while chunk := source.read(1 << 20):
                 text = tail + chunk
                 refs.update(_MERGE_REF.findall(text))
@@ -169,14 +191,67 @@ class StreamedWorkbook:
             merged.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
         return merged
 
+    def _values(self) -> Iterator[list[Any]]:
+        """Every row's values from row 1, a row the file leaves out given as empty."""
+        with self._archive.open(self._part) as source:
+            parser = _sheet_parser(source, self._strings, self._book)
+            expected = 1
+            for number, cells in parser.parse():
+                parser.row_dimensions.clear()  # a row's height and style: unread, and kept per row else
+                if number < expected:  # a row out of order, as openpyxl's own reader passes it over
+                    continue
+                while expected < number:
+                    expected += 1
+                    yield []
+                expected += 1
+                values: list[Any] = [None] * cells[-1]["column"] if cells else []
+                width = len(values)
+                for cell in cells:
+                    column = cell["column"]
+                    if column <= width:
+                        values[column - 1] = cell["value"]
+                yield values
+
     def rows(self) -> Iterator[RawRow]:
-        merged = self._merged()
-        self._sheet.reset_dimensions()  # do not trust the size the file declares: read what is there
+        import zlib
+        from xml.etree.ElementTree import ParseError
+
         try:
-            yield from _filled((list(values) for values in self._sheet.iter_rows(min_row=1, values_only=True)),
-                               merged)
+            yield from _filled(self._values(), self._merged())
+        except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+            raise _unreadable(self._path, f"工作表「{self.name}」已损坏（{error}）",
+                              f"the sheet {self.name!r} is damaged ({error})") from None
         finally:
-            self._book.close()
+            self._archive.close()
+
+
+def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
+    """openpyxl's sheet parser, a plain inline text cell taken as its text (see StreamedWorkbook)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    text_tag = f"{{{SHEET_MAIN_NS}}}t"
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            if element.get("t") == "inlineStr":
+                inline = element.find(INLINE_STRING)
+                if inline is not None and len(inline) == 1 and inline[0].tag == text_tag:
+                    coordinate = element.get("r")
+                    if coordinate:
+                        row, column = coordinate_to_tuple(coordinate)
+                        self.col_counter = column
+                    else:
+                        self.col_counter += 1
+                        row, column = self.row_counter, self.col_counter
+                    return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s",
+                            "style_id": int(element.get("s", 0))}
+            cell: dict[str, Any] = super().parse_cell(element)
+            return cell
+
+    return Parser(source, strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
+                  timedelta_formats=book._timedelta_formats)
 
 
 def csv_encoding(path: Path) -> str:
