@@ -23,13 +23,14 @@ from propertytriage.models.vocabulary import NextStage
 from propertytriage.web import importing, sheet_upload
 from propertytriage.web.auth import allowed
 from propertytriage.web.bodies import body_text
+from propertytriage.web.leanroute import LeanRoute
 from propertytriage.web.openapi import json_response, ref
 from propertytriage.web.personal import for_role
 from propertytriage.web.problems import ProblemError, item, problem_schema
 from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, ImportResult, Refusal, SheetImportResult
 from propertytriage.web.tokens import Principal
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=LeanRoute)
 
 _READ_ERRORS: dict[int | str, dict[str, Any]] = {401: problem_schema(), 403: problem_schema(), 422: problem_schema()}
 _ICS = "text/calendar"
