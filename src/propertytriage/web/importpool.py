@@ -61,7 +61,12 @@ def shareable(url: str) -> bool:
 
 
 class ImportPool:
-    """``workers`` processes recording imports into the database at ``url``."""
+    """``workers`` processes recording imports into the database at ``url``.
+
+    Workers are spawned (a fresh interpreter each, not a fork of a process running an event loop and
+    threads), so a program that builds a pool itself must do so under ``if __name__ == "__main__"``,
+    as with any spawned process; ``propertytriage serve`` does.
+    """
 
     def __init__(self, url: str, workers: int, *, batch_size: int = 500) -> None:
         if workers < 1:
@@ -76,7 +81,6 @@ class ImportPool:
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        # spawn: a fresh interpreter, not a fork of a process running an event loop and threads
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_open, initargs=(self.url, self.batch_size))
 
