@@ -139,3 +139,69 @@ def test_an_in_memory_database_is_not_shared_with_workers() -> None:
     assert shareable("postgresql://user@host/ledger")
     with pytest.raises(LedgerError):
         ImportPool("sqlite://", 1)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is there and not a zombie (ended, waiting for its parent to collect it)."""
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_workers_end_with_serve(tmp_path: Path, how: signal.Signals) -> None:
+    """A stopped ``serve`` (uvicorn re-raises SIGTERM once shut down) or a killed one leaves no worker
+    waiting forever for imports that will never come."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = Path(sys.executable).with_name("propertytriage")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "propertytriage.cli.main"]
+    with open(tmp_path / "serve.log", "w") as log:
+        process = subprocess.Popen([*command, "serve", "--port", str(port), "--db",
+                                    f"sqlite:///{tmp_path / 'ledger.db'}", "--import-workers", "1"],
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.2)
+        workers = [pid for pid in _children(process.pid)
+                   if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+        assert workers, "serve started its import worker before answering"
+        process.send_signal(how)
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while any(_running(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"workers {workers} outlived serve"
+            time.sleep(0.2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

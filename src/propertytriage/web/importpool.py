@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,9 +35,30 @@ from propertytriage.ledger.errors import LedgerError
 _ledger: Ledger | None = None  # the worker's own, opened once by _open
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it ends, however it ends.
+
+    ``serve`` is stopped by a signal, and uvicorn, once shut down, re-raises it: the process ends
+    without running what would close the pool. A worker blocked on its task queue would then wait
+    forever (it holds that queue's write end itself), so it watches its parent instead. An import
+    cut short this way was never answered and its open transaction is rolled back by the database.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - a worker always has the parent that spawned it
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="propertytriage-parent-watch", daemon=True).start()
+
+
 def _open(url: str, batch_size: int) -> None:
-    """A worker's start: open the ledger and load the rules before the first import needs them."""
+    """A worker's start: follow the parent out, open the ledger and load the rules before the first
+    import needs them."""
     global _ledger
+    _exit_with_parent()
     _ledger = Ledger(url, batch_size=batch_size)
     _ = _ledger.triage.book
 
