@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -90,16 +91,35 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _family(pid: int) -> list[int]:
+    """A process and its descendants, by the parent each one names in /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(children.get(current, []))
+    return found
+
+
 class Server:
     """One ``serve`` process; stopped by :meth:`stop` whatever happened."""
 
-    def __init__(self, url: str, log: Path) -> None:
+    def __init__(self, url: str, log: Path, options: list[str]) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         with log.open("wb") as handle:  # uvicorn's access log and any error, kept for a failed run
             self.process = subprocess.Popen(
-                [*SERVE, "--host", "127.0.0.1", "--port", str(self.port), "--db", url, "--keep-alive", "60"],
+                [*SERVE, "--host", "127.0.0.1", "--port", str(self.port), "--db", url, "--keep-alive", "60",
+                 *options],
                 stdout=handle, stderr=subprocess.STDOUT,
             )
 
@@ -118,7 +138,12 @@ class Server:
         raise RuntimeError("serve did not answer /healthz in time")
 
     def cpu_seconds(self) -> float:
-        return _cpu_seconds(self.process.pid)
+        """The serve process's CPU and its live children's (the import workers of ``--import-workers``)."""
+        total = 0.0
+        for pid in _family(self.process.pid):
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a child gone since the listing
+                total += _cpu_seconds(pid)
+        return total
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -329,11 +354,14 @@ def _count_events(url: str, run: str) -> tuple[int, int]:
 def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float, args: argparse.Namespace) -> bool:
     token = _token(url, f"bench {label}")
     logs = Path(tempfile.mkdtemp(prefix="bench-web-logs-"))
-    started = [Server(url, logs / f"serve-{i}.log") for i in range(servers)]
+    options = [] if args.import_workers is None else ["--import-workers", str(args.import_workers)]
+    started = [Server(url, logs / f"serve-{i}.log", options) for i in range(servers)]
     try:
         for server in started:
             server.wait_ready()
-        print(f"{label}: {servers} serve process(es), {args.clients} clients; load average {_loadavg()}")
+        workers = "serve's default" if args.import_workers is None else args.import_workers
+        print(f"{label}: {servers} serve process(es) (import workers: {workers}), {args.clients} clients; "
+              f"load average {_loadavg()}")
         ok = True
         for name, think in (("paced", args.think), ("saturated", 0.0)):
             run = f"{label[:2]}{name[0]}{os.getpid()}"
@@ -369,6 +397,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="and for at most this long per load")
     parser.add_argument("--think", type=float, default=0.5, help="seconds between a client's requests (paced)")
     parser.add_argument("--no-postgres", action="store_true", help="skip the two-process PostgreSQL phase")
+    parser.add_argument("--import-workers", type=int, default=None, metavar="N",
+                        help="serve --import-workers N (default: serve's own default; 0 imports in-thread)")
     args = parser.parse_args()
 
     case = _case()

@@ -106,6 +106,38 @@ def test_upload_a_workbook_and_a_csv_then_see_the_report(server: Server, browser
     shot(driver, screenshots, "report")
 
 
+def test_the_template_downloads_from_the_upload_page_and_a_blank_amount_reads_not_filled(
+        server: Server, browser: Any, downloads: Path, screenshots: Path, tmp_path: Path) -> None:
+    """The clerk finds the template where the upload is, fills it, and a row without an amount shows
+    「未填写」 on the case's page, not "0 元"."""
+    import time
+
+    from openpyxl import load_workbook
+
+    driver = browser
+    _login(driver, server)
+    driver.get(server.url + "/import")
+    link = driver.find_element(_by("link"), "下载空白台账模板（.xlsx）")
+    assert link.is_displayed()
+    shot(driver, screenshots, "upload-with-template-link")
+    link.click()
+    deadline = time.monotonic() + 60
+    while not (done := [p for p in downloads.glob("*.xlsx") if p.stat().st_size]):
+        assert time.monotonic() < deadline, f"no download in {list(downloads.iterdir())}"
+        time.sleep(0.25)
+    time.sleep(0.5)  # chromium renames the finished file; let it settle
+    assert done[0].name == "台账模板.xlsx"
+    header = [cell.value for cell in next(load_workbook(done[0])["台账"].iter_rows(max_row=1))]
+    assert {"案件编号", "登记日期", "纠纷类型"} <= set(header)
+
+    table = _upload(driver, server, workbook(tmp_path / "无金额.xlsx", [HEADER, good_row("K-NO-AMOUNT", c5="")]))
+    assert not table and "新立 1 件" in driver.find_element(_by("css"), "p.notice").text
+    driver.get(server.url + "/case?id=K-NO-AMOUNT")
+    facts = driver.find_element(_by("css"), "section.facts").text
+    assert "请求金额\n未填写" in facts and "0 元" not in facts
+    shot(driver, screenshots, "case-claim-not-filled")
+
+
 def test_a_case_whose_id_holds_a_slash(server: Server, browser: Any, screenshots: Path) -> None:
     driver = browser
     _login(driver, server)

@@ -19,6 +19,7 @@ from propertytriage.engine import Triage
 from propertytriage.errors import InputError, PropertyTriageError
 from propertytriage.ledger import Ledger
 from propertytriage.web import openapi
+from propertytriage.web.importpool import ImportPool
 from propertytriage.web.middleware import BodyLimit, CatchAll, VersionHeaders
 from propertytriage.web.problems import ProblemError, ProblemItem, input_problem, problem_response
 from propertytriage.web.routes import compute, forms, health, report
@@ -84,10 +85,12 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
 
 def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engine: Triage | None = None,
                ledger: Ledger | None = None, session_secret: bytes | None = None,
-               secure_cookies: bool = False) -> FastAPI:
+               secure_cookies: bool = False, import_pool: ImportPool | None = None) -> FastAPI:
     """The web service over the ledger's database (``ledger``, else the one ``tokens`` are kept in).
 
     It keeps no other state: several processes on one database serve the same ledger and tokens.
+    With an ``import_pool`` (``serve --import-workers``), ``POST /v1/import`` of JSON documents is
+    recorded by its worker processes instead of a thread of this one (web/importpool.py).
 
     With a ``ledger``, the clerks' pages are served too (``web/pages``), their sessions signed with
     ``session_secret`` (:func:`propertytriage.web.pages.sessions.session_secret` when not given).
@@ -116,6 +119,7 @@ def create_app(tokens: TokenStore, *, body_limit: int = DEFAULT_BODY_LIMIT, engi
     app.state.engine = triage_engine
     app.state.rules_version = rules_version
     app.state.ledger = ledger if ledger is not None else getattr(tokens, "ledger", None)
+    app.state.import_pool = import_pool
     app.state.routers = [module.router for module in (health, compute, forms, ledger_routes, report)]
     for router in app.state.routers:
         app.include_router(router)

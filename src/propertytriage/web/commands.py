@@ -23,6 +23,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--keep-alive", type=float, default=5.0, metavar="SECONDS",
                    help="how long an idle connection is kept open (default 5; behind a proxy that keeps "
                         "connections to serve, longer than the proxy keeps them)")
+    p.add_argument("--import-workers", type=int, default=1, metavar="N",
+                   help="processes that record POST /v1/import, so imports never slow the answers to other "
+                        "requests (default 1; 0: in the serving process, as a thread)")
     p.add_argument("--secure-cookies", action="store_true",
                    help="mark session cookies Secure even when the proxy does not say https")
     p.set_defaults(web_command=serve_command)
@@ -53,19 +56,28 @@ def serve_command(args: argparse.Namespace) -> int:
     from propertytriage.ledger import Ledger
     from propertytriage.web.app import create_app
     from propertytriage.web.httpserver import uvicorn_options
+    from propertytriage.web.importpool import ImportPool, shareable
     from propertytriage.web.tokens import SqlTokenStore
 
     ledger = Ledger(args.db)
+    pool = None
+    if args.import_workers > 0 and shareable(ledger.url):  # an in-memory database stays in this process
+        pool = ImportPool(ledger.url, args.import_workers, batch_size=ledger.batch_size)
+        pool.start()
     app = create_app(SqlTokenStore.from_url(args.db), body_limit=args.body_limit, ledger=ledger,
-                     secure_cookies=args.secure_cookies)
+                     secure_cookies=args.secure_cookies, import_pool=pool)
     # The rule book, templates and fonts loaded above live as long as the process: kept out of the
     # cyclic collector's reach, a full collection no longer walks them in the middle of a request
     # (measured with benchmarks/bench_web.py: the paced triage p99 on one SQLite serve, docs/api.md).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
-                forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info",
-                timeout_keep_alive=args.keep_alive, **uvicorn_options())
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
+                    forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info",
+                    timeout_keep_alive=args.keep_alive, **uvicorn_options())
+    finally:
+        if pool is not None:
+            pool.close()
     return 0
 
 

@@ -21,6 +21,7 @@ from propertytriage.models.vocabulary import FORM_IDS, STAGES
 from propertytriage.rendering.forms import file_name
 from propertytriage.ruledata import default_rulebook
 from propertytriage.web.pages import caseform
+from propertytriage.web.pages.amounts import claim_text
 from propertytriage.web.pages.labels import ATTEMPT_STAGE_ZH, DISPUTE_ZH, STAGE_ZH
 from propertytriage.web.pages.site import (
     IMPORT_ROLES,
@@ -151,6 +152,7 @@ def _case_view(request: Request, record: dict[str, Any], errors: dict[str, list[
     if not values:
         values = {"on": _today().isoformat(), "stage": _suggested_stage(record), "outcome": "failed"}
     return render(request, "case.html", status=status, record=record, case=case, decision=record["decision"],
+                  claim=claim_text(record["case"]),
                   events=record["events"], deadlines=record["deadlines"], today=_today(), errors=errors,
                   general=general, values=values, attempt_stages=ATTEMPT_STAGE_ZH, form_ids=FORM_IDS,
                   can_record=user.role in IMPORT_ROLES, full_data=sees_personal_data(user), **flags)

@@ -11,9 +11,13 @@ line — and shows every refused row by sheet, row and column, as ``--errors`` w
 from __future__ import annotations
 
 import copy
+import functools
 import re
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, Request
@@ -79,6 +83,29 @@ async def report_page(request: Request, start: str = "", end: str = "", by: str 
 async def upload_page(request: Request) -> Response:
     require(request, IMPORT_ROLES)
     return render(request, "import.html", errors=[], result=None)
+
+
+TEMPLATE_NAME = "台账模板.xlsx"
+
+
+@functools.cache
+def template_bytes() -> bytes:
+    """The blank 台账 of ``propertytriage template``, made once per process (it depends only on the
+    rules loaded at start) through the command's own writer, in a private folder."""
+    from propertytriage.sheets.template import write_template
+
+    with tempfile.TemporaryDirectory(prefix="propertytriage-template-") as folder:
+        return write_template(Path(folder) / "template.xlsx").read_bytes()
+
+
+@router.get("/import/template.xlsx", include_in_schema=False)
+async def template_download(request: Request) -> Response:
+    """The template the upload expects, one click from the upload form."""
+    require(request, IMPORT_ROLES)
+    data = await anyio.to_thread.run_sync(template_bytes)
+    return Response(data, media_type=sheet_upload.XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(TEMPLATE_NAME)}",
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
 
 
 def _import(user: User, request: Request, upload: sheet_upload.Upload) -> tuple[ImportSummary, list[SheetImport]]:

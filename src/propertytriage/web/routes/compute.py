@@ -15,13 +15,14 @@ from propertytriage.models.validation import validate
 from propertytriage.scoring import ScoreResult, rubric_items, score
 from propertytriage.web.auth import allowed
 from propertytriage.web.bodies import decide_all, json_document
+from propertytriage.web.leanroute import LeanRoute
 from propertytriage.web.openapi import json_body, json_response, ref
 from propertytriage.web.problems import ProblemError, problem_schema
 from propertytriage.web.roles import EVALUATOR_ROLES
 from propertytriage.web.schemas import RubricItem, WhoAmI
 from propertytriage.web.tokens import Principal
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=LeanRoute)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: problem_schema(), 403: problem_schema(), 413: problem_schema(), 422: problem_schema(),

@@ -23,13 +23,15 @@ from propertytriage.models.vocabulary import NextStage
 from propertytriage.web import importing, sheet_upload
 from propertytriage.web.auth import allowed
 from propertytriage.web.bodies import body_text
+from propertytriage.web.importpool import ImportPool
+from propertytriage.web.leanroute import LeanRoute
 from propertytriage.web.openapi import json_response, ref
 from propertytriage.web.personal import for_role
 from propertytriage.web.problems import ProblemError, item, problem_schema
 from propertytriage.web.schemas import CasePage, CaseRecord, Deadline, ImportResult, Refusal, SheetImportResult
 from propertytriage.web.tokens import Principal
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=LeanRoute)
 
 _READ_ERRORS: dict[int | str, dict[str, Any]] = {401: problem_schema(), 403: problem_schema(), 422: problem_schema()}
 _ICS = "text/calendar"
@@ -131,8 +133,12 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
     text = await body_text(request)
     documents = [importing.own_sheets_only(d, caller.role)
                  for d in importing.documents(text, json_lines=kind in importing.JSON_LINES_TYPES)]
-    view = recording_as(ledger_of(request), caller)
-    summary = await anyio.to_thread.run_sync(view.import_documents, documents)
+    ledger = ledger_of(request)
+    pool: ImportPool | None = request.app.state.import_pool
+    if pool is not None:  # recorded in a worker process (web/importpool.py), committed before the answer
+        summary = await pool.import_documents(documents, caller.recorded_by)
+    else:
+        summary = await anyio.to_thread.run_sync(recording_as(ledger, caller).import_documents, documents)
     result = _result(summary)
     if documents and len(summary.refused) == len(documents):  # nothing recorded: the request is invalid
         raise InputError([problem if len(documents) == 1 else problem.within(refusal.source)
