@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from propertytriage.rendering.glyphs import MissingGlyphError, fallback_fonts, font_manifest, fonts_dir
 from propertytriage.reporting import charts, figures
@@ -130,6 +133,28 @@ def test_the_months_chart_spans_years_with_the_year_in_each_label() -> None:
               Month(month="2025-01", received=4, resolved=1, sent_to_court=1)]
     svg = charts.cases_by_month(months)
     assert "<!-- 24年12月 -->" in svg and "<!-- 25年1月 -->" in svg
+
+
+@settings(max_examples=15, deadline=None)
+@given(first=st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 1)), count=st.integers(1, 84))
+def test_a_long_period_labels_calendar_months_at_one_step_and_no_more_than_the_axis_holds(
+        first: date, count: int) -> None:
+    months = []
+    year, month = first.year, first.month
+    for _ in range(count):
+        months.append(Month(month=f"{year}-{month:02d}", received=1, resolved=0, sent_to_court=0))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    svg = charts.cases_by_month(months, outlines=False)
+    spans_years = len({m.month[:4] for m in months}) > 1
+    shown = [m.month for m in months
+             if f">{charts._month_label(m.month, 2 if spans_years else 1)}<" in svg]
+    if count <= charts.MOST_MONTH_LABELS:
+        assert len(shown) == count
+        return
+    assert 2 <= len(shown) <= charts.MOST_MONTH_LABELS + 1
+    numbers = {int(m[5:]) for m in shown}
+    step = min(abs(a - b) for a in numbers for b in numbers if a != b)
+    assert step > 1 and all((n - 1) % step == 0 for n in numbers)  # the same calendar months each year
 
 
 def test_a_chart_is_the_same_every_time_it_is_drawn() -> None:

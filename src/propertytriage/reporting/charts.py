@@ -272,16 +272,27 @@ def _month_label(month: str, years: int) -> str:
     return f"{int(number)}月" if years == 1 else f"{year[2:]}年{int(number)}月"
 
 
+#: Most month labels a 16 cm axis holds legibly at 9 pt, rotated; a longer period labels every
+#: second, third, sixth or twelfth month instead, always on the same calendar months (January
+#: first), so a reader counts along the year rather than along the period.
+MOST_MONTH_LABELS = 24
+
+
+def _labelled_every(months: int) -> int:
+    return next((step for step in (1, 2, 3, 6) if months <= MOST_MONTH_LABELS * step), 12)
+
+
 def cases_by_month(
     months: Sequence[Month], *, title: str = "各月纠纷登记与化解", outlines: bool = True, png: bool = False
 ) -> str:
     """Grouped bars per month: received (white, hatched), resolved (grey), sent to court (black)."""
     years = len({m.month[:4] for m in months})
-    labels = [_month_label(m.month, years) for m in months]
+    step = _labelled_every(len(months))
+    labels = [_month_label(m.month, years) if (int(m.month[5:]) - 1) % step == 0 else "" for m in months]
     series = [("登记", "received", _WHITE, "///"), ("化解", "resolved", _LIGHT, ""),
               ("移送法院", "sent_to_court", _INK, "")]
     highest = max((getattr(m, field) for m in months for _, field, _, _ in series), default=0)
-    drawn = _checked(title, *labels, *(s[0] for s in series), "件", NO_MONTHS)
+    drawn = _checked(title, *filter(None, labels), *(s[0] for s in series), "件", NO_MONTHS)
     rotated = len(months) > 12
     longest = max((_text_cm(label, 9) for label in labels), default=0.0)
     with _style(drawn, outlines):
