@@ -10,10 +10,21 @@ token, and runs ``--clients`` clients, each on its own keep-alive connection to 
 bounded by ``--requests`` and by ``--seconds``. A client sends a triage request (one case) nine times
 out of ten and an import of a new case otherwise. Two loads are measured:
 
-* **paced**: each client waits ``--think`` seconds (times 1.0 to 1.6) between requests, as a clerk's
-  system would; the latency figures (p50, p99) are of this load, the goal being p99 triage under 50 ms.
+* **paced**: each client waits ``--think`` seconds times a random factor from 1.0 to 1.6, drawn anew
+  before each request, and starts at a random moment of its first such wait, as independent clerks'
+  systems would; the latency figures (p50, p99) are of this load, the goal being p99 triage under 50 ms.
 * **saturated**: no waiting; the requests/s is the most the servers give on this machine as it is.
 * **triage only**: saturated, without imports, for the servers' CPU per triage request alone.
+
+Why random: the clients used to start together, right after the warm-up released them, and wait one
+of seven fixed times, so they sent their first requests as one burst (100 within 50 ms) and each
+seventh stayed in step. That burst alone was the paced p99: on one SQLite ``serve`` at load average
+4.5 the 28 slowest of 2,838 triage requests (the 1 %, 119-290 ms) were all sent in the first 40 ms;
+the rest of the run had a p99 of 24 ms. 100 requests sent at the same instant on one core wait for
+each other (100 x 0.9 ms), whatever the server does: that is a load of its own, measured apart
+(**burst**: every client sends one triage request at once) and printed as such, not mixed into the
+paced figures. The run prints in which seconds the slowest 1 % of paced triage requests were sent, so
+a burst of the load's own making shows. ``--seed`` fixes the random draws.
 
 The bare Python call (``Triage().decide`` on the same case, in this process) is timed in the same
 run for the ratio. The last phase runs two ``serve`` processes on one throwaway PostgreSQL cluster,
@@ -45,6 +56,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -83,6 +95,14 @@ def _case() -> dict[str, Any]:
 def _new_case(template: dict[str, Any], number: int, run: str) -> dict[str, Any]:
     """A case no one has filed, without a company, so its import records exactly one event."""
     return {**template, "case_id": f"BENCH-{run}-{number:07d}"}
+
+
+def _import_body(template: dict[str, Any], number: int, run: str, size: int) -> bytes:
+    """One new case, or a list of ``size`` new ones (``--import-size``), as JSON."""
+    if size == 1:
+        return json.dumps(_new_case(template, number, run), ensure_ascii=False).encode()
+    cases = [_new_case(template, number * size + k, run) for k in range(size)]
+    return json.dumps(cases, ensure_ascii=False).encode()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -216,6 +236,7 @@ class Load:
     imports: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     imported: int = 0
+    sent: list[tuple[str, float, float]] = field(default_factory=list)  # kind, when sent, seconds to answer
     wall: float = 0.0
     cpu: float = 0.0  # the servers' CPU seconds over the measured requests
     own_cpu: float = 0.0  # the load generator's (this process's) CPU seconds over the same
@@ -230,13 +251,18 @@ class Load:
 
 async def _client(connections: list[_Connection], number: int, case: dict[str, Any], load: Load,
                   args: argparse.Namespace, think: float, run: str, stop_at: float, imports: bool) -> None:
+    """One client's requests; paced (``think`` > 0), it starts at a random moment of a first wait and
+    waits a random 1.0-1.6 times ``think`` between requests, so that clients never fall into step."""
     triage_body = json.dumps(case, ensure_ascii=False).encode()
+    draw = random.Random(f"{args.seed}-{run}-{number}")
+    if think:
+        await asyncio.sleep(draw.uniform(0.0, 1.6 * think))
     for sent in range(args.requests):
         if time.monotonic() >= stop_at:
             break
         connection = connections[(number + sent) % len(connections)]
         is_import = imports and (number + sent) % 10 == 9  # one request in ten, spread over the clients
-        body = (json.dumps(_new_case(case, number * args.requests + sent, run), ensure_ascii=False).encode()
+        body = (_import_body(case, number * args.requests + sent, run, args.import_size)
                 if is_import else triage_body)
         start = time.perf_counter()
         try:
@@ -246,6 +272,7 @@ async def _client(connections: list[_Connection], number: int, case: dict[str, A
             load.error(type(error).__name__)
             continue
         elapsed = time.perf_counter() - start
+        load.sent.append(("import" if is_import else "triage", start, elapsed))
         if status != 200:
             load.error(f"HTTP {status}")
         elif is_import:
@@ -254,7 +281,7 @@ async def _client(connections: list[_Connection], number: int, case: dict[str, A
         else:
             load.triage.append(elapsed)
         if think:
-            await asyncio.sleep(think)
+            await asyncio.sleep(think * draw.uniform(1.0, 1.6))
     for connection in connections:
         connection.close()
 
@@ -269,11 +296,43 @@ async def _drive(servers: list[Server], token: str, case: dict[str, Any], args: 
     cpu, own_cpu = sum(s.cpu_seconds() for s in servers), time.process_time()
     start = time.perf_counter()
     stop_at = time.monotonic() + args.seconds
-    await asyncio.gather(*(_client(pool, i, case, load, args, think * (1 + (i % 7) / 10), run, stop_at, imports)
+    await asyncio.gather(*(_client(pool, i, case, load, args, think, run, stop_at, imports)
                            for i, pool in enumerate(pools)))
     load.wall = time.perf_counter() - start
     load.cpu = sum(s.cpu_seconds() for s in servers) - cpu
     load.own_cpu = time.process_time() - own_cpu
+    return load
+
+
+async def _burst(servers: list[Server], token: str, case: dict[str, Any], args: argparse.Namespace) -> Load:
+    """Every client sends one triage request at the same instant, on connections already open."""
+    load = Load()
+    connections = [_Connection(servers[i % len(servers)].port, token) for i in range(args.clients)]
+    body = json.dumps(case, ensure_ascii=False).encode()
+    await asyncio.gather(*(c.post("/v1/triage", body) for c in connections))  # open them, not measured
+    await asyncio.sleep(0.5)
+    cpu, own_cpu = sum(s.cpu_seconds() for s in servers), time.process_time()
+
+    async def one(connection: _Connection) -> None:
+        start = time.perf_counter()
+        try:
+            status, _ = await connection.post("/v1/triage", body)
+        except (OSError, EOFError, TimeoutError, AnswerError, asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError) as error:
+            load.error(type(error).__name__)
+            return
+        if status != 200:
+            load.error(f"HTTP {status}")
+        else:
+            load.triage.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(c) for c in connections))
+    load.wall = time.perf_counter() - start
+    load.cpu = sum(s.cpu_seconds() for s in servers) - cpu
+    load.own_cpu = time.process_time() - own_cpu
+    for connection in connections:
+        connection.close()
     return load
 
 
@@ -307,6 +366,13 @@ def _report(label: str, load: Load, bare: float, servers: int) -> None:
     print(f"    triage  n={len(load.triage)}  p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
           f"(bare call p50 {bare * 1000:.2f} ms: HTTP p50 is {p50 / (bare * 1000):.0f}x)")
     print(f"    import  n={len(load.imports)}  p50 {i50:.1f} ms  p99 {i99:.1f} ms")
+    if load.sent:
+        begun = min(when for _, when, _ in load.sent)
+        triage = sorted((took, when - begun) for kind, when, took in load.sent if kind == "triage")
+        slowest = triage[int(0.99 * len(triage)):]
+        seconds = sorted({int(when) for _, when in slowest})
+        print(f"    the slowest 1% of triage requests ({len(slowest)}) were sent in {len(seconds)} different "
+              f"second(s) of the run: {', '.join(str(s) for s in seconds[:12])}{' ...' if len(seconds) > 12 else ''}")
     per_request = load.cpu / max(1, load.requests)
     print(f"    server CPU {per_request * 1000:.2f} ms a request (all kinds): at most "
           f"{1 / per_request if per_request else float('nan'):,.0f} req/s per core not shared with others; "
@@ -363,6 +429,7 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
         print(f"{label}: {servers} serve process(es) (import workers: {workers}), {args.clients} clients; "
               f"load average {_loadavg()}")
         ok = True
+        summary: dict[str, Any] = {"label": label, "servers": servers}
         for name, think in (("paced", args.think), ("saturated", 0.0)):
             run = f"{label[:2]}{name[0]}{os.getpid()}"
             load = _run(_drive(started, token, case, args, think, run))
@@ -372,6 +439,18 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
             print(f"    imported {load.imported} new cases; the ledger holds {cases} cases and {events} events "
                   f"for them: {'nothing lost' if lost == 0 and events == cases else f'MISMATCH (lost {lost})'}")
             ok = ok and not load.errors and lost == 0 and events == cases
+            summary[name] = (load, lost + abs(events - cases))
+            if args.trace:
+                _write_trace(args.trace, label, name, load)
+        # a load of its own: every client at the same instant (what the paced clients did before they were random)
+        burst = _run(_burst(started, token, case, args))
+        print(f"  burst: {args.clients} triage requests sent at once: p50 "
+              f"{_percentile(burst.triage, 0.5) * 1000:.1f} ms, the last answered after "
+              f"{max(burst.triage, default=float('nan')) * 1000:.1f} ms; "
+              f"server CPU {burst.cpu * 1000 / max(1, burst.requests):.2f} ms a request; "
+              f"errors {sum(burst.errors.values())}")
+        ok = ok and not burst.errors
+        summary["burst"] = burst
         # what the servers spend on a triage request alone, imports (a database write each) aside
         load = _run(_drive(started, token, case, args, 0.0, "", imports=False))
         print(f"  triage only, saturated: {load.requests / load.wall:,.0f} req/s, p50 "
@@ -380,6 +459,8 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
               f"({load.cpu * 1000 / max(1, load.requests) / (bare * 1000):.0f}x the bare call), "
               f"generator {load.own_cpu * 1000 / max(1, load.requests):.3f} ms; errors {sum(load.errors.values())}")
         ok = ok and not load.errors
+        summary["triage only"] = load
+        SUMMARIES.append(summary)
         if not ok:
             print(f"    the servers' logs: {logs}")
         else:
@@ -388,6 +469,40 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
     finally:
         for server in started:
             server.stop()
+
+
+SUMMARIES: list[dict[str, Any]] = []
+
+
+def _write_trace(path: Path, label: str, name: str, load: Load) -> None:
+    """Every request of a load, one line each (kind, seconds since the load began, milliseconds to answer),
+    to relate slow requests to what else was under way; appended, so one file holds a whole run."""
+    begun = min((when for _, when, _ in load.sent), default=0.0)
+    with path.open("a", encoding="utf-8") as handle:
+        for kind, when, took in load.sent:
+            handle.write(f"{label},{name},{kind},{when - begun:.6f},{took * 1000:.3f}\n")
+
+
+def _summarize(bare: float) -> None:
+    """The figures a rerun is judged by, together: one line per phase."""
+    print(f"summary (bare Triage().decide p50 {bare * 1000:.3f} ms; load average now {_loadavg()}):")
+    for summary in SUMMARIES:
+        paced, paced_lost = summary["paced"]
+        saturated, saturated_lost = summary["saturated"]
+        only, burst = summary["triage only"], summary["burst"]
+        errors = sum(sum(load.errors.values()) for load in (paced, saturated, only, burst))
+
+        def ms(values: list[float], q: float) -> str:
+            return f"{_percentile(values, q) * 1000:.1f}"
+
+        print(f"  {summary['label']} ({summary['servers']} serve): paced {paced.requests / paced.wall:,.0f} req/s, "
+              f"triage p50 {ms(paced.triage, 0.5)} / p99 {ms(paced.triage, 0.99)} ms, "
+              f"import p50 {ms(paced.imports, 0.5)} / p99 {ms(paced.imports, 0.99)} ms; "
+              f"saturated {saturated.requests / saturated.wall:,.0f} req/s; burst of {len(burst.triage)} last "
+              f"{max(burst.triage, default=float('nan')) * 1000:.0f} ms; server CPU a request "
+              f"{paced.cpu * 1000 / max(1, paced.requests):.2f} ms paced mix, "
+              f"{only.cpu * 1000 / max(1, only.requests):.2f} ms triage only; errors {errors}; "
+              f"lost {paced_lost + saturated_lost}")
 
 
 def main() -> None:
@@ -399,6 +514,11 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true", help="skip the two-process PostgreSQL phase")
     parser.add_argument("--import-workers", type=int, default=None, metavar="N",
                         help="serve --import-workers N (default: serve's own default; 0 imports in-thread)")
+    parser.add_argument("--import-size", type=int, default=1, metavar="N",
+                        help="new cases in each import request (default 1; more: a list of N)")
+    parser.add_argument("--seed", default="bench_web", help="seed of the clients' random start and think times")
+    parser.add_argument("--trace", type=Path, metavar="CSV",
+                        help="append every request (phase, load, kind, when sent, ms to answer) to this file")
     args = parser.parse_args()
 
     case = _case()
@@ -424,6 +544,7 @@ def main() -> None:
                 ok = _phase("postgresql", cluster.new_database(), 2, case, bare, args) and ok
             finally:
                 cluster.stop()
+    _summarize(bare)
     print("no error, nothing lost" if ok else "ERRORS OR LOSSES: see above")
     sys.exit(0 if ok else 1)
 
