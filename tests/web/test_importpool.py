@@ -132,6 +132,55 @@ def test_a_worker_that_died_is_replaced_and_nothing_is_recorded_twice(
     assert len([kind for kind, _, _ in events if kind == "filed"]) == 1
 
 
+def test_a_body_that_is_not_utf8_is_refused_alike_by_a_worker_and_a_thread(
+    pooled: tuple[str, ImportPool], tmp_path: Path, engine: Triage
+) -> None:
+    url, pool = pooled
+    case = json.dumps({**sample_cases()[0], "case_id": "LATIN-1-X"}, ensure_ascii=False).encode()
+    case = case.replace(b"LATIN-1-X", b"LATIN-1-\xe9")  # é in Latin-1: not UTF-8
+    answers = []
+    for app, store in (_app(url, engine, pool), _app(f"sqlite:///{tmp_path / 'thread.db'}", engine, None)):
+        token = store.create("court 丙", "court").secret
+        with TestClient(app, raise_server_exceptions=False) as client:
+            before = client.get("/v1/cases?limit=1", headers=bearer(token)).json()["total"]
+            answer = client.post("/v1/import", content=case, headers={**bearer(token), "Content-Type": "application/json"})
+            answers.append((answer.status_code, answer.headers["content-type"], answer.json()["errors"]))
+            assert client.get("/v1/cases?limit=1", headers=bearer(token)).json()["total"] == before
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 422 and answers[0][2][0]["code"] == "encoding"
+
+
+def test_an_import_is_parsed_where_it_is_recorded_never_on_the_event_loop(
+    pooled: tuple[str, ImportPool], tmp_path: Path, engine: Triage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large body takes the parser a while (0.2 s for 10,000 cases): on the loop, every request would wait."""
+    import asyncio
+
+    from propertytriage.web import importing
+
+    parsed_on_loop: list[bool] = []
+    parse = importing.documents
+
+    def watched(text: str, *, json_lines: bool) -> Any:
+        try:
+            asyncio.get_running_loop()
+            parsed_on_loop.append(True)
+        except RuntimeError:
+            parsed_on_loop.append(False)
+        return parse(text, json_lines=json_lines)
+
+    monkeypatch.setattr(importing, "documents", watched)  # in this process only, not in the pool's workers
+    url, pool = pooled
+    cases = _renamed(sample_cases(), "WHERE")
+    for app, store in (_app(f"sqlite:///{tmp_path / 'thread.db'}", engine, None), _app(url, engine, pool)):
+        token = store.create("court 丁", "court").secret
+        with TestClient(app) as client:
+            answer = client.post("/v1/import", json=cases, headers=bearer(token))
+            assert answer.status_code == 200 and answer.json()["new"] == len(cases)
+            cases = _renamed(cases, "POOL")
+    assert parsed_on_loop == [False]  # the thread parsed its import; the pooled one was parsed by its worker
+
+
 def test_an_in_memory_database_is_not_shared_with_workers() -> None:
     assert not shareable("sqlite://")
     assert not shareable("sqlite:///:memory:")

@@ -7,24 +7,30 @@ codes, as the file would on the command line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Request
-
-from propertytriage.engine import Triage
 from propertytriage.engine.batch import decide_every
 from propertytriage.errors import InputError, Problem
 from propertytriage.jsonio import loads
-from propertytriage.models import Decision
+
+if TYPE_CHECKING:  # an import worker decodes bodies too (web/importing.py) and needs nothing of FastAPI
+    from fastapi import Request
+
+    from propertytriage.engine import Triage
+    from propertytriage.models import Decision
 
 
-async def body_text(request: Request) -> str:
-    """The body as text; InputError (422) if it is not UTF-8 (a byte-order mark is dropped)."""
-    raw = await request.body()
+def decoded(raw: bytes) -> str:
+    """A body's bytes as text; InputError (422) if they are not UTF-8 (a byte-order mark is dropped)."""
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise InputError([Problem("body", "encoding", "请求内容须为 UTF-8 编码", "the body must be UTF-8")]) from None
+
+
+async def body_text(request: Request) -> str:
+    """The body as text; InputError (422) if it is not UTF-8 (a byte-order mark is dropped)."""
+    return decoded(await request.body())
 
 
 async def json_document(request: Request) -> Any:

@@ -5,7 +5,8 @@ thread of the process that also answers triage requests, it holds the interprete
 slices, and every request waiting on the event loop waits for those slices too: on one SQLite
 ``serve`` with an import in ten requests, the paced triage p99 was 52-103 ms against 46 ms without
 imports (docs/api.md, "Load"). In a worker process the import has its own interpreter; the event
-loop only sends the documents and waits for the summary.
+loop only sends the request's body, as it came, and waits for the summary: the worker parses it too
+(web/importing.py), so a large import's parsing holds the worker's interpreter, not the loop's.
 
 The guarantees are the ledger's own: a worker opens the same database (the ledger lets several
 processes write one SQLite file or one PostgreSQL database), records each batch in its transaction
@@ -25,12 +26,14 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
 from propertytriage.ledger import ImportSummary, Ledger
-from propertytriage.ledger.documents import Document
 from propertytriage.ledger.errors import LedgerError
+from propertytriage.web import importing
+from propertytriage.web.roles import Role
 
 _ledger: Ledger | None = None  # the worker's own, opened once by _open
 
@@ -63,18 +66,18 @@ def _open(url: str, batch_size: int) -> None:
     _ = _ledger.triage.book
 
 
-def _ready() -> int:
-    """Nothing but proof the worker has started (its initialiser has run)."""
-    return 1
-
-
-def _import(documents: list[Document], recorded_by: str | None) -> ImportSummary:
+def _record(raw: bytes, json_lines: bool, role: Role, recorded_by: str | None) -> tuple[int, ImportSummary]:
     assert _ledger is not None, "the pool's initialiser opens the ledger"
     _ledger.recorded_by = recorded_by
     try:
-        return _ledger.import_documents(documents)
+        return importing.record(_ledger, raw, json_lines=json_lines, role=role)
     finally:
         _ledger.recorded_by = None
+
+
+def _ready() -> int:
+    """Nothing but proof the worker has started (its initialiser has run)."""
+    return 1
 
 
 def shareable(url: str) -> bool:
@@ -120,15 +123,22 @@ class ImportPool:
                 broken.shutdown(wait=False, cancel_futures=True)
                 self._executor = self._new_executor()
 
-    async def import_documents(self, documents: list[Document], recorded_by: str | None) -> ImportSummary:
-        """The import's summary once a worker has committed it; BrokenProcessPool if its worker died."""
+    async def import_body(self, raw: bytes, *, json_lines: bool, role: Role,
+                          recorded_by: str | None) -> tuple[int, ImportSummary]:
+        """:func:`propertytriage.web.importing.record` of a request's body in a worker: how many documents
+        it held and the import's summary once committed; InputError if the body is not UTF-8."""
+        found: tuple[int, ImportSummary] = await self._submit(_record, raw, json_lines, role, recorded_by)
+        return found
+
+    async def _submit(self, call: Any, *args: Any) -> Any:
+        """``call(*args)`` in a worker; BrokenProcessPool if the worker died (the pool is then replaced)."""
         executor = self._executor
         try:
-            future = executor.submit(_import, documents, recorded_by)
+            future = executor.submit(call, *args)
         except BrokenProcessPool:  # a worker died since the last import: this one goes to a new pool
             self._replace(executor)
             executor = self._executor
-            future = executor.submit(_import, documents, recorded_by)
+            future = executor.submit(call, *args)
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -22,7 +23,6 @@ from propertytriage.models.types import IsoDate
 from propertytriage.models.vocabulary import NextStage
 from propertytriage.web import importing, sheet_upload
 from propertytriage.web.auth import allowed
-from propertytriage.web.bodies import body_text
 from propertytriage.web.importpool import ImportPool
 from propertytriage.web.leanroute import LeanRoute
 from propertytriage.web.openapi import json_response, ref
@@ -42,7 +42,7 @@ def known_query(*names: str) -> Any:
     """A dependency refusing query parameters the route does not take: ``?stag=court`` is a typo that
     would otherwise list every case as if it were filtered."""
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:  # async: a dictionary look-up needs no thread of its own
         unknown = [key for key in request.query_params if key not in names]
         if unknown:
             raise InputError([Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
@@ -130,18 +130,20 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
     if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
         raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{kind}",
                            f"unsupported content type {kind!r}; send application/json or application/x-ndjson")
-    text = await body_text(request)
-    documents = [importing.own_sheets_only(d, caller.role)
-                 for d in importing.documents(text, json_lines=kind in importing.JSON_LINES_TYPES)]
     ledger = ledger_of(request)
+    raw = await request.body()
+    json_lines = kind in importing.JSON_LINES_TYPES
+    # parsed where it is recorded, never on the event loop (web/importing.py)
     pool: ImportPool | None = request.app.state.import_pool
     if pool is not None:  # recorded in a worker process (web/importpool.py), committed before the answer
-        summary = await pool.import_documents(documents, caller.recorded_by)
+        found, summary = await pool.import_body(raw, json_lines=json_lines, role=caller.role,
+                                                recorded_by=caller.recorded_by)
     else:
-        summary = await anyio.to_thread.run_sync(recording_as(ledger, caller).import_documents, documents)
+        found, summary = await anyio.to_thread.run_sync(
+            partial(importing.record, recording_as(ledger, caller), raw, json_lines=json_lines, role=caller.role))
     result = _result(summary)
-    if documents and len(summary.refused) == len(documents):  # nothing recorded: the request is invalid
-        raise InputError([problem if len(documents) == 1 else problem.within(refusal.source)
+    if found and len(summary.refused) == found:  # nothing recorded: the request is invalid
+        raise InputError([problem if found == 1 else problem.within(refusal.source)
                           for refusal in summary.refused for problem in refusal.problems])
     return JSONResponse(result.model_dump(mode="json"))
 
