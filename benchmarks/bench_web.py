@@ -421,12 +421,14 @@ def _phase(label: str, url: str, servers: int, case: dict[str, Any], bare: float
     token = _token(url, f"bench {label}")
     logs = Path(tempfile.mkdtemp(prefix="bench-web-logs-"))
     options = [] if args.import_workers is None else ["--import-workers", str(args.import_workers)]
+    options += args.serve_arg
     started = [Server(url, logs / f"serve-{i}.log", options) for i in range(servers)]
     try:
         for server in started:
             server.wait_ready()
         workers = "serve's default" if args.import_workers is None else args.import_workers
-        print(f"{label}: {servers} serve process(es) (import workers: {workers}), {args.clients} clients; "
+        print(f"{label}: {servers} serve process(es) (import workers: {workers}{', ' if args.serve_arg else ''}"
+              f"{' '.join(args.serve_arg)}), {args.clients} clients; "
               f"load average {_loadavg()}")
         ok = True
         summary: dict[str, Any] = {"label": label, "servers": servers}
@@ -516,6 +518,8 @@ def main() -> None:
                         help="serve --import-workers N (default: serve's own default; 0 imports in-thread)")
     parser.add_argument("--import-size", type=int, default=1, metavar="N",
                         help="new cases in each import request (default 1; more: a list of N)")
+    parser.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
+                        help="one more argument for every serve (repeatable), e.g. --serve-arg=--no-access-log")
     parser.add_argument("--seed", default="bench_web", help="seed of the clients' random start and think times")
     parser.add_argument("--trace", type=Path, metavar="CSV",
                         help="append every request (phase, load, kind, when sent, ms to answer) to this file")

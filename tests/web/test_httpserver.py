@@ -132,3 +132,20 @@ def test_requests_in_turn_on_one_connection_each_get_their_answer(port: int, siz
             sock.sendall(_request("/", [*filler, ("X-Pad", "d" * (HEAD_LIMIT // 2))], b"z" * size))
             status, _, answer = _read_answer(sock)
             assert status == 200 and json.loads(answer) == {"received": size}
+
+
+@pytest.mark.parametrize(("flags", "logged"), [([], True), (["--no-access-log"], False)])
+def test_serve_keeps_an_access_log_unless_told_not_to(
+    flags: list[str], logged: bool, tmp_path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Behind a proxy that logs every request itself, ``serve`` may leave the line per request out."""
+    import gc
+
+    from propertytriage.cli.main import main
+
+    given_to_uvicorn: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: given_to_uvicorn.update(options))
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # serve freezes its start-up heap; not this test process's
+    assert main(["serve", "--db", f"sqlite:///{tmp_path / 'ledger.db'}", "--import-workers", "0", *flags]) == 0
+    assert given_to_uvicorn["access_log"] is logged
+    assert given_to_uvicorn["log_level"] == "info"  # errors are logged either way

@@ -26,6 +26,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--import-workers", type=int, default=1, metavar="N",
                    help="processes that record POST /v1/import, so imports never slow the answers to other "
                         "requests (default 1; 0: in the serving process, as a thread)")
+    p.add_argument("--no-access-log", dest="access_log", action="store_false",
+                   help="no line per request on standard output (behind a reverse proxy that keeps its own "
+                        "access log; errors are still logged)")
     p.add_argument("--secure-cookies", action="store_true",
                    help="mark session cookies Secure even when the proxy does not say https")
     p.set_defaults(web_command=serve_command)
@@ -74,6 +77,7 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
                     forwarded_allow_ips=args.forwarded_allow_ips, server_header=False, log_level="info",
+                    access_log=args.access_log,
                     timeout_keep_alive=args.keep_alive, **uvicorn_options())
     finally:
         if pool is not None:
