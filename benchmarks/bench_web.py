@@ -4,16 +4,18 @@ Run on demand (not part of the tests):
 
     .venv/bin/python benchmarks/bench_web.py                    # SQLite, then two serves on PostgreSQL
     .venv/bin/python benchmarks/bench_web.py --clients 100 --seconds 20 --no-postgres
+    .venv/bin/python benchmarks/bench_web.py --no-postgres --trace requests.csv   # every request's timing
 
 Each phase starts ``propertytriage serve`` on 127.0.0.1 (a free port, a temporary ledger), issues a
 token, and runs ``--clients`` clients, each on its own keep-alive connection to every server, each
 bounded by ``--requests`` and by ``--seconds``. A client sends a triage request (one case) nine times
-out of ten and an import of a new case otherwise. Two loads are measured:
+out of ten and an import of a new case otherwise (``--import-size N``: N new cases). The loads:
 
 * **paced**: each client waits ``--think`` seconds times a random factor from 1.0 to 1.6, drawn anew
   before each request, and starts at a random moment of its first such wait, as independent clerks'
   systems would; the latency figures (p50, p99) are of this load, the goal being p99 triage under 50 ms.
 * **saturated**: no waiting; the requests/s is the most the servers give on this machine as it is.
+* **burst**: every client sends one triage request at the same instant, once; the last answer's time.
 * **triage only**: saturated, without imports, for the servers' CPU per triage request alone.
 
 Why random: the clients used to start together, right after the warm-up released them, and wait one
@@ -22,7 +24,7 @@ seventh stayed in step. That burst alone was the paced p99: on one SQLite ``serv
 4.5 the 28 slowest of 2,838 triage requests (the 1 %, 119-290 ms) were all sent in the first 40 ms;
 the rest of the run had a p99 of 24 ms. 100 requests sent at the same instant on one core wait for
 each other (100 x 0.9 ms), whatever the server does: that is a load of its own, measured apart
-(**burst**: every client sends one triage request at once) and printed as such, not mixed into the
+(**burst**) and printed as such, not mixed into the
 paced figures. The run prints in which seconds the slowest 1 % of paced triage requests were sent, so
 a burst of the load's own making shows. ``--seed`` fixes the random draws.
 
@@ -30,7 +32,7 @@ The bare Python call (``Triage().decide`` on the same case, in this process) is 
 run for the ratio. The last phase runs two ``serve`` processes on one throwaway PostgreSQL cluster,
 the clients alternating between them, and counts the events: every import answered 200 must have
 recorded exactly one ``filed`` event, and nothing else may be there. Every process started here is
-stopped at the end.
+stopped at the end. The last lines sum up every figure a rerun is judged by, one line per phase.
 
 The machine is shared, so wall-clock figures depend on who else runs: the load average is printed
 with them, and so are CPU times, which hardly do. For each load: the servers' CPU per request (what
