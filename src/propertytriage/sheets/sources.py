@@ -239,10 +239,11 @@ def _ends_only(pull: Any) -> None:
 
 def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
     """openpyxl's sheet parser, a plain inline text cell taken as its text (see StreamedWorkbook)."""
+    from xml.etree.ElementTree import XMLPullParser
+
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.worksheet._reader import DATA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
-    from xml.etree.ElementTree import XMLPullParser
 
     text_tag = f"{{{SHEET_MAIN_NS}}}t"
 
@@ -258,14 +259,16 @@ def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
             passed over, slower but the same rows). The rest of the sheet (column widths,
             validations, print settings) is not needed for values and is not read.
             """
-            pull = XMLPullParser(events=("start", "end"))
-            self.data = None
+            pull: Any = XMLPullParser(events=("start", "end"))
+            self.data: Any = None
             while True:
                 chunk = self.source.read(1 << 16)
                 if chunk:
                     pull.feed(chunk)
                 else:
                     pull.close()
+                event: str
+                element: Any
                 for event, element in pull.read_events():
                     if event == "start":
                         if self.data is None and element.tag == DATA_TAG:
