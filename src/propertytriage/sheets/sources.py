@@ -254,7 +254,7 @@ def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
             openpyxl's own ``parse`` empties a row's element but leaves it under ``<sheetData>`` until
             the sheet ends: about 100 bytes a row, 10 MiB over 100,000 rows, the one part of reading
             that grew with the rows. Dropping a row takes its parent, which only a "start" event gives;
-            start events for every cell cost a fifth of the parsing, so once ``<sheetData>`` has
+            start events for every cell cost parsing time, so once ``<sheetData>`` has
             started the parser is told to report ends alone (where it cannot be, the starts are
             passed over, slower but the same rows). The rest of the sheet (column widths,
             validations, print settings) is not needed for values and is not read.
