@@ -36,6 +36,18 @@ class RawRow:
     own: bool
 
 
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """A formula cell whose file holds no result (openpyxl and other programs save formulas so; Excel
+    and WPS save the result beside it). Read as empty it would lose the value without a word, so the
+    reader refuses the cell and asks for the file to be opened and saved once."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+
 class SourceError(Exception):
     """The file as a whole cannot be read; carries the problem to report."""
 
@@ -59,6 +71,15 @@ STREAM_ABOVE_BYTES = 5 * 2**20
 (python-calamine): about 25,000 rows of a 67-column 台账, where calamine's grid reaches some 120 MiB.
 Below it calamine is several times faster; above it memory stays flat whatever the rows
 (docs/sheets.md gives the figures)."""
+
+INFLATE_RATIO_LIMIT = 100
+INFLATE_FLOOR_BYTES = 64 * 2**20
+"""A part of a workbook that unpacks to more than ``INFLATE_FLOOR_BYTES`` and to more than
+``INFLATE_RATIO_LIMIT`` times its packed size is refused before it is read: real 台账 sheets unpack
+about 10 to 20 times (docs/sheets.md), while a few hundred kilobytes that unpack to gigabytes would
+take the reader's memory with them (Apache POI refuses the same ratio by default)."""
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 
@@ -86,6 +107,32 @@ def _filled(rows: Iterator[list[Any]], merged: list[Merge]) -> Iterator[RawRow]:
                     if (index, column) != (r0, c0):
                         row[column] = value
         yield RawRow(index + 1, row, own)
+
+
+def _inspected(path: Path) -> bool:
+    """Whether any worksheet of the workbook at ``path`` holds a formula; refuses a part that would
+    unpack out of all proportion (see ``INFLATE_RATIO_LIMIT``) before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if (info.file_size > INFLATE_FLOOR_BYTES
+                        and info.file_size > INFLATE_RATIO_LIMIT * max(1, info.compress_size)):
+                    raise _unreadable(
+                        path, f"其中 {info.filename} 从 {info.compress_size:,} 字节解压为 {info.file_size:,} 字节，"
+                        "不像正常的工作簿（可能已损坏或是恶意文件）",
+                        f"its part {info.filename} unpacks from {info.compress_size:,} to {info.file_size:,} "
+                        "bytes, which no real workbook does (damaged or hostile)")
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    tail = b""
+                    with archive.open(info) as part:
+                        while chunk := part.read(1 << 20):
+                            if _FORMULA.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False  # the reader that opens it says what is wrong, in its own words
+    return False
 
 
 def _chosen(path: Path, names: list[str], sheet: str | None, hidden: set[str] | frozenset[str] = frozenset()) -> str:
@@ -242,7 +289,7 @@ def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
     from xml.etree.ElementTree import XMLPullParser
 
     from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.worksheet._reader import DATA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     text_tag = f"{{{SHEET_MAIN_NS}}}t"
@@ -296,6 +343,10 @@ def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
                     return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s",
                             "style_id": int(element.get("s", 0))}
             cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    cell["value"] = UncomputedFormula(formula.text or "")
             return cell
 
     return Parser(source, strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
@@ -382,8 +433,9 @@ def open_source(
         return CsvFile(path)
     if suffix in WORKBOOK_SUFFIXES:
         if suffix in (".xlsx", ".xlsm"):
-            if stream is None:
-                stream = path.stat().st_size > STREAM_ABOVE_BYTES
+            formulas = _inspected(path)
+            if stream is None:  # python-calamine reads a formula without its result as empty: not here
+                stream = formulas or path.stat().st_size > STREAM_ABOVE_BYTES
             if stream:
                 return StreamedWorkbook(path, sheet)
         return Workbook(path, sheet)
