@@ -52,10 +52,26 @@ def test_what_is_not_a_date(typed, code):
 @pytest.mark.parametrize(("typed", "text"), [
     ("3912.00", "3912.00"), ("3,912.00元", "3912.00"), ("３，９１２．５０元", "3912.50"), ("¥1,234,567.8", "1234567.8"),
     (" 3912 元 ", "3912"), ("3912元整", "3912"), (3912.5, "3912.50"), (0.1 + 0.2, "0.30"), (1200, "1200.00"),
-    (3912.125, "3912.125"),  # left for the model to refuse (two places at most), never rounded
+    (3912.125, "3912.125"), ("3912.125元", "3912.125"),  # left for the model to refuse (two places at most)
 ])
 def test_amounts_as_typed(typed, text):
     assert convert(typed, column("标的额（元）"), BOOK) == text
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("1025-04-02", "implausible_date"), ("1899年12月31日", "implausible_date"), (date(1025, 4, 2), "implausible_date"),
+    (datetime(1899, 12, 31, 0, 0), "implausible_date"), (60, "not_a_calendar_date"),
+])
+def test_a_year_before_excels_first_is_a_slip(typed, code):
+    with pytest.raises(CellError) as caught:
+        convert(typed, column("登记日期"), BOOK)
+    assert caught.value.code == code and caught.value.zh and caught.value.en
+
+
+@pytest.mark.parametrize(("serial", "day"), [(1, "1900-01-01"), (59, "1900-02-28"), (61, "1900-03-01"),
+                                             (45749, "2025-04-02")])
+def test_serials_count_past_excels_phantom_leap_day(serial, day):
+    assert convert(serial, column("登记日期"), BOOK) == day == convert(str(serial), column("登记日期"), BOOK)
 
 
 @pytest.mark.parametrize("typed", ["三千元", "3.912,00", "12,34", "1,2345.00", True])

@@ -149,3 +149,21 @@ def test_streamed_export_with_given_slots(tmp_path):
     path = export_rows((_decided(c) for c in cases), tmp_path / "s.csv", slots={"owners": 1})
     header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert "业主1姓名" in header and "业主2姓名" not in header
+
+
+def test_csv_text_a_spreadsheet_would_run_is_written_inert(tmp_path):
+    case = {"case_id": "K-1", "filed_on": "2025-04-02", "province": "上海市", "dispute_type": "parking",
+            "claimant": "owner", "owners": [{"name": "=HYPERLINK(\"http://x\")", "unit": "+1", "phone": "@SUM(A1)"}],
+            "facts": "-2+3"}
+    text = export_rows([ExportRow(case)], tmp_path / "f.csv", full=True).read_text(encoding="utf-8-sig")
+    for value in ('=HYPERLINK(""http://x"")', "+1", "@SUM(A1)", "-2+3"):
+        assert f"'{value}" in text, value
+
+
+def test_a_date_excel_cannot_hold_is_written_as_text(tmp_path):
+    case = {"case_id": "K-1", "filed_on": "2025-04-02", "province": "上海市", "dispute_type": "parking",
+            "claimant": "owner", "owners": [{"name": "张某", "born_on": "1899-12-31"}]}
+    sheet = load_workbook(export_rows([ExportRow(case)], tmp_path / "d.xlsx")).active
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("业主1出生日期") + 1).value == "1899-12-31"
+    assert sheet.cell(row=2, column=header.index("登记日期") + 1).value.date() == date(2025, 4, 2)

@@ -238,3 +238,74 @@ def test_a_sheet_that_starts_past_column_a_keeps_its_letters(tmp_path):
     assert first.number == 4 and first.document["case_id"] == "KBS-2025-011"
     assert [p.location for p in second.problems] == ["台账!C5「登记日期」"]
     assert second.values[9] == "某某物业服务有限公司"
+
+
+def _with_formulas(path, cached: bool):
+    """A sheet whose amount, company and ID cells are formulas, saved with or without their results
+    (openpyxl saves none; Excel and WPS save each beside its formula)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, GOOD)
+    sheet.write_formula(1, 5, "=1000+2912", None, 3912 if cached else "")
+    sheet.write_formula(1, 8, '="某某物业"&"服务有限公司"', None, "某某物业服务有限公司" if cached else "")
+    book.close()
+    if not cached:  # XlsxWriter writes <v>0</v> or <v></v>; a file without results has no <v> at all
+        import re
+        import shutil
+        import zipfile
+
+        source = path.with_suffix(".src.xlsx")
+        shutil.move(path, source)
+        with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for item in old.infolist():
+                data = old.read(item)
+                if item.filename.startswith("xl/worksheets/"):
+                    data = re.sub(rb"(</f>)(?:<v>[^<]*</v>|<v/>)", rb"\1", data)
+                new.writestr(item, data)
+    return path
+
+
+def test_a_formula_without_its_result_is_refused_at_its_cell(tmp_path):
+    """Also where the sheet would be loaded whole: python-calamine reads such a cell as empty."""
+    row = only(read_sheet(_with_formulas(tmp_path / "f.xlsx", cached=False)))
+    assert [(p.letter, p.code) for p in row.problems] == [("F", "formula_without_value"),
+                                                          ("I", "formula_without_value")]
+    assert "=1000+2912" in row.problems[0].zh and "Excel" in row.problems[0].en and "WPS" in row.problems[0].zh
+
+
+def test_a_formula_with_its_result_reads_as_the_result(tmp_path):
+    row = only(read_sheet(_with_formulas(tmp_path / "f.xlsx", cached=True)))
+    assert row.problems == () and row.document["claim_amount"] == "3912.00"
+    assert row.document["property_company"]["name"] == "某某物业服务有限公司"
+
+
+def test_a_value_under_no_header_is_refused_not_dropped(tmp_path):
+    header = [*HEADER[:5], None, *HEADER[6:]]
+    rows = list(read_sheet(workbook(tmp_path / "gap.xlsx", [header, GOOD, [*GOOD[:5], None, *GOOD[6:]],
+                                                           [*GOOD[:5], None, *GOOD[6:], None, "旁注"]])))
+    assert [(p.letter, p.code) for p in rows[0].problems] == [("F", "unnamed_column")]
+    assert rows[1].problems == ()
+    assert [p.code for p in rows[2].problems] == ["unnamed_column"] and "O" in rows[2].problems[0].zh
+
+
+def test_a_workbook_that_unpacks_out_of_all_proportion_is_refused_unread(tmp_path, monkeypatch):
+    import zipfile
+
+    from propertytriage.sheets import sources
+
+    path = workbook(tmp_path / "ok.xlsx", [HEADER, GOOD])
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"</sheetData>", b"</sheetData>" + b"<!--" + b" " * (2 << 20) + b"-->")
+            new.writestr(item, data)
+    monkeypatch.setattr(sources, "INFLATE_FLOOR_BYTES", 1 << 20)  # the same proportion, a smaller file
+    with pytest.raises(InputError) as caught:
+        list(read_sheet(bomb))
+    assert "解压" in caught.value.problems[0].zh and "unpacks" in caught.value.problems[0].en
+    assert list(read_sheet(path))  # the same sheet packed normally is read

@@ -237,3 +237,34 @@ def test_an_excel_saved_file_is_what_the_excel_writer_is_taken_for(tmp_path):
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
         assert "xl/sharedStrings.xml" in archive.namelist()
     assert '<dimension ref="B2:C3"/>' in sheet and 't="s"' in sheet and "inlineStr" not in sheet
+
+
+def test_the_streamed_reader_keeps_no_row_it_has_read(tmp_path):
+    """Each row leaves the parsed tree once read, so reading a long sheet holds one row at a time."""
+    path = workbook(tmp_path / "long.xlsx", [HEADER] + [good_row(f"KBS-2025-{i:04d}") for i in range(600)])
+    book = sources.StreamedWorkbook(path)
+    with zipfile.ZipFile(path) as archive, archive.open(book._part) as part:
+        parser = sources._sheet_parser(part, book._strings, book._book)
+        held, numbers = [], []
+        for number, _cells in parser.parse():
+            held.append(len(parser.data))
+            numbers.append(number)
+        assert numbers == list(range(1, 602))
+    book._archive.close()
+    assert parser.data is not None and len(parser.data) == 0
+    assert max(held) <= 1  # the row being read, never the rows before it
+
+
+def test_the_parser_reports_ends_alone_once_told():
+    """The streamed reader stops start events once ``<sheetData>`` opens; a Python that ignored the
+    request would still read right but slower, and this test says so."""
+    from xml.etree.ElementTree import XMLPullParser
+
+    pull = XMLPullParser(events=("start", "end"))
+    pull.feed(b"<a><b>")
+    assert [e for e, _ in pull.read_events()] == ["start", "start"]
+    sources._ends_only(pull)
+    pull.feed(b"<c/><d><e/></d></b></a>")
+    pull.close()
+    assert [(e, x.tag) for e, x in pull.read_events()] == [("end", "c"), ("end", "e"), ("end", "d"),
+                                                           ("end", "b"), ("end", "a")]

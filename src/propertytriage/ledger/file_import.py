@@ -23,6 +23,7 @@ from propertytriage.errors import InputError, Problem
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.ledger import ImportSummary, Ledger
 from propertytriage.sheets import SHEET_SUFFIXES
+from propertytriage.sheets.first_rows import FirstRows
 from propertytriage.sheets.importing import SheetImport
 
 Item = tuple[Document, Any, SheetImport | None]  # (document, SheetRow or None, its sheet or None)
@@ -52,19 +53,19 @@ def _documents(files: list[str], sheet: str | None, jobs: list[SheetImport],
             yield Document(name or path, problems=tuple(error.problems)), None, None
             continue
         jobs.append(job)
-        first_row: dict[str, int] = {}  # a 台账 holds a case on one row (SPEC §4): a second is a mistake
-        for row in job.rows():
-            problems = tuple(p.problem() for p in row.problems)
-            case_id = row.document.get("case_id") if row.document is not None else None
-            if isinstance(case_id, str) and not problems:
-                first = first_row.setdefault(case_id, row.number)
-                if first != row.number:
-                    problems = (Problem(
-                        "case_id", "duplicate_case_id",
-                        f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
-                        f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; "
-                        "merge the two rows"),)
-            yield Document(_shown(row.source, path, name), row.document, problems), row, job
+        with FirstRows() as first_row:  # a 台账 holds a case on one row (SPEC §4): a second is a mistake
+            for row in job.rows():
+                problems = tuple(p.problem() for p in row.problems)
+                case_id = row.document.get("case_id") if row.document is not None else None
+                if isinstance(case_id, str) and not problems:
+                    first = first_row.setdefault(case_id, row.number)
+                    if first != row.number:
+                        problems = (Problem(
+                            "case_id", "duplicate_case_id",
+                            f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
+                            f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; "
+                            "merge the two rows"),)
+                yield Document(_shown(row.source, path, name), row.document, problems), row, job
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

@@ -72,19 +72,36 @@ def number_text(value: float | int) -> str:
     return text.removesuffix(".0") if "." in text and set(text.split(".")[1]) == {"0"} else text
 
 
+FIRST_YEAR = 1900
+"""No date in a 台账 comes before Excel's first day: a year before it is a slip of the keys
+(``1025`` for ``2025``), refused at its cell rather than recorded (and exported as ``#####``)."""
+
+
 def _serial_date(serial: float) -> date:
     if not 1 <= serial <= _LAST_SERIAL or serial != int(serial):
         raise CellError("not_a_date", f"{number_text(serial)} 不是日期", f"{number_text(serial)} is not a date")
     days = int(serial)
+    if days == 60:  # Excel's 1900-02-29, a day the calendar never had
+        raise CellError("not_a_calendar_date", "60 是 Excel 的 1900年2月29日，日历上没有这一天",
+                        "60 is Excel's 29 February 1900, a day the calendar never had")
     return _EXCEL_EPOCH + timedelta(days=days + (1 if days < 60 else 0))
+
+
+def _plausible(day: date, text: str) -> str:
+    if day.year < FIRST_YEAR:
+        raise CellError(
+            "implausible_date", f"{text} 的年份早于 {FIRST_YEAR} 年，多半是输入错误，请核对",
+            f"{text} lies before {FIRST_YEAR}, most likely a typing slip; check the year",
+        )
+    return day.isoformat()
 
 
 def to_date(value: Any) -> str:
     """Real Excel dates, serial numbers and ``2025-04-02``, ``2025/4/2``, ``2025.4.2``, ``2025年4月2日``."""
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return _plausible(value.date(), value.date().isoformat())
     if isinstance(value, date):
-        return value.isoformat()
+        return _plausible(value, value.isoformat())
     if isinstance(value, bool):
         raise _not_a_date(str(value))
     if isinstance(value, int | float):
@@ -94,12 +111,13 @@ def to_date(value: Any) -> str:
     if match:
         year, month, day = (int(g) for g in match.groups())
         try:
-            return date(year, month, day).isoformat()
+            typed = date(year, month, day)
         except ValueError:
             raise CellError(
                 "not_a_calendar_date", f"{text} 不是日历上存在的日期（请核对月、日）",
                 f"{text} is not a calendar date (check the month and day)",
             ) from None
+        return _plausible(typed, text)
     if _SERIAL.fullmatch(text):
         return _serial_date(float(text)).isoformat()
     raise _not_a_date(text)

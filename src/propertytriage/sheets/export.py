@@ -180,6 +180,9 @@ def export_rows(
     return target
 
 
+_FIRST_EXCEL_DAY = date(1900, 3, 1)  # before it Excel's serials count a 29 February 1900 that never was
+
+
 def _csv_text(value: Any) -> str:
     if value is None:
         return ""
@@ -226,7 +229,9 @@ def _write_xlsx(
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text a clerk typed, never a formula to run
-            if isinstance(value, date):
+            if isinstance(value, date) and value < _FIRST_EXCEL_DAY:  # Excel shows it as #####
+                cell.value = value.isoformat()
+            elif isinstance(value, date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str) and index < len(kinds) and kinds[index] in ("code", "text", "prose"):
                 cell.number_format = TEXT_FORMAT

@@ -23,7 +23,7 @@ from propertytriage.models.validation import problems_of
 from propertytriage.sheets.cells import CellError, converter, is_blank, to_text
 from propertytriage.sheets.columns import STAGES, Catalogue, Column, catalogue
 from propertytriage.sheets.problems import CellProblem, column_letter
-from propertytriage.sheets.sources import RawRow, SourceError, open_source
+from propertytriage.sheets.sources import RawRow, SourceError, UncomputedFormula, open_source
 
 _HEADER_SEARCH = 10  # rows scanned for the header: a title and a line or two of notes above it
 _MODEL_PATH = re.compile(r"(?P<list>owners|attempts|focus_points)\[(?P<index>\d+)\](?:\.(?P<rest>.+))?")
@@ -132,6 +132,7 @@ class SheetReader:
         self._unknown = [index for index, (text, column) in enumerate(zip(self.header.texts, self.header.columns,
                                                                           strict=True))
                          if column is None and text and not self.book.ignored(text)]
+        self._unnamed = [index for index, text in enumerate(self.header.texts) if not text]
 
     def __iter__(self) -> Iterator[SheetRow]:
         try:
@@ -163,11 +164,36 @@ class SheetReader:
                     f"不认识的列「{text}」，请改用模板的列名，或清空这一列",
                     f"unknown column {text!r}; use a column name of the template or leave the column empty",
                 ))
+        for index in self._unnamed:
+            if index < width and not is_blank(values[index]):
+                problems.append(self._problem(
+                    raw.number, index, "unnamed_column",
+                    f"{column_letter(index)} 列没有列名却填了值：请在表头填上模板的列名，或清空这一格",
+                    f"column {column_letter(index)} has a value but no header: give it a column name of the "
+                    "template, or clear the cell",
+                ))
+        if width > len(self.header.texts):
+            for index in range(len(self.header.texts), width):
+                if not is_blank(values[index]):
+                    problems.append(self._problem(
+                        raw.number, None, "unnamed_column",
+                        f"{column_letter(index)} 列在表头之外却填了值：请在表头填上模板的列名，或清空这一格",
+                        f"column {column_letter(index)} lies past the header but has a value: give it a column "
+                        "name of the template, or clear the cell",
+                    ))
         for index, convert, (where, first, second, slot) in self._plan:
             if index >= width:
                 continue
             value = values[index]
             if value is None or value == "" or (type(value) is str and not value.strip()):
+                continue
+            if type(value) is UncomputedFormula:
+                problems.append(self._problem(
+                    raw.number, index, "formula_without_value",
+                    f"「{value}」是公式，但文件里没有保存它的计算结果：请用 Excel 或 WPS 打开这个文件、保存后再导入",
+                    f"{str(value)!r} is a formula whose result the file does not hold: open the file in Excel "
+                    "or WPS, save it, and import it again",
+                ))
                 continue
             try:
                 converted = convert(value)

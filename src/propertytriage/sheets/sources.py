@@ -36,6 +36,18 @@ class RawRow:
     own: bool
 
 
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """A formula cell whose file holds no result (openpyxl and other programs save formulas so; Excel
+    and WPS save the result beside it). Read as empty it would lose the value without a word, so the
+    reader refuses the cell and asks for the file to be opened and saved once."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+
 class SourceError(Exception):
     """The file as a whole cannot be read; carries the problem to report."""
 
@@ -59,6 +71,15 @@ STREAM_ABOVE_BYTES = 5 * 2**20
 (python-calamine): about 25,000 rows of a 67-column 台账, where calamine's grid reaches some 120 MiB.
 Below it calamine is several times faster; above it memory stays flat whatever the rows
 (docs/sheets.md gives the figures)."""
+
+INFLATE_RATIO_LIMIT = 100
+INFLATE_FLOOR_BYTES = 64 * 2**20
+"""A part of a workbook that unpacks to more than ``INFLATE_FLOOR_BYTES`` and to more than
+``INFLATE_RATIO_LIMIT`` times its packed size is refused before it is read: real 台账 sheets unpack
+about 10 to 20 times (docs/sheets.md), while a few hundred kilobytes that unpack to gigabytes would
+take the reader's memory with them (Apache POI refuses the same ratio by default)."""
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 
@@ -86,6 +107,32 @@ def _filled(rows: Iterator[list[Any]], merged: list[Merge]) -> Iterator[RawRow]:
                     if (index, column) != (r0, c0):
                         row[column] = value
         yield RawRow(index + 1, row, own)
+
+
+def _inspected(path: Path) -> bool:
+    """Whether any worksheet of the workbook at ``path`` holds a formula; refuses a part that would
+    unpack out of all proportion (see ``INFLATE_RATIO_LIMIT``) before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if (info.file_size > INFLATE_FLOOR_BYTES
+                        and info.file_size > INFLATE_RATIO_LIMIT * max(1, info.compress_size)):
+                    raise _unreadable(
+                        path, f"其中 {info.filename} 从 {info.compress_size:,} 字节解压为 {info.file_size:,} 字节，"
+                        "不像正常的工作簿（可能已损坏或是恶意文件）",
+                        f"its part {info.filename} unpacks from {info.compress_size:,} to {info.file_size:,} "
+                        "bytes, which no real workbook does (damaged or hostile)")
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    tail = b""
+                    with archive.open(info) as part:
+                        while chunk := part.read(1 << 20):
+                            if _FORMULA.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False  # the reader that opens it says what is wrong, in its own words
+    return False
 
 
 def _chosen(path: Path, names: list[str], sheet: str | None, hidden: set[str] | frozenset[str] = frozenset()) -> str:
@@ -225,15 +272,63 @@ class StreamedWorkbook:
             self._archive.close()
 
 
+def _ends_only(pull: Any) -> None:
+    """Have ``pull`` (an ``XMLPullParser``) report only "end" events from now on, if it can.
+
+    ``_setevents`` is how ``XMLPullParser`` sets its events in CPython 3.11 and 3.12; a test holds that
+    it still stops the start events. Without it, nothing changes but speed.
+    """
+    setevents = getattr(getattr(pull, "_parser", None), "_setevents", None)
+    queue = getattr(pull, "_events_queue", None)
+    if setevents is not None and queue is not None:
+        setevents(queue, ("end",))
+
+
 def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
     """openpyxl's sheet parser, a plain inline text cell taken as its text (see StreamedWorkbook)."""
+    from xml.etree.ElementTree import XMLPullParser
+
     from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     text_tag = f"{{{SHEET_MAIN_NS}}}t"
 
     class Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+            """The rows alone, each dropped from the tree once read.
+
+            openpyxl's own ``parse`` empties a row's element but leaves it under ``<sheetData>`` until
+            the sheet ends: about 100 bytes a row, 10 MiB over 100,000 rows, the one part of reading
+            that grew with the rows. Dropping a row takes its parent, which only a "start" event gives;
+            start events for every cell cost parsing time, so once ``<sheetData>`` has
+            started the parser is told to report ends alone (where it cannot be, the starts are
+            passed over, slower but the same rows). The rest of the sheet (column widths,
+            validations, print settings) is not needed for values and is not read.
+            """
+            pull: Any = XMLPullParser(events=("start", "end"))
+            self.data: Any = None
+            while True:
+                chunk = self.source.read(1 << 16)
+                if chunk:
+                    pull.feed(chunk)
+                else:
+                    pull.close()
+                event: str
+                element: Any
+                for event, element in pull.read_events():
+                    if event == "start":
+                        if self.data is None and element.tag == DATA_TAG:
+                            self.data = element
+                            _ends_only(pull)
+                    elif element.tag == ROW_TAG:
+                        row = self.parse_row(element)
+                        if self.data is not None:
+                            self.data.clear()
+                        yield row
+                if not chunk:
+                    return
+
         def parse_cell(self, element: Any) -> dict[str, Any]:
             if element.get("t") == "inlineStr":
                 inline = element.find(INLINE_STRING)
@@ -248,6 +343,10 @@ def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
                     return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s",
                             "style_id": int(element.get("s", 0))}
             cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    cell["value"] = UncomputedFormula(formula.text or "")
             return cell
 
     return Parser(source, strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
@@ -334,8 +433,9 @@ def open_source(
         return CsvFile(path)
     if suffix in WORKBOOK_SUFFIXES:
         if suffix in (".xlsx", ".xlsm"):
-            if stream is None:
-                stream = path.stat().st_size > STREAM_ABOVE_BYTES
+            formulas = _inspected(path)
+            if stream is None:  # python-calamine reads a formula without its result as empty: not here
+                stream = formulas or path.stat().st_size > STREAM_ABOVE_BYTES
             if stream:
                 return StreamedWorkbook(path, sheet)
         return Workbook(path, sheet)
