@@ -186,8 +186,11 @@ def test_header_faults_refuse_the_file(tmp_path, header, message):
 
 def test_unreadable_files(tmp_path):
     (tmp_path / "fake.xlsx").write_text("not a workbook")
-    with pytest.raises(InputError, match="not a valid workbook"):
+    with pytest.raises(InputError, match="this is a text file"):
         SheetReader(tmp_path / "fake.xlsx")
+    (tmp_path / "junk.xlsx").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="not a valid workbook"):
+        SheetReader(tmp_path / "junk.xlsx")
     with pytest.raises(InputError, match="no such file"):
         SheetReader(tmp_path / "absent.csv")
     with pytest.raises(InputError, match=r"only \.xlsx"):

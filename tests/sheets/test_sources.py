@@ -9,6 +9,7 @@ table, a ``<dimension>``), merged cells above all, which a row-by-row read meets
 
 from __future__ import annotations
 
+import codecs
 import tempfile
 import zipfile
 from datetime import date, datetime
@@ -268,3 +269,20 @@ def test_the_parser_reports_ends_alone_once_told():
     pull.close()
     assert [(e, x.tag) for e, x in pull.read_events()] == [("end", "c"), ("end", "e"), ("end", "d"),
                                                            ("end", "b"), ("end", "a")]
+
+
+def test_a_utf16_text_file_is_named_as_such(tmp_path):
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + "案件编号\t登记日期\r\nK-1\t2025-04-02\r\n".encode("utf-16-le"))
+    with pytest.raises(sources.SourceError) as caught:
+        sources.open_source(path)
+    assert "UTF-16" in caught.value.problem.zh and "UTF-16" in caught.value.problem.en
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_csv_named_xlsx_is_named_as_text(tmp_path, encoding):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes("案件编号,登记日期\nK-1,2025-04-02\n".encode(encoding))
+    with pytest.raises(sources.SourceError) as caught:
+        sources.open_source(path)
+    assert ".csv" in caught.value.problem.zh and "CSV" in caught.value.problem.en

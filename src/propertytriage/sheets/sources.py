@@ -359,6 +359,11 @@ def csv_encoding(path: Path) -> str:
         sample = handle.read(_SAMPLE)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _unreadable(
+            path, "这是 UTF-16 编码的文本（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”",
+            "this is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8 (Comma delimited)\"",
+        )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < _SAMPLE)
         return "utf-8"
@@ -411,6 +416,26 @@ def _decoded_lines(raw: io.BufferedReader, encoding: str, path: Path) -> Iterato
             ) from None
 
 
+def _refuse_text_as_workbook(path: Path) -> None:
+    """A text file named .xlsx (a CSV renamed, a sheet exported as text) said as such; anything else is
+    left to the reader's own words about a damaged workbook."""
+    with open(path, "rb") as handle:
+        sample = handle.read(4096)
+    if b"\0" in sample:
+        return
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample.removeprefix(codecs.BOM_UTF8), final=False)
+    except UnicodeDecodeError:
+        try:
+            sample.decode("gb18030")
+        except UnicodeDecodeError:
+            return
+    raise _unreadable(path, "这是文本文件（多半是 CSV），不是 Excel 工作簿：请把扩展名改为 .csv，"
+                      f"或在 Excel 中另存为 {path.suffix}",
+                      f"this is a text file (most likely CSV), not an Excel workbook: rename it to .csv, or save "
+                      f"it as {path.suffix} in Excel")
+
+
 def open_source(
     path: str | Path, sheet: str | None = None, *, stream: bool | None = None
 ) -> Workbook | StreamedWorkbook | CsvFile:
@@ -433,6 +458,8 @@ def open_source(
         return CsvFile(path)
     if suffix in WORKBOOK_SUFFIXES:
         if suffix in (".xlsx", ".xlsm"):
+            if not zipfile.is_zipfile(path):
+                _refuse_text_as_workbook(path)
             formulas = _inspected(path)
             if stream is None:  # python-calamine reads a formula without its result as empty: not here
                 stream = formulas or path.stat().st_size > STREAM_ABOVE_BYTES
