@@ -23,7 +23,7 @@ from propertytriage.engine import Triage
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError
-from propertytriage.ledger.migrate import current_revision, head_revision, upgrade
+from propertytriage.ledger.migrate import current_revision, head_revision, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
 
@@ -118,12 +118,15 @@ class Ledger:
         with self.engine.connect() as connection:
             if current_revision(connection) == head_revision():
                 return
+        started = time.monotonic()
         with self.write_connection() as connection, connection.begin():
             start = upgrade(connection)
             if start is not None and start != head_revision():
                 from propertytriage.ledger.replay import rebuild_derived
 
                 rebuild_derived(connection)
+        if start is not None and start != head_revision():
+            say_migrated(head_revision(), time.monotonic() - started)
 
     # importing ------------------------------------------------------------------------------
     def import_files(self, paths: Iterable[str]) -> ImportSummary:

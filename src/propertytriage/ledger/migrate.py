@@ -3,10 +3,17 @@
 A database made by an older version is migrated forward, never rebuilt: the events are the record
 and are kept as they are; the projections are rebuilt from them after any migration, since a newer
 version may derive more from the same events (0002 added deadlines).
+
+Migrating a large ledger takes minutes (a million events: about four minutes of CPU, most of it the
+projections rebuilt from the events), so opening one that needs it says so on standard error, with
+what it holds, before the work starts and again when it is done: a command that seems to hang is
+killed, and a killed migration starts over. Standard output stays the command's own (``show`` prints
+JSON there).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -47,6 +54,31 @@ def upgrade(connection: Connection, target: str = "head") -> str | None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
     start = current_revision(connection)
-    if start != (head_revision() if target == "head" else target):
+    goal = head_revision() if target == "head" else target
+    if start != goal:
+        if start is not None:  # a new database is made, not migrated: nothing to wait for
+            _say_migrating(connection, start, goal)
         command.upgrade(_config(connection), target)
     return start
+
+
+def _count(connection: Connection, table: str) -> int:
+    return int(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+def _say_migrating(connection: Connection, start: str, goal: str) -> None:
+    cases, companies, events = (_count(connection, t) for t in ("cases", "companies", "events"))
+    _say(f"迁移台账数据库：架构 {start} → {goal}，并由 {events:,} 条事件重建 {cases:,} 件纠纷、"
+         f"{companies:,} 家物业企业的投影（大的台账需要几分钟，请勿中断）……\n"
+         f"migrating the ledger from schema {start} to {goal} and rebuilding the projections of {cases:,} cases "
+         f"and {companies:,} companies from {events:,} events (minutes on a large ledger; do not interrupt) ...")
+
+
+def say_migrated(goal: str, seconds: float) -> None:
+    """The line closing :func:`upgrade`'s announcement, once the projections are rebuilt and committed."""
+    _say(f"台账数据库已迁移到架构 {goal}，用时 {seconds:.0f} 秒。 / the ledger is migrated to schema {goal} "
+         f"({seconds:.0f} s).")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -45,6 +45,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 from PIL import Image
 
 from propertytriage.errors import RenderError
@@ -76,6 +77,8 @@ MAX_GROUP_BARS = 30
 (the table beside it lists every group): 60 bars do not fit a page, and the extremes are what a
 reader looks for."""
 
+_LABEL_GAP_PT = 5.0
+"""Space between an axis and a label written beside it (matplotlib's tick pad and half a tick)."""
 _INK = "#000000"
 _GREY = "#8c8c8c"
 _LIGHT = "#d9d9d9"
@@ -419,7 +422,13 @@ def success_rate_by_group(
         if overall is not None:
             axes.axvline(float(overall) * 100, color=_INK, linestyle=":", linewidth=1.2, label=overall_label)
             figure.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 0.0))  # below the axis
-        axes.set_yticks(list(ys), labels)
+        # the group names as plain texts beside the bars, not as tick labels: each tick is five
+        # artists (two marks, a grid line, two labels) copied from the first, which cost a third of
+        # this chart; the bars need no tick marks to be told apart
+        axes.set_yticks([])
+        beside = offset_copy(axes.get_yaxis_transform(), figure, x=-_LABEL_GAP_PT, units="points")
+        for y, label in zip(ys, labels, strict=True):
+            axes.text(0, y, label, transform=beside, ha="right", va="center_baseline")
         axes.set_xlim(0, 128)
         axes.set_ylim(-0.7, len(ranked) - 0.3)
         axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
