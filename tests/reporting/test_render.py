@@ -104,6 +104,38 @@ def test_the_pdf_has_title_period_office_page_numbers_tables_and_charts_with_rea
     assert all("PT-Form" in name or "PTForm" in name for name in font_names(pdf)), font_names(pdf)
 
 
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_pdf_is_made_with_the_cyclic_collector_paused_and_its_cycles_collected_after(
+        enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    from propertytriage.rendering import pdf
+
+    seen: dict[str, Any] = {}
+
+    def fake_html_to_pdf(html: str, *, base_dir: Path) -> bytes:
+        seen["enabled"] = gc.isenabled()
+        cycle = _Cycle()  # garbage only the cyclic collector can free
+        seen["cycle"] = weakref.ref(cycle)
+        return b"%PDF"
+
+    monkeypatch.setattr(pdf, "html_to_pdf", fake_html_to_pdf)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert render_report(sample_report(), "pdf") == b"%PDF"
+        assert seen["enabled"] is False
+        assert gc.isenabled() is enabled  # left as it was found
+        assert (seen["cycle"]() is None) is enabled  # collected after the report, unless held off by the caller
+    finally:
+        gc.enable()
+
+
 def test_the_schema_command_prints_the_reports_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     from propertytriage.cli.main import main
 
