@@ -8,12 +8,16 @@ field on stderr) but still records the others; spreadsheets and ``export`` are c
 from __future__ import annotations
 
 import argparse
-import unicodedata
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from propertytriage.cli import sheet_commands
+from propertytriage.cli.listing import write_json_list, write_table
 from propertytriage.errors import InputError, Problem
 
 COMMANDS = ("import", "show", "cases", "due", "export")
@@ -83,26 +87,37 @@ def add_parsers(sub: Any) -> None:
     sheet_commands.add_export_parser(sub, db)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(r)).rstrip() for r in [header, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    lines: list[str] = []
+    write_table(header, rows, lines.append)
+    return "".join(lines).removesuffix("\n")
 
 
 def _owners(item: dict[str, Any]) -> str:
     return "、".join(" ".join(v for v in (o.get("name"), o.get("phone")) if v) for o in item.get("owners", [])) or "—"
 
 
+_DUE_HEADER = ["状态 state", "期限 due", "剩余天数 days", "事项 item", "对象 subject", "当事人 parties"]
+_CASES_HEADER = ["案件 case", "立案 filed", "下一环节 next", "程序 track", "待办 awaiting", "企业 company",
+                 "业主 owners"]
+
+
+def _due_row(i: dict[str, Any]) -> list[str]:
+    return ["逾期 overdue" if i["overdue"] else "到期 due", i["due_on"], str(i["days_left"]), i["title"],
+            i["subject_id"], i.get("company", "") or _owners(i)]
+
+
+def _case_row(i: dict[str, Any]) -> list[str]:
+    from propertytriage.cli.labels import AWAIT_ZH, STAGE_ZH, TRACK_ZH
+
+    return [i["case_id"], i["filed_on"], STAGE_ZH.get(i["next_stage"], i["next_stage"]),
+            TRACK_ZH.get(i["court_track"], i["court_track"]) if i["court_track"] else "—",
+            "、".join(AWAIT_ZH.get(a, a) for a in i["awaiting"]) or "—", i.get("company", "—"), _owners(i)]
+
+
 def due_table(items: list[dict[str, Any]]) -> str:
     """The due list as a table (parties masked)."""
-    rows = [["逾期 overdue" if i["overdue"] else "到期 due", i["due_on"], str(i["days_left"]), i["title"],
-             i["subject_id"], i.get("company", "") or _owners(i)] for i in items]
-    return _table(["状态 state", "期限 due", "剩余天数 days", "事项 item", "对象 subject", "当事人 parties"], rows)
+    return _table(_DUE_HEADER, [_due_row(i) for i in items])
 
 
 def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
@@ -143,25 +158,35 @@ def dispatch(args: argparse.Namespace) -> int:
             print(jsonio.dumps(record))
             return 0
         if args.command == "cases":
-            items = queries.list_cases(connection, stage=args.stage, overdue_on=today if args.overdue else None)
-            if args.json:
-                print(jsonio.dumps(items))
-            else:
-                from propertytriage.cli.labels import AWAIT_ZH, STAGE_ZH, TRACK_ZH
-
-                rows = [[i["case_id"], i["filed_on"], STAGE_ZH.get(i["next_stage"], i["next_stage"]),
-                         TRACK_ZH.get(i["court_track"], i["court_track"]) if i["court_track"] else "—",
-                         "、".join(AWAIT_ZH.get(a, a) for a in i["awaiting"]) or "—", i.get("company", "—"),
-                         _owners(i)] for i in items]
-                print(_table(["案件 case", "立案 filed", "下一环节 next", "程序 track", "待办 awaiting",
-                              "企业 company", "业主 owners"], rows))
+            cases = queries.iter_cases(connection, stage=args.stage, overdue_on=today if args.overdue else None)
+            _print_list(cases, _CASES_HEADER, _case_row, as_json=args.json, write=sys.stdout.write)
             return 0
-        items = queries.due(connection, today, within_days=max(0, args.days))
-    if args.ics:
-        from propertytriage.ledger.calendar_file import calendar_bytes
-        from propertytriage.outputs import write_bytes
+        # a table without a calendar prints no basis or note: brief items leave them in the database
+        items = queries.iter_due(connection, today, within_days=max(0, args.days), brief=not (args.json or args.ics))
+        if not args.ics:
+            _print_list(items, _DUE_HEADER, _due_row, as_json=args.json, write=sys.stdout.write)
+            return 0
+        from propertytriage.ledger.calendar_file import written_to_calendar
+        from propertytriage.outputs import atomic
 
-        # whole or not at all; the usual mode: the calendar carries case ids and titles, no party
-        write_bytes(Path(args.ics), calendar_bytes(items, stamp=datetime.now(UTC)))
-    print(jsonio.dumps(items) if args.json else due_table(items))
+        # The calendar is whole or not at all (the usual mode: it carries case ids and titles, no
+        # party), and the list is printed once it is in place: held in a spool until then.
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY, mode="w+", encoding="utf-8") as printed:
+            with atomic(Path(args.ics), binary=True) as handle:
+                items = written_to_calendar(items, handle.write, stamp=datetime.now(UTC))
+                _print_list(items, _DUE_HEADER, _due_row, as_json=args.json, write=printed.write)
+            printed.seek(0)
+            shutil.copyfileobj(printed, sys.stdout)
     return 0
+
+
+_SPOOL_IN_MEMORY = 4 << 20
+
+
+def _print_list(items: Iterator[dict[str, Any]], header: list[str], row: Callable[[dict[str, Any]], list[str]], *,
+                as_json: bool, write: Callable[[str], Any]) -> None:
+    """The items as JSON or as a table, printed as they are read."""
+    if as_json:
+        write_json_list(items, write)
+    else:
+        write_table(header, (row(i) for i in items), write)

@@ -6,10 +6,11 @@ the ledger holds a hundred cases or a hundred thousand (apart from the rows they
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, String, and_, bindparam, func, null, or_, select, type_coerce
 
 from propertytriage.ledger import snapshots
 from propertytriage.ledger.masking import parties
@@ -104,39 +105,107 @@ def count_cases(
     return int(connection.execute(query).scalar_one())
 
 
+# What a list prints of a case: the whole snapshot and decision (1.5 KB a case) cost a JSON decoding
+# each per row and made SQLite sort 150 MB for 100,000 cases. The community and the company's name
+# are the report's columns (aggregates.case_columns: the same values of the same snapshot); the rest
+# is taken out of the JSON by the database (JSON_EXTRACT on SQLite, -> and #>> on PostgreSQL).
+# Days are read as the database gives them (ISO text from SQLite, a date from PostgreSQL): see _iso.
+_LISTED = (
+    _CASES.c.case_id, type_coerce(_CASES.c.filed_on, String), _CASES.c.next_stage, _CASES.c.court_track,
+    _CASES.c.decision["awaiting"], _CASES.c.decision["forms"], _CASES.c.community, _CASES.c.snapshot["owners"],
+    _CASES.c.company_name, _CASES.c.snapshot[("property_company", "phone")].as_string(),
+)
+
+
+def _iso(day: str | date) -> str:
+    """A day in ISO form, whether SQLite gave its stored text or PostgreSQL a date (parsing the text
+    into a date and printing it back cost more than the rest of a due item)."""
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def _listed_cases(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Cases as the list shows them: the same masking as :func:`masking.parties` of the whole snapshot."""
+    for case_id, filed_on, next_stage, court_track, awaiting, forms, community, owners, name, phone in rows:
+        yield {
+            "case_id": case_id, "filed_on": _iso(filed_on), "next_stage": next_stage, "court_track": court_track,
+            "awaiting": awaiting if awaiting is not None else [], "forms": forms if forms is not None else [],
+            "community": community,
+            **parties({"owners": owners or [], "property_company": {"name": name, "phone": phone}}),
+        }
+
+
+def _rows(connection: Connection, query: Any, stream: bool) -> Iterator[Any]:
+    """The rows of ``query``; ``stream`` reads them in batches (a server-side cursor on PostgreSQL,
+    whose driver otherwise holds the whole result in memory; SQLite's cursor steps through anyway)."""
+    yield from connection.execute(query, execution_options={"yield_per": _BATCH} if stream else None)
+
+
+_BATCH = 2000
+
+
+def iter_cases(
+    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
+    community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
+    stream: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """Cases with their next step (masked parties), oldest filing first, one at a time: a list of
+    100,000 cases prints in the memory of a few thousand (SPEC §3, memory flat)."""
+    query = select(*_LISTED).where(*_case_filters(stage, overdue_on, community, company))
+    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
+    yield from _listed_cases(_rows(connection, query, stream))
+
+
 def list_cases(
     connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
     community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Cases with their next step (masked parties), oldest filing first; a page of them with ``limit``."""
-    query = select(_CASES.c.case_id, _CASES.c.filed_on, _CASES.c.next_stage, _CASES.c.court_track,
-                   _CASES.c.decision, _CASES.c.snapshot)
-    query = query.where(*_case_filters(stage, overdue_on, community, company))
-    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
-    result = []
-    for row in connection.execute(query):
-        result.append({
-            "case_id": row.case_id, "filed_on": row.filed_on.isoformat(), "next_stage": row.next_stage,
-            "court_track": row.court_track, "awaiting": row.decision.get("awaiting", []),
-            "forms": row.decision.get("forms", []), "community": row.snapshot.get("estate", {}).get("community"),
-            **parties(row.snapshot),
-        })
-    return result
+    return list(iter_cases(connection, stage=stage, overdue_on=overdue_on, community=community, company=company,
+                           limit=limit, offset=offset, stream=False))
+
+
+_DUE_COLUMNS = (
+    _DEADLINES.c.kind, _DEADLINES.c.title, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id,
+    type_coerce(_DEADLINES.c.starts_on, String), type_coerce(_DEADLINES.c.due_on, String), _DEADLINES.c.basis,
+    _DEADLINES.c.note, _DEADLINES.c.next_stage, _DEADLINES.c.parties, _DEADLINES.c.company_name,
+)
+_NOT_BRIEF = (4, 6, 7)  # starts_on, basis, note: long texts a table of the list does not print (a third of the read)
+
+
+def iter_due(
+    connection: Connection, on: date, *, within_days: int = 7, stream: bool = True, brief: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """What falls due by ``on`` plus ``within_days``, overdue first (oldest first), with masked parties,
+    one item at a time, its keys in the order of :func:`_deadline_json`; ``brief`` items lack
+    ``starts_on``, ``basis`` and ``note``."""
+    # the calendar's last day bounds the window: --on 9999-12-31 lists what is due by then, not an error
+    until = on + timedelta(days=within_days) if (date.max - on).days >= within_days else date.max
+    columns = [null() if brief and i in _NOT_BRIEF else column for i, column in enumerate(_DUE_COLUMNS)]
+    query = (select(*columns).where(_DEADLINES.c.due_on <= until)
+             .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id, _DEADLINES.c.kind))
+    days: dict[Any, tuple[str, bool, int]] = {}  # a few hundred distinct days among 100,000 items
+    # each row carries what the list prints (schema.DeadlineRow): no join
+    for kind, title, subject_type, subject_id, starts_on, due_on, basis, note, next_stage, listed, company_name \
+            in _rows(connection, query, stream):
+        if (day := days.get(due_on)) is None:
+            due_day = due_on if isinstance(due_on, date) else date.fromisoformat(due_on)
+            day = days[due_on] = (due_day.isoformat(), due_day < on, (due_day - on).days)
+        if brief:
+            item = {"kind": kind, "title": title, "subject_type": subject_type, "subject_id": subject_id,
+                    "due_on": day[0], "overdue": day[1], "days_left": day[2]}
+        else:
+            item = {"kind": kind, "title": title, "subject_type": subject_type, "subject_id": subject_id,
+                    "starts_on": _iso(starts_on), "due_on": day[0], "basis": basis, "note": note,
+                    "overdue": day[1], "days_left": day[2]}
+        if subject_type == "case":
+            item["next_stage"] = next_stage
+            if listed:
+                item.update(listed)
+        elif company_name:
+            item["company"] = company_name
+        yield item
 
 
 def due(connection: Connection, on: date, *, within_days: int = 7) -> list[dict[str, Any]]:
     """What falls due by ``on`` plus ``within_days``, overdue first (oldest first), with masked parties."""
-    # the calendar's last day bounds the window: --on 9999-12-31 lists what is due by then, not an error
-    until = on + timedelta(days=within_days) if (date.max - on).days >= within_days else date.max
-    query = (select(_DEADLINES).where(_DEADLINES.c.due_on <= until)
-             .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id))
-    result = []
-    for row in connection.execute(query):  # each row carries what the list prints (schema.DeadlineRow)
-        item = _deadline_json(row, on)
-        if row.subject_type == "case":
-            item["next_stage"] = row.next_stage
-            item.update(row.parties or {})
-        elif row.company_name:
-            item["company"] = row.company_name
-        result.append(item)
-    return result
+    return list(iter_due(connection, on, within_days=within_days, stream=False))
