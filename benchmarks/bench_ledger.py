@@ -31,10 +31,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import re
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,7 +52,7 @@ from sqlalchemy import Engine, Table, func, select  # noqa: E402
 
 from propertytriage import Triage  # noqa: E402
 from propertytriage.ledger import Ledger  # noqa: E402
-from propertytriage.ledger.queries import due, list_cases, show  # noqa: E402
+from propertytriage.ledger.queries import due, iter_cases, iter_due, list_cases, show  # noqa: E402
 from propertytriage.ledger.schema import (  # noqa: E402
     CASE_ATTEMPTS,
     CASES,
@@ -111,6 +113,8 @@ def main() -> None:
     parser.add_argument("--reads-only", action="store_true",
                         help="import nothing: time the reads on the ledger at --db (made by an earlier run)")
     parser.add_argument("--triage-sample", type=int, default=20_000, help="cases for bare triage")
+    parser.add_argument("--no-commands", action="store_true",
+                        help="time the reads in this process only, not the due and cases commands in their own")
     parser.add_argument("--no-sqlite-reads", action="store_true",
                         help="with --reads-only --copy-to-postgres: time the reads on PostgreSQL only")
     parser.add_argument("--done-file", type=Path,
@@ -199,7 +203,8 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:
 
 
 def reads(ledger: Ledger, args: argparse.Namespace, *, label: str, shows: int | None = None) -> None:
-    """show (median, p99), due and cases on the whole ledger."""
+    """show (median, p99), due and cases on the whole ledger: as lists (what the web pages and the API
+    take), streamed (what the commands print from), and the commands themselves in a process of their own."""
     with ledger.engine.connect() as connection:
         events = connection.scalar(select(func.count()).select_from(EVENTS))
         cases = connection.scalar(select(func.count()).select_from(CASES))
@@ -217,14 +222,63 @@ def reads(ledger: Ledger, args: argparse.Namespace, *, label: str, shows: int | 
         print(f"[{label}] show: median {statistics.median(times):.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} ms,"
               f" max {times[-1]:.2f} ms ({len(times)} cases); CPU of this process: median"
               f" {statistics.median(cpu_times):.2f} ms", flush=True)
-        for name, query in (("due", lambda: due(connection, ON)),
-                            ("cases --overdue", lambda: list_cases(connection, overdue_on=ON)),
-                            ("cases --stage court", lambda: list_cases(connection, stage="court"))):
-            query()  # once to warm the caches, as a clerk's second look would find them
+        queries: tuple[tuple[str, Callable[[], Any]], ...] = (
+            ("due", lambda: due(connection, ON)),
+            ("due, streamed", lambda: iter_due(connection, ON)),
+            ("due, streamed, as the table prints it", lambda: iter_due(connection, ON, brief=True)),
+            ("cases --overdue", lambda: list_cases(connection, overdue_on=ON)),
+            ("cases --overdue, streamed", lambda: iter_cases(connection, overdue_on=ON)),
+            ("cases --stage court", lambda: list_cases(connection, stage="court")),
+            ("cases --stage court, streamed", lambda: iter_cases(connection, stage="court")),
+        )
+        for name, query in queries:
+            sum(1 for _ in query())  # once to warm the caches, as a clerk's second look would find them
             start, cpu = time.perf_counter(), time.process_time()
-            rows = query()
+            rows = sum(1 for _ in query())
             print(f"[{label}] {name} (on {ON}): {time.perf_counter() - start:.2f} s "
-                  f"(CPU of this process {time.process_time() - cpu:.2f} s), {len(rows):,} rows", flush=True)
+                  f"(CPU of this process {time.process_time() - cpu:.2f} s), {rows:,} rows", flush=True)
+    if not args.no_commands:
+        commands(ledger.url, label)
+
+
+_COMMANDS = (
+    ("due", ["due"]), ("due --json", ["due", "--json"]), ("due --ics", ["due", "--ics", "{folder}/due.ics"]),
+    ("cases --stage court", ["cases", "--stage", "court"]), ("cases --overdue", ["cases", "--overdue"]),
+    ("cases (every case)", ["cases"]), ("cases --json (every case)", ["cases", "--json"]),
+)
+
+
+# The command's own peak: VmHWM read by the process itself as it exits (the rusage of a child forked from
+# this benchmark would report this process's memory, which the child inherits at the fork).
+_RUN_COMMAND = """import atexit, re, sys
+def peak():
+    status = open("/proc/self/status").read()
+    print("VmHWM", re.search(r"VmHWM:\\s+(\\d+)", status).group(1), file=sys.stderr)
+atexit.register(peak)
+from propertytriage.cli.main import main
+sys.exit(main())
+"""
+
+
+def commands(url: str, label: str) -> None:
+    """Each command as a clerk runs it, its output thrown away: the CPU time (os.wait4) and the peak
+    resident memory of its own process, startup included (the bare startup is printed first)."""
+    with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
+        runs = [("startup (--help)", ["--help"]),
+                *((name, [*(a.format(folder=folder) for a in argv), "--on", ON.isoformat(), "--db", url])
+                  for name, argv in _COMMANDS)]
+        for name, argv in runs:
+            start = time.perf_counter()
+            process = subprocess.Popen([sys.executable, "-c", _RUN_COMMAND, *argv], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE)
+            error = process.stderr.read().decode() if process.stderr else ""
+            _pid, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            assert process.returncode == 0, (name, error)
+            peak = re.search(r"VmHWM (\d+)", error)
+            memory = f"{int(peak.group(1)) / 1024:.0f} MiB" if peak else "?"
+            print(f"[{label}] propertytriage {name}: {time.perf_counter() - start:.2f} s, CPU of its process"
+                  f" {usage.ru_utime + usage.ru_stime:.2f} s, peak resident memory {memory}", flush=True)
 
 
 COPIED: tuple[Table, ...] = (EVENTS, COMPANIES, CASES, DEADLINES, CASE_ATTEMPTS, COMPANY_EVENTS)

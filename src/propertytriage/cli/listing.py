@@ -31,38 +31,41 @@ def width(text: str) -> int:
     return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
-def _line(cells: list[str], cell_widths: list[int], widths: list[int]) -> str:
-    return "  ".join(c + " " * (widths[i] - cell_widths[i]) for i, c in enumerate(cells)).rstrip()
-
-
 def write_table(header: list[str], rows: Iterable[list[str]], write: Callable[[str], Any]) -> None:
     """The rows under ``header``, each column as wide as its widest cell, then a newline."""
     widths = [width(h) for h in header]
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
-        batch: list[tuple[list[str], list[int]]] = []
+        batch: list[list[str]] = []
         for cells in rows:
-            cell_widths = [width(c) for c in cells]
-            widths = [w if w >= c else c for w, c in zip(widths, cell_widths, strict=True)]
-            batch.append((cells, cell_widths))
+            batch.append(cells)
             if len(batch) == _BATCH:
-                _spool(batch, spool)
-        _spool(batch, spool)
+                _spool(batch, widths, spool)
+        _spool(batch, widths, spool)
         spool.seek(0)
-        write(_line(header, [width(h) for h in header], widths) + "\n" + "  ".join("-" * w for w in widths))
+        write("  ".join(h + " " * (w - width(h)) for h, w in zip(header, widths, strict=True)).rstrip() + "\n"
+              + "  ".join("-" * w for w in widths))
         while size := int.from_bytes(spool.read(8), "little"):
-            write("".join("\n" + _line(cells, cell_widths, widths)
-                          for cells, cell_widths in marshal.loads(spool.read(size))))
+            cells, cell_widths = marshal.loads(spool.read(size))
+            # column by column: each cell followed by the spaces that make its column's width
+            padded = [[c + " " * (w - cw) for c, cw in zip(column, column_widths, strict=True)]
+                      for column, column_widths, w in zip(cells, cell_widths, widths, strict=True)]
+            write("".join("\n" + "  ".join(line).rstrip() for line in zip(*padded, strict=True)))
     write("\n")
 
 
-def _spool(batch: list[tuple[list[str], list[int]]], spool: IO[bytes]) -> None:
-    """Rows to the spool as one marshalled block after its length (reading row by row was slower than
-    building the rows)."""
-    if batch:
-        block = marshal.dumps(batch)
-        spool.write(len(block).to_bytes(8, "little"))
-        spool.write(block)
-        batch.clear()
+def _spool(batch: list[list[str]], widths: list[int], spool: IO[bytes]) -> None:
+    """A batch of rows to the spool, by column with the cells' widths, as one marshalled block after its
+    length (reading row by row was slower than building the rows); ``widths`` grows to the widest cells."""
+    if not batch:
+        return
+    columns = [list(column) for column in zip(*batch, strict=True)]
+    cell_widths = [list(map(width, column)) for column in columns]
+    for i, column_widths in enumerate(cell_widths):
+        widths[i] = max(widths[i], *column_widths)
+    block = marshal.dumps((columns, cell_widths))
+    spool.write(len(block).to_bytes(8, "little"))
+    spool.write(block)
+    batch.clear()
 
 
 def _indented(item: Any) -> str:
