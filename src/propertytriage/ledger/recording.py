@@ -96,8 +96,7 @@ class CompanyChange:
 
 
 def _decide(engine: Triage, case: Case | dict[str, Any]) -> dict[str, Any]:
-    decision = engine.decide(case)  # InputError if the case cannot be decided
-    return decision.model_dump()  # plain strings, booleans and lists: the same as JSON, faster
+    return engine.decide_json(case)  # InputError if the case cannot be decided; plain JSON values
 
 
 def _score_events(case: Case, full: dict[str, Any], change: CompanyChange, today: date) -> None:
