@@ -216,31 +216,32 @@ class Unit:
                 **aggregates.case_columns_of(state)}
 
     def _flush_cases(self) -> None:
-        """Insert the new cases; update the others, leaving out the indexed columns where none changed.
+        """Insert the new cases; update the others, setting of the indexed columns only those that changed.
 
         An UPDATE rewrites the entries of every index on a column it sets, changed or not, and the
-        report's covering indexes make that most of an update's cost; a new snapshot that changes
-        only a claim amount or a note changes none of them.
+        report's covering indexes make that most of an update's cost: a new snapshot that changes
+        only a claim amount or a note changes none of them, and one that adds a failed attempt
+        moves the case's stage but not its company or its opening (so not ``ix_cases_company_open``).
+        The rows are sent in one statement per set of changed columns (a few per batch).
         """
         new: list[dict[str, Any]] = []
-        changed: list[dict[str, Any]] = []
-        unindexed: list[dict[str, Any]] = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for case_id, state in self._dirty_cases.items():
             row = {"case_id": case_id, **self._case_values(state)}
             indexed = tuple(row[c] for c in INDEXED_CASE_COLUMNS)
-            stored = self._stored_case_indexed.get(case_id)
             if case_id not in self._stored_cases:
                 new.append(row)
-            elif stored == indexed:
-                unindexed.append({c: row[c] for c in _UNINDEXED_CASE_COLUMNS})
             else:
-                changed.append(row)
+                stored = self._stored_case_indexed[case_id]
+                moved = tuple(c for c, old, now in zip(INDEXED_CASE_COLUMNS, stored, indexed, strict=True)
+                              if old != now)
+                updates.setdefault(moved, []).append({c: row[c] for c in (*_UNINDEXED_CASE_COLUMNS, *moved)})
             self._stored_cases[case_id] = state
             self._stored_case_indexed[case_id] = indexed
         self._dirty_cases = {}
         write_many(self.connection, _CASES, new)
-        write_many(self.connection, _CASES, changed, key="case_id")
-        write_many(self.connection, _CASES, unindexed, key="case_id")
+        for rows in updates.values():
+            write_many(self.connection, _CASES, rows, key="case_id")
 
     def _flush_companies(self) -> None:
         new: list[dict[str, Any]] = []
