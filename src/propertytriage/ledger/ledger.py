@@ -153,7 +153,7 @@ class Ledger:
                                   if isinstance(d.body, dict) and isinstance(d.body.get("case_id"), str))
                     unit.prefetch_companies(_company_keys(batch))
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
-                                else recorder.record(d.body, d.source) for d in batch]
+                                else recorder.record(d.body, d.source, case=d.case) for d in batch]
                     unit.flush()
                 return outcomes
             except DBAPIError as error:
