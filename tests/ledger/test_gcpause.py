@@ -32,9 +32,9 @@ def test_a_batch_is_recorded_with_the_collector_off_and_it_is_on_again_after(
     seen: list[bool] = []
     record = recording_module.Recorder.record
 
-    def spying(self: Any, document: Any, source: str) -> Any:
+    def spying(self: Any, document: Any, source: str, **given: Any) -> Any:
         seen.append(gc.isenabled())
-        return record(self, document, source)
+        return record(self, document, source, **given)
 
     monkeypatch.setattr(recording_module.Recorder, "record", spying)
     with Ledger(f"sqlite:///{tmp_path / 'l.db'}", batch_size=3) as ledger:
