@@ -3,7 +3,9 @@ distinct value) stores exactly the text SQLAlchemy's own insert and update store
 
 from __future__ import annotations
 
+import atexit
 import itertools
+import shutil
 import tempfile
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +20,7 @@ from propertytriage.ledger.schema import CASES, COMPANY_EVENTS, EVENTS, Base
 
 _NUMBERS = itertools.count()
 _FOLDER = Path(tempfile.mkdtemp(prefix="bulk-"))
+atexit.register(shutil.rmtree, _FOLDER, True)  # the databases of this module, gone with the run
 _ENGINES = {name: create_engine(f"sqlite:///{_FOLDER / name}.db") for name in ("fast", "slow")}
 for _engine in _ENGINES.values():
     Base.metadata.create_all(_engine)

@@ -4,7 +4,9 @@ SQLAlchemy's typed result gives them, whatever the case."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ from propertytriage.ledger.schema import CASES
 from tests.strategies import cases
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="fast-reads-"))
+atexit.register(shutil.rmtree, _FOLDER, True)  # the databases of this module, gone with the run
 _LEDGER = Ledger(f"sqlite:///{_FOLDER / 'ledger.db'}", clock=lambda: datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
 _NUMBERS = itertools.count()
 

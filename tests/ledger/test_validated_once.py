@@ -3,7 +3,9 @@ the reader hands over records exactly what the document alone records."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ from tests.sheets.books import HEADER, csv_file, good_row
 from tests.strategies import cases
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="validated-once-"))
+atexit.register(shutil.rmtree, _FOLDER, True)  # the databases of this module, gone with the run
 _NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 _LEDGERS = {name: Ledger(f"sqlite:///{_FOLDER / name}.db", clock=lambda: _NOW) for name in ("given", "alone")}
 _NUMBERS = itertools.count()
