@@ -46,7 +46,7 @@ def test_a_batch_is_recorded_with_the_collector_off_and_it_is_on_again_after(
 
 def test_a_failed_batch_turns_the_collector_back_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      collector_on: None) -> None:
-    def failing(*_: Any) -> Any:
+    def failing(*_: Any, **__: Any) -> Any:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(recording_module.Recorder, "record", failing)
