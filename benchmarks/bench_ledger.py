@@ -12,6 +12,7 @@ step, or a new claim amount), so each round adds one event per case; the compani
 companies) are recorded once. ``--events`` sets the number of rounds (events / cases). The rounds
 are written to JSON Lines files one after the other (one round in memory at a time) before anything
 is measured, and the peak memory is reset after that, so the figure is the import's and the reads'.
+The temporary folder (the rounds and, without ``--db``, the ledger) is removed at the end.
 
 Bare ``triage`` runs on the first round's documents in the same process, for the ratio. Figures:
 cases/s by wall clock and by CPU time of this process (the machine may be shared: CPU time is the
@@ -34,6 +35,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -158,6 +160,7 @@ def main() -> None:
     finally:
         if cluster is not None:
             cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)  # the rounds' files and, without --db, the ledger
 
 
 def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:

@@ -26,7 +26,7 @@ from propertytriage.errors import InputError
 from propertytriage.models.case import Case
 from propertytriage.models.decision import Decision, Reason
 from propertytriage.models.validation import validate
-from propertytriage.models.vocabulary import AWAITING, FORM_IDS
+from propertytriage.models.vocabulary import AWAITING, COURT_TRACKS, FORM_IDS, NEXT_STAGES
 from propertytriage.ruledata.loader import RuleBook, check_produced_facts, default_rulebook
 from propertytriage.ruledata.schema import (
     PLACEHOLDER,  # the pattern explain() fills
@@ -48,6 +48,7 @@ Evaluator = RuleEvaluator  # the name callers of Triage(evaluator=...) already u
 _DECIDED = tuple(name for name, spec in Effects.model_fields.items()
                  if not isinstance(spec.default, list))
 """The single-valued outcomes a rule may decide (the lists, forms and awaiting, accumulate)."""
+_TRACKS_OR_NONE = (*COURT_TRACKS, None)
 
 
 class _PhasePlan:
@@ -118,12 +119,53 @@ class Triage:
             if name not in facts.values:
                 LAZY_PRODUCERS[name](facts, case, self.book)
 
+    def decide_json(self, case: Case | dict[str, Any], *, subject: str = "") -> dict[str, Any]:
+        """:meth:`decide` as ``Decision.model_dump()`` gives it, without building the model.
+
+        Why: the ledger stores the decision as JSON and never needs the model; building it (its
+        reasons validated one by one) and dumping it again cost a sixth of deciding. The values are
+        the rule book's, checked when it was loaded; an outcome the model would refuse (no stage
+        decided) goes through the model, which says why.
+        """
+        valid = validate(Case, case, subject=subject)
+        try:
+            outcome, awaiting, forms, reasons = self._outcome(valid)
+        except InputError as error:
+            raise error.within(subject) if subject else error from None
+        if outcome.get("next_stage") not in NEXT_STAGES or outcome.get("court_track") not in _TRACKS_OR_NONE:
+            return self._decision(valid, outcome, awaiting, forms, reasons).model_dump()
+        return {
+            "case_id": valid.case_id,
+            "next_stage": outcome["next_stage"],
+            "court_track": outcome["court_track"],
+            "rectification_required": outcome["rectification_required"],
+            "awaiting": [a for a in AWAITING if a in awaiting],
+            "forms": [f for f in FORM_IDS if f in forms],
+            "reasons": [{"rule": rule.id, "basis": self._basis[rule.id], "text": text} for rule, text in reasons],
+            "rules_version": self.book.rules_version,
+        }
+
     def _decide(self, case: Case) -> Decision:
+        return self._decision(case, *self._outcome(case))
+
+    def _decision(self, case: Case, outcome: dict[str, Any], awaiting: set[str], forms: set[str],
+                  reasons: list[tuple[RuleSpec, str]]) -> Decision:
+        return Decision(
+            case_id=case.case_id,
+            **outcome,
+            awaiting=[a for a in AWAITING if a in awaiting],
+            forms=[f for f in FORM_IDS if f in forms],
+            reasons=[Reason(rule=rule.id, basis=self._basis[rule.id], text=text) for rule, text in reasons],
+            rules_version=self.book.rules_version,
+        )
+
+    def _outcome(self, case: Case) -> tuple[dict[str, Any], set[str], set[str], list[tuple[RuleSpec, str]]]:
+        """The decided outcomes, the awaited things, the forms and each deciding rule with its text."""
         facts = base_facts(case, self.book)
         outcome: dict[str, Any] = dict.fromkeys(_DECIDED)
         forms: set[str] = set()
         awaiting: set[str] = set()
-        reasons: list[Reason] = []
+        reasons: list[tuple[RuleSpec, str]] = []
         for plan in self._plans:
             self._ensure(plan.lazy_for_applies, facts, case)
             if not holds(plan.phase.applies_when, facts.values):
@@ -141,30 +183,25 @@ class Triage:
             for name in self._decided_facts:  # a decision is a fact for the phases after it
                 if outcome.get(name) is not None:
                     facts.values[name] = outcome[name]
-            reasons.append(self._reason(rule, facts))
-        return Decision(
-            case_id=case.case_id,
-            **outcome,
-            awaiting=[a for a in AWAITING if a in awaiting],
-            forms=[f for f in FORM_IDS if f in forms],
-            reasons=reasons,
-            rules_version=self.book.rules_version,
-        )
+            reasons.append((rule, self._text(rule, facts)))
+        return outcome, awaiting, forms, reasons
 
     def _reason(self, rule: RuleSpec, facts: CaseFacts) -> Reason:
-        """The rule's reason, its text filled as ``rule.explain(facts.explain, unknown="（未知）")`` fills it.
+        """The rule's reason (see :meth:`_text`)."""
+        return Reason(rule=rule.id, basis=self._basis[rule.id], text=self._text(rule, facts))
+
+    def _text(self, rule: RuleSpec, facts: CaseFacts) -> str:
+        """The rule's text, filled as ``rule.explain(facts.explain, unknown="（未知）")`` fills it.
 
         Joined from the pieces cut at construction: filling by regular expression for every reason
         of every case was the largest part of a reason's cost.
         """
         pieces = self._pieces[rule.id]
         if len(pieces) == 1:
-            text = pieces[0]
-        else:
-            values = facts.explain
-            text = "".join([piece if index % 2 == 0 else values.get(piece, "（未知）")
-                            for index, piece in enumerate(pieces)])
-        return Reason(rule=rule.id, basis=self._basis[rule.id], text=text)
+            return pieces[0]
+        values = facts.explain
+        return "".join([piece if index % 2 == 0 else values.get(piece, "（未知）")
+                        for index, piece in enumerate(pieces)])
 
 
 _DEFAULT: Triage | None = None

@@ -13,17 +13,18 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, bindparam, insert, update
+from sqlalchemy import Boolean, Connection, Date, DateTime, Dialect, Table, bindparam, insert, update
 
 Processor = Callable[[Any], Any] | None
 
 
 @functools.lru_cache(maxsize=64)
 def _sqlite_statement(table: Table, columns: tuple[str, ...], key: str | None,
-                      dialect: Dialect) -> tuple[str, list[Processor]]:
-    """``INSERT`` of ``columns`` (or ``UPDATE`` of them ``WHERE key = ?``) and each column's processor."""
+                      dialect: Dialect) -> tuple[str, list[Processor], list[str]]:
+    """``INSERT`` of ``columns`` (or ``UPDATE`` of them ``WHERE key = ?``), each column's processor and kind."""
     names = [*columns, key] if key else list(columns)
     processors: list[Processor] = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    kinds = [_kind(table.c[name]) for name in names]
     quote = dialect.identifier_preparer.quote
     if key is None:
         sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
@@ -31,7 +32,7 @@ def _sqlite_statement(table: Table, columns: tuple[str, ...], key: str | None,
     else:
         sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = ?' for c in columns)} "
                f"WHERE {quote(key)} = ?")
-    return sql, processors
+    return sql, processors, kinds
 
 
 def write_many(connection: Connection, table: Table, rows: list[dict[str, Any]], key: str | None = None) -> None:
@@ -50,9 +51,35 @@ def write_many(connection: Connection, table: Table, rows: list[dict[str, Any]],
             connection.execute(update(table).where(table.c[key] == bindparam("b_" + key)).values(values), renamed)
         return
     columns = tuple(k for k in rows[0] if k != key)
-    sql, processors = _sqlite_statement(table, columns, key, connection.dialect)
+    sql, processors, kinds = _sqlite_statement(table, columns, key, connection.dialect)
     names = [*columns, key] if key else list(columns)
     # column by column, so that each value costs one call of its processor and nothing else
     by_column = list(zip(*map(operator.itemgetter(*names), rows), strict=True))  # every table has 2+ columns
-    processed = [column if p is None else list(map(p, column)) for column, p in zip(by_column, processors, strict=True)]
+    processed = [column if p is None else list(map(p, column)) if kind == "each" else _once_each(p, column, kind)
+                 for column, p, kind in zip(by_column, processors, kinds, strict=True)]
     connection.exec_driver_sql(sql, list(zip(*processed, strict=True)))
+
+
+def _kind(column: Any) -> str:
+    """``time`` and ``value`` (a date or a flag): processed once per distinct value; ``each``: every value."""
+    if isinstance(column.type, DateTime):
+        return "time"
+    return "value" if isinstance(column.type, Date | Boolean) else "each"
+
+
+def _once_each(processor: Callable[[Any], Any], column: tuple[Any, ...], kind: str) -> list[Any]:
+    """The processor of a date, time or flag column called once per distinct value.
+
+    A batch's rows share their few days and its one time of recording, and SQLAlchemy's date and
+    time processors format each value in Python. A time is known by its identity, not its value:
+    one instant in two time zones is equal but written differently.
+    """
+    done: dict[Any, Any] = {}
+    result = []
+    for value in column:
+        key = id(value) if kind == "time" else value
+        try:
+            result.append(done[key])
+        except KeyError:
+            result.append(done.setdefault(key, processor(value)))
+    return result

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import calendar
 import functools
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from propertytriage.ledger.timelimits import Period, basis_label, time_limits
 from propertytriage.scoring.deadline import deadline_after, next_working_day
 from propertytriage.scoring.rubric import default_scoring_rules
 
 
-@dataclass(frozen=True)
-class Due:
-    """One date a case or a company must meet."""
+class Due(NamedTuple):
+    """One date a case or a company must meet (a named tuple: an import makes one per case it writes,
+    and a frozen dataclass took longer to build than the date took to count)."""
 
     subject_type: str
     subject_id: str
@@ -50,7 +49,13 @@ def add_months(start: date, months: int) -> date:
 
 def _counted(subject: tuple[str, str], kind: str, period: Period, start: date) -> Due:
     due, note = _count(period.days, period.months, start)
-    return Due(subject[0], subject[1], kind, period.title, start, due, basis_label(tuple(period.basis)), note)
+    return Due(subject[0], subject[1], kind, period.title, start, due, _basis(tuple(period.basis)), note)
+
+
+@functools.lru_cache(maxsize=64)
+def _basis(ids: tuple[str, ...]) -> str:
+    """A period's basis as printed (the rule book's, fixed for the process like the periods)."""
+    return basis_label(ids)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,15 +18,21 @@ import orjson
 
 from propertytriage.errors import InputError, Problem
 from propertytriage.jsonio import json_message_zh
+from propertytriage.models.case import Case
 
 
 @dataclass(frozen=True)
 class Document:
-    """One document and its source; ``problems`` instead of ``body`` when it could not be read."""
+    """One document and its source; ``problems`` instead of ``body`` when it could not be read.
+
+    ``case``: the Case ``body`` validates to, when the reader already validated it (a sheet's row,
+    whose cells are checked one by one and then as a case), so that the ledger does not again.
+    """
 
     source: str
     body: Any = None
     problems: tuple[Problem, ...] = ()
+    case: Case | None = None
 
 
 def _has_float(value: Any) -> bool:

@@ -65,7 +65,8 @@ def _documents(files: list[str], sheet: str | None, jobs: list[SheetImport],
                             f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
                             f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; "
                             "merge the two rows"),)
-                yield Document(_shown(row.source, path, name), row.document, problems), row, job
+                case = row.case if not problems else None  # validated by the reader: not again by the ledger
+                yield Document(_shown(row.source, path, name), row.document, problems, case), row, job
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

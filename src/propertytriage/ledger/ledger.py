@@ -23,6 +23,7 @@ from propertytriage.engine import Triage
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError
+from propertytriage.ledger.gcpause import collector_paused
 from propertytriage.ledger.migrate import current_revision, head_revision, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
@@ -141,6 +142,10 @@ class Ledger:
         return summary
 
     def _record_batch(self, batch: list[Document]) -> list[Outcome]:
+        with collector_paused():  # ledger/gcpause.py: a batch makes no cycles worth the collector's walks
+            return self._record_batch_retried(batch)
+
+    def _record_batch_retried(self, batch: list[Document]) -> list[Outcome]:
         for attempt in range(_RETRIES):
             try:
                 with self.write_connection() as connection, connection.begin():
@@ -151,7 +156,7 @@ class Ledger:
                                   if isinstance(d.body, dict) and isinstance(d.body.get("case_id"), str))
                     unit.prefetch_companies(_company_keys(batch))
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
-                                else recorder.record(d.body, d.source) for d in batch]
+                                else recorder.record(d.body, d.source, case=d.case) for d in batch]
                     unit.flush()
                 return outcomes
             except DBAPIError as error:
