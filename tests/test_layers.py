@@ -15,7 +15,7 @@ import propertytriage
 
 SOURCE = Path(propertytriage.__file__).parent
 
-LAYERS = ["errors", "outputs", "jsonstream", "jsonio", "models", "ruledata", "rulehost", "scoring", "engine", "rendering", "reporting", "sheets", "ledger", "web", "cli"]
+LAYERS = ["gcpause", "errors", "outputs", "jsonstream", "jsonio", "models", "ruledata", "rulehost", "scoring", "engine", "rendering", "reporting", "sheets", "ledger", "web", "cli"]
 """Lowest first. The package root (``propertytriage/__init__.py``) sits above them all."""
 
 

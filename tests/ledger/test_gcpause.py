@@ -1,4 +1,4 @@
-"""The cycle collector is held off while a batch is recorded and comes back after (ledger/gcpause.py)."""
+"""The cycle collector is held off while a batch is recorded and comes back after (gcpause.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from propertytriage.gcpause import collector_paused
 from propertytriage.ledger import Ledger
 from propertytriage.ledger import recording as recording_module
 from propertytriage.ledger.documents import Document
-from propertytriage.ledger.gcpause import collector_paused
 from tests.ledger import casegen
 
 

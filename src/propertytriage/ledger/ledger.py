@@ -20,10 +20,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from propertytriage.engine import Triage
+from propertytriage.gcpause import collector_paused
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError
-from propertytriage.ledger.gcpause import collector_paused
 from propertytriage.ledger.migrate import current_revision, head_revision, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
@@ -142,7 +142,7 @@ class Ledger:
         return summary
 
     def _record_batch(self, batch: list[Document]) -> list[Outcome]:
-        with collector_paused():  # ledger/gcpause.py: a batch makes no cycles worth the collector's walks
+        with collector_paused():  # gcpause.py: a batch makes no cycles worth the collector's walks
             return self._record_batch_retried(batch)
 
     def _record_batch_retried(self, batch: list[Document]) -> list[Outcome]:

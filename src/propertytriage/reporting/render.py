@@ -9,8 +9,7 @@ title, the period and page numbers in the page margins. The template receives pl
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +17,7 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from propertytriage.errors import InputError, Problem
+from propertytriage.gcpause import collector_paused
 from propertytriage.rendering.templates import environment
 from propertytriage.reporting import charts
 from propertytriage.reporting.model import Report
@@ -133,32 +133,17 @@ def render_report_html(report: Report, *, outlines: bool = True, png: bool = Fal
     return environment().get_template("report.html.j2").render(report_context(report, outlines=outlines, png=png))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the PDF is made, then one collection of what the
-    report left. matplotlib and WeasyPrint create a few hundred thousand objects that live until the
-    PDF is written (boxes, styles, artists): the collector, run every 700 new objects, walked them
-    about 180 times per report (0.1–0.4 s of 2.5 s CPU, docs/statistics.md "Speed"). Whatever the
-    report freed by reference counting is gone at once; the cycles it left are collected after."""
-    if not gc.isenabled():  # someone else holds it off: leave it as it is
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(1)  # the report's own objects are all young: the old generation need not be walked
-
-
 def render_report_pdf(report: Report) -> bytes:
     """The report as a PDF with the bundled fonts (WeasyPrint is imported only here, lazily)."""
     from propertytriage.rendering.pdf import html_to_pdf
 
-    with _collector_paused():
+    with collector_paused():  # gcpause.py: the render's objects make no cycles worth the walks
         # Charts as PNG: WeasyPrint lays out an SVG chart node by node, which cost more than the rest
         # of the report; their glyphs are checked while matplotlib draws them (charts.py).
-        return html_to_pdf(render_report_html(report, png=True), base_dir=forms_dir())
+        pdf = html_to_pdf(render_report_html(report, png=True), base_dir=forms_dir())
+    if gc.isenabled():  # the cycles the report left, all young: the old generation need not be walked
+        gc.collect(1)
+    return pdf
 
 
 _RENDERERS: dict[str, Callable[[Report], bytes]] = {
