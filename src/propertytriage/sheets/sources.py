@@ -109,9 +109,10 @@ def _filled(rows: Iterator[list[Any]], merged: list[Merge]) -> Iterator[RawRow]:
         yield RawRow(index + 1, row, own)
 
 
-def _inspected(path: Path) -> bool:
-    """Whether any worksheet of the workbook at ``path`` holds a formula; refuses a part that would
-    unpack out of all proportion (see ``INFLATE_RATIO_LIMIT``) before anything is unpacked."""
+def _inspected(path: Path, *, formulas: bool) -> bool:
+    """Refuses a part of the workbook at ``path`` that would unpack out of all proportion (see
+    ``INFLATE_RATIO_LIMIT``) before anything is unpacked; with ``formulas``, says whether any worksheet
+    holds a formula (a scan of every sheet unpacked, so asked only where the answer chooses the reader)."""
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -122,7 +123,7 @@ def _inspected(path: Path) -> bool:
                         "不像正常的工作簿（可能已损坏或是恶意文件）",
                         f"its part {info.filename} unpacks from {info.compress_size:,} to {info.file_size:,} "
                         "bytes, which no real workbook does (damaged or hostile)")
-            for info in archive.infolist():
+            for info in archive.infolist() if formulas else ():
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     tail = b""
                     with archive.open(info) as part:
@@ -460,9 +461,12 @@ def open_source(
         if suffix in (".xlsx", ".xlsm"):
             if not zipfile.is_zipfile(path):
                 _refuse_text_as_workbook(path)
-            formulas = _inspected(path)
-            if stream is None:  # python-calamine reads a formula without its result as empty: not here
-                stream = formulas or path.stat().st_size > STREAM_ABOVE_BYTES
+            large = path.stat().st_size > STREAM_ABOVE_BYTES
+            # python-calamine reads a formula without its result as empty, so a sheet with formulas is
+            # streamed; a large one is streamed anyway and needs no scan for them
+            formulas = _inspected(path, formulas=stream is None and not large)
+            if stream is None:
+                stream = large or formulas
             if stream:
                 return StreamedWorkbook(path, sheet)
         return Workbook(path, sheet)
