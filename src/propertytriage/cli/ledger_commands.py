@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from propertytriage.cli import sheet_commands
-from propertytriage.cli.listing import write_json_list, write_table
+from propertytriage.cli.listing import SPOOL_IN_MEMORY, write_json_list, write_table
 from propertytriage.errors import InputError, Problem
 
 COMMANDS = ("import", "show", "cases", "due", "export")
@@ -171,16 +171,13 @@ def dispatch(args: argparse.Namespace) -> int:
 
         # The calendar is whole or not at all (the usual mode: it carries case ids and titles, no
         # party), and the list is printed once it is in place: held in a spool until then.
-        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY, mode="w+", encoding="utf-8") as printed:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8") as printed:
             with atomic(Path(args.ics), binary=True) as handle:
                 items = written_to_calendar(items, handle.write, stamp=datetime.now(UTC))
                 _print_list(items, _DUE_HEADER, _due_row, as_json=args.json, write=printed.write)
             printed.seek(0)
             shutil.copyfileobj(printed, sys.stdout)
     return 0
-
-
-_SPOOL_IN_MEMORY = 4 << 20
 
 
 def _print_list(items: Iterator[dict[str, Any]], header: list[str], row: Callable[[dict[str, Any]], list[str]], *,

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import orjson
 
-_SPOOL_IN_MEMORY = 4 << 20  # bytes of spooled rows kept in memory before the spool moves to a file
+SPOOL_IN_MEMORY = 4 << 20  # bytes of spooled rows kept in memory before the spool moves to a file
 _BATCH = 1000  # rows marshalled at once
 
 
@@ -34,7 +34,7 @@ def width(text: str) -> int:
 def write_table(header: list[str], rows: Iterable[list[str]], write: Callable[[str], Any]) -> None:
     """The rows under ``header``, each column as wide as its widest cell, then a newline."""
     widths = [width(h) for h in header]
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
         batch: list[list[str]] = []
         for cells in rows:
             batch.append(cells)
