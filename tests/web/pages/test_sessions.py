@@ -109,6 +109,16 @@ def test_failed_logins_are_slowed_per_name_across_instances(
     for _ in range(FREE_FAILURES):
         assert login(client, "court", password="wrong password").status_code == 401
     assert login(client, "court", password="wrong password").status_code == 401  # the first one counted to wait
+    name = user_name("court")
+    with ledger.engine.connect() as connection:  # every failed login through the page was counted for the name
+        counted = connection.scalar(select(func.count()).select_from(login_failures)
+                                    .where(login_failures.c.name == name))
+    assert counted == FREE_FAILURES + 1
+    # five more failures make the wait 64 s: a wait of 2 s could pass on a loaded machine before the next
+    # request arrives, and the right password would then (rightly) be accepted
+    store = UserStore(ledger.engine)
+    for _ in range(5):
+        store.record_failure(name, "elsewhere")
     slowed = login(client, "court")  # the right password, but too soon
     assert slowed.status_code == 429 and "秒后再试" in slowed.text
     with TestClient(make_app(ledger, engine, db_url), follow_redirects=False) as second:  # another instance
