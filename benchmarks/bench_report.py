@@ -112,7 +112,7 @@ def _case(rng: random.Random, index: int, year: int) -> tuple[dict[str, Any], li
            "is_open": next_stage not in ("closed", "out_of_scope"), "filed_on": filed, "attempt_dates": dates,
            "updated_at": datetime(year + 1, 1, 2, tzinfo=UTC),
            **case_columns(snapshot, decision, filed, dates)}
-    return row, attempt_rows(row["case_id"], snapshot, dates)
+    return row, attempt_rows(row["case_id"], snapshot, dates, row["company_key"])
 
 
 def _company(rng: random.Random, index: int, year: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
