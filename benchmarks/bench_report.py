@@ -203,7 +203,7 @@ def open_copy(path: Path) -> str:
     Ledger(url).close()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(f"{cases:,} cases, {events:,} events; opened at schema {before}, migrated to {head_revision()} "
-          f"(with the projections rebuilt) in CPU {cpu:.1f} s, wall {wall:.1f} s")
+          f"(the projections rebuilt from the events if a migration needs it) in CPU {cpu:.1f} s, wall {wall:.1f} s")
     return url
 
 
