@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from propertytriage.ledger import Ledger
 from propertytriage.ledger.database import make_engine
 from propertytriage.ledger.migrate import current_revision, head_revision, upgrade
 from propertytriage.ledger.queries import due, show
-from propertytriage.ledger.schema import Base
+from propertytriage.ledger.schema import CASE_ATTEMPTS, Base
 
 
 def test_the_models_and_the_migrations_describe_the_same_schema(database_url) -> None:
@@ -32,6 +32,7 @@ def test_a_ledger_made_by_the_first_schema_is_migrated_forward_with_its_events(d
         now = datetime(2026, 3, 2, tzinfo=UTC)
         snapshot = {"case_id": "OLD-1", "filed_on": "2025-09-01", "province": "内蒙古自治区",
                     "dispute_type": "fee_arrears", "claimant": "owner", "claim_amount": "800.00",
+                    "estate": {"name": "锦绣小区", "street": "天骄街道", "community": "喆园社区"},
                     "attempts": [{"stage": "owners_committee", "outcome": "failed"},
                                  {"stage": "community", "outcome": "failed"},
                                  {"stage": "mediation_center", "outcome": "failed"}]}
@@ -57,8 +58,13 @@ def test_a_ledger_made_by_the_first_schema_is_migrated_forward_with_its_events(d
         assert current_revision(connection) == head_revision() != "0001"
         shown = show(connection, "OLD-1")
         items = due(connection, date(2026, 4, 30))
+        attempts = connection.execute(select(CASE_ATTEMPTS.c.stage, CASE_ATTEMPTS.c.street, CASE_ATTEMPTS.c.community,
+                                             CASE_ATTEMPTS.c.company_key).order_by(CASE_ATTEMPTS.c.position)).all()
     assert shown is not None and [e["kind"] for e in shown["events"]] == ["filed"]
     # attempts without a date count from the day they were recorded (2026-03-02): 30 days, rolled off a weekend
     assert [(i["kind"], i["starts_on"]) for i in items] == [("pre_litigation_mediation", "2026-03-02")]
     # the due list's own columns (0005) are filled from the rebuilt projection, not left empty
     assert (items[0]["next_stage"], items[0]["owners"]) == ("court", [])
+    # the report's attempts (0004) carry their case's groups (0007), so its breakdown joins nothing
+    assert [tuple(a) for a in attempts] == [(stage, "天骄街道", "喆园社区", None)
+                                            for stage in ("owners_committee", "community", "mediation_center")]

@@ -102,7 +102,7 @@ def test_a_ledger_at_0005_is_migrated_forward_with_the_previous_days_filled(data
         assert "previous_on" not in {c["name"] for c in inspect(connection).get_columns("case_attempts")}
     engine.dispose()
     with Ledger(database_url, clock=clock) as ledger, ledger.engine.connect() as connection:
-        assert current_revision(connection) == head_revision() == "0006"
+        assert current_revision(connection) == head_revision()
         february = counts(connection, date(2026, 2, 1), date(2026, 2, 28))
     after = _projection(database_url)
     assert after == before

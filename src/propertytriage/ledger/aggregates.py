@@ -70,13 +70,23 @@ def case_columns_of(state: CaseState) -> dict[str, Any]:
     return case_columns(state.snapshot, state.decision, state.filed_on, state.attempt_dates)
 
 
-def attempt_rows(case_id: str, snapshot: Mapping[str, Any], attempt_dates: list[str]) -> list[dict[str, Any]]:
+def attempt_groups(snapshot: Mapping[str, Any], company_key: str | None) -> dict[str, Any]:
+    """The case's street, community and company as ``cases`` holds them, which every attempt row of
+    the case repeats (migration 0007): the breakdown by group then reads one table."""
+    estate = snapshot.get("estate") or {}
+    return {"street": estate.get("street"), "community": estate.get("community"), "company_key": company_key}
+
+
+def attempt_rows(case_id: str, snapshot: Mapping[str, Any], attempt_dates: list[str],
+                 company_key: str | None = None) -> list[dict[str, Any]]:
     """One row per attempt, dated by its own day or the day the ledger first recorded it (SPEC §5),
     with the day of the case's previous attempt at the same stage and, for a resolved one, of its
     previous resolved one there (by day, then position): the report counts a case once per stage by
-    counting the attempts whose previous day falls before the period (migration 0006)."""
+    counting the attempts whose previous day falls before the period (migration 0006). Each row also
+    carries the case's groups (:func:`attempt_groups`)."""
+    groups = attempt_groups(snapshot, company_key)
     rows = [{"case_id": case_id, "position": i, "stage": a["stage"], "outcome": a["outcome"], "dated_on": _day(d),
-             "previous_on": None, "previous_resolved_on": None}
+             "previous_on": None, "previous_resolved_on": None, **groups}
             for i, (a, d) in enumerate(zip(snapshot.get("attempts") or [], attempt_dates, strict=False))]
     last: dict[str, date] = {}
     last_resolved: dict[str, date] = {}
@@ -136,7 +146,13 @@ def _lifecycle(state: CompanyState, memo: Mapping[Any, Any]) -> RectificationSta
 
 
 def _first_difference(before: CaseState, after: CaseState) -> int | None:
-    """The first position whose attempt row differs, or None when the rows are the same."""
+    """The first position whose attempt row differs, or None when the rows are the same.
+
+    A case that moved to another street, community or company differs from its first attempt on:
+    the breakdown counts each attempt in the case's group as it is now (docs/statistics.md).
+    """
+    if attempt_groups(before.snapshot, before.company_key) != attempt_groups(after.snapshot, after.company_key):
+        return 0
     old = list(zip(before.snapshot.get("attempts") or [], before.attempt_dates, strict=False))
     new = list(zip(after.snapshot.get("attempts") or [], after.attempt_dates, strict=False))
     for position, ((a, on), (b, new_on)) in enumerate(zip(old, new, strict=False)):
@@ -157,7 +173,7 @@ def _project_attempts(connection: Connection, cases: Mapping[str, CaseState],
             continue
         if before is not None:
             cut.append((key, start))
-        rows += attempt_rows(key, state.snapshot, state.attempt_dates)[start:]
+        rows += attempt_rows(key, state.snapshot, state.attempt_dates, state.company_key)[start:]
     if cut and connection.dialect.name == "sqlite":
         connection.exec_driver_sql("DELETE FROM case_attempts WHERE case_id = ? AND position >= ?", cut)
     elif cut:
@@ -192,13 +208,14 @@ def rebuild(connection: Connection) -> None:
     """Fill the whole projection from the cases and companies as they stand (after a migration)."""
     connection.execute(delete(CASE_ATTEMPTS))
     connection.execute(delete(COMPANY_EVENTS))
-    query = select(CASES.c.case_id, CASES.c.snapshot, CASES.c.decision, CASES.c.filed_on, CASES.c.attempt_dates)
+    query = select(CASES.c.case_id, CASES.c.snapshot, CASES.c.decision, CASES.c.filed_on, CASES.c.attempt_dates,
+                   CASES.c.company_key)
     updates: list[dict[str, Any]] = []
     attempts: list[dict[str, Any]] = []
     for row in connection.execute(query).all():
         dates = list(row.attempt_dates or [])
         updates.append({"b_id": row.case_id, **case_columns(row.snapshot, row.decision, row.filed_on, dates)})
-        attempts += attempt_rows(row.case_id, row.snapshot, dates)
+        attempts += attempt_rows(row.case_id, row.snapshot, dates, row.company_key)
     if updates:
         values: dict[str, Any] = {k: bindparam(k) for k in updates[0] if k != "b_id"}
         statement = update(CASES).where(CASES.c.case_id == bindparam("b_id")).values(values)

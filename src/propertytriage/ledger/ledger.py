@@ -24,7 +24,7 @@ from propertytriage.gcpause import collector_paused
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError
-from propertytriage.ledger.migrate import current_revision, head_revision, say_migrated, upgrade
+from propertytriage.ledger.migrate import current_revision, head_revision, rebuilds_projections, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
 
@@ -122,7 +122,7 @@ class Ledger:
         started = time.monotonic()
         with self.write_connection() as connection, connection.begin():
             start = upgrade(connection)
-            if start is not None and start != head_revision():
+            if start is not None and start != head_revision() and rebuilds_projections(start):
                 from propertytriage.ledger.replay import rebuild_derived
 
                 rebuild_derived(connection)

@@ -57,16 +57,30 @@ def upgrade(connection: Connection, target: str = "head") -> str | None:
     goal = head_revision() if target == "head" else target
     if start != goal:
         if start is not None:  # a new database is made, not migrated: nothing to wait for
-            _say_migrating(connection, start, goal)
+            _say_migrating(connection, start, goal, rebuilds_projections(start, goal))
         command.upgrade(_config(connection), target)
     return start
+
+
+def rebuilds_projections(start: str, goal: str | None = None) -> bool:
+    """Whether a migration from ``start`` to ``goal`` (head) needs the projections rebuilt from the events.
+
+    A migration that fills its new columns itself says so (``rebuilds_projections = False`` in its
+    module, e.g. 0007), so that opening a large ledger does not replay a million events for it.
+    """
+    scripts = ScriptDirectory.from_config(_config())
+    return any(getattr(script.module, "rebuilds_projections", True)
+               for script in scripts.iterate_revisions(goal or head_revision(), start))
 
 
 def _count(connection: Connection, table: str) -> int:
     return int(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
 
 
-def _say_migrating(connection: Connection, start: str, goal: str) -> None:
+def _say_migrating(connection: Connection, start: str, goal: str, rebuild: bool = True) -> None:
+    if not rebuild:
+        _say(f"迁移台账数据库：架构 {start} → {goal}……\nmigrating the ledger from schema {start} to {goal} ...")
+        return
     cases, companies, events = (_count(connection, t) for t in ("cases", "companies", "events"))
     _say(f"迁移台账数据库：架构 {start} → {goal}，并由 {events:,} 条事件重建 {cases:,} 件纠纷、"
          f"{companies:,} 家物业企业的投影（大的台账需要几分钟，请勿中断）……\n"

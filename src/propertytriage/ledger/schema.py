@@ -186,9 +186,11 @@ class CaseAttemptRow(Base):
 
     __tablename__ = "case_attempts"
     __table_args__ = (
-        # covering the report's counts (0006 added the previous days)
-        Index("ix_case_attempts_dated", "dated_on", "stage", "outcome", "previous_on", "previous_resolved_on",
-              "case_id"),
+        # covering the report's counts (0007, in place of 0006's index led by the day): each stage's
+        # attempts of the period are one range, read in order (the ladder and the months without a
+        # sort), and the breakdown of one stage by street, community or company joins no other table
+        Index("ix_case_attempts_stage", "stage", "dated_on", "outcome", "previous_on", "previous_resolved_on",
+              "street", "community", "company_key"),
     )
 
     case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -200,6 +202,11 @@ class CaseAttemptRow(Base):
     # order of day, then position; 0006): the first of a period's attempts has none or an earlier one.
     previous_on: Mapped[date | None] = mapped_column(Date)
     previous_resolved_on: Mapped[date | None] = mapped_column(Date)
+    # The case's groups as ``cases`` holds them now (0007), so the breakdown joins nothing: rewritten on
+    # every attempt row of a case whose street, community or company changes (aggregates.py).
+    street: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    community: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    company_key: Mapped[str | None] = mapped_column(String(ID_LENGTH))
 
 
 class CompanyEventRow(Base):

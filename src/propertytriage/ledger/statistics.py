@@ -22,6 +22,7 @@ from sqlalchemy import cast as sql_cast
 
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS, DEADLINES
+from propertytriage.models.vocabulary import STAGES
 from propertytriage.reporting import figures
 from propertytriage.reporting.assemble import Counts, GroupCounts, Outcomes, build_report
 from propertytriage.reporting.model import GroupBy, Month, Report
@@ -74,12 +75,19 @@ def _mediation_columns(start: date) -> list[Any]:
     return [_count_if(first).label("attempted"), _count_if(first_resolved).label("resolved")]
 
 
-def _group_column(by: GroupBy) -> Any:
-    return {"street": _C.c.street, "community": _C.c.community, "company": _C.c.company_key}[by]
+def _group_column(by: GroupBy, table: Any = _C) -> Any:
+    """The column of ``cases`` (or of ``case_attempts``, which repeats it: migration 0007) to group by."""
+    return {"street": table.c.street, "community": table.c.community, "company": table.c.company_key}[by]
+
+
+def _attempts_between(start: date, end: date) -> Any:
+    """The attempts of the period as ranges of the stage's index (migration 0007): one range per
+    stage, read in the order of stage and day, so a ``GROUP BY stage`` (and stage, day) sorts nothing."""
+    return and_(_A.c.stage.in_(STAGES), _between(_A.c.dated_on, start, end))
 
 
 def _stages(connection: Connection, start: date, end: date) -> dict[str, Outcomes]:
-    query = (select(_A.c.stage, *_mediation_columns(start)).where(_between(_A.c.dated_on, start, end))
+    query = (select(_A.c.stage, *_mediation_columns(start)).where(_attempts_between(start, end))
              .group_by(_A.c.stage))
     return {row.stage: Outcomes(resolved=row.resolved, failed=row.attempted - row.resolved)
             for row in connection.execute(query)}
@@ -134,12 +142,11 @@ def _month_rows(connection: Connection, start: date, end: date, received: list[A
                                          for key in _months(start, end)}
     for row in received:
         table[_month_key_of(row.day)]["received"] += row.received
-    sources = (
-        ("resolved", _A.c.dated_on, and_(_between(_A.c.dated_on, start, end), _A.c.outcome == "resolved")),
-        ("sent_to_court", _C.c.court_on, _between(_C.c.court_on, start, end)),
-    )
-    for name, column, condition in sources:
-        for day, number in connection.execute(select(column, func.count()).where(condition).group_by(column)):
+    resolved = (select(_A.c.dated_on, func.count()).where(_attempts_between(start, end), _A.c.outcome == "resolved")
+                .group_by(_A.c.stage, _A.c.dated_on))  # per stage and day: the index's order
+    court = select(_C.c.court_on, func.count()).where(_between(_C.c.court_on, start, end)).group_by(_C.c.court_on)
+    for name, query in (("resolved", resolved), ("sent_to_court", court)):
+        for day, number in connection.execute(query):
             table[_month_key_of(day)][name] += number
     return [Month(month=key, **values) for key, values in table.items()]
 
@@ -158,7 +165,7 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy, daily: 
         if by == "month":
             year, month = _year_month(column)
             return [year, month], lambda r: _month_key(r[0], r[1])
-        return [_group_column(by)], lambda r: r[0]
+        return [_group_column(by, _A)], lambda r: r[0]
 
     if by == "month":  # every month a row, as in months[]; the per-day counts summed into months
         for month in months:
@@ -178,10 +185,9 @@ def _groups(connection: Connection, start: date, end: date, by: GroupBy, daily: 
         for r in connection.execute(query.group_by(group)):
             row(r[0])["sent_to_court"] = r.sent
     columns, key_of = keyed(_A.c.dated_on)
+    # the attempt's own copy of its case's group: one table, no lookup of each attempt's case
     query = select(*columns, *_mediation_columns(start)).where(
         _A.c.stage == "mediation_center", _between(_A.c.dated_on, start, end))
-    if by != "month":
-        query = query.join_from(_A, _C, _C.c.case_id == _A.c.case_id)
     for r in connection.execute(query.group_by(*columns)):
         row(key_of(r)).update(mediated=r.attempted, resolved=r.resolved)
     if by == "company":  # the name on the company's record (one row per company, not per case)
