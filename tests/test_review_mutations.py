@@ -6,10 +6,12 @@ test's docstring) and passes with the figure as written.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
 from typing import Any
 
-from propertytriage.scoring import replay
+from propertytriage.scoring import default_scoring_rules, replay
 
 from .scoring.helpers import ITEMS, card
 
@@ -44,3 +46,24 @@ def test_the_notice_lists_every_item_below_sixty_percent_and_none_at_it() -> Non
     assert set(listed) == expected and at_line not in listed
     shares = [Decimal(sheet["items"][i]) / tops[i] for i in listed]
     assert shares == sorted(shares)  # weakest first
+
+
+def _documented_category_points() -> dict[str, Decimal]:
+    """The rubric's category table of docs/scoring.md (| `id` | 标题 | points |)."""
+    text = (Path(__file__).parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    table = text.split("## 1. The rubric", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| (\d+) \|$", table, flags=re.MULTILINE)
+    return {category: Decimal(points) for category, points in rows}
+
+
+def test_the_rubrics_categories_add_up_to_what_docs_scoring_md_publishes() -> None:
+    """Mutation: rubric.yaml bm_service_center 4 → 5 and bd_common_parts 5 → 4 (still 100 in all).
+
+    The offices read the category points in docs/scoring.md; the loader checks only the total.
+    """
+    documented = _documented_category_points()
+    assert sum(documented.values()) == 100 and len(documented) == 8
+    counted: dict[str, Decimal] = {}
+    for item in default_scoring_rules().rubric.items:
+        counted[item.category] = counted.get(item.category, Decimal(0)) + item.max_points
+    assert counted == documented
