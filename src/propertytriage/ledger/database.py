@@ -65,6 +65,11 @@ def _parse(url: str) -> URL:
             f"不支持的数据库：{backend}（可用 sqlite:/// 或 postgresql://）",
             f"unsupported database {backend!r} (use sqlite:/// or postgresql://)",
         )
+    if parsed.host or parsed.port:  # sqlite://ledger.db: two slashes make the file name a host
+        raise LedgerError(
+            f"数据库地址无效：{url}（SQLite 文件写作 sqlite:///相对路径 或 sqlite:////绝对路径，三个或四个斜杠）",
+            f"not a database URL: {url} (a SQLite file is sqlite:///relative/path or sqlite:////absolute/path)",
+        )
     return parsed
 
 

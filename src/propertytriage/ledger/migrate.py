@@ -22,6 +22,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
+from propertytriage.ledger.errors import LedgerError
+
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _ADVISORY_LOCK = 7_424_811_031  # any constant: serialises migrations of one PostgreSQL database
 
@@ -54,6 +56,8 @@ def upgrade(connection: Connection, target: str = "head") -> str | None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
     start = current_revision(connection)
+    if start is None:
+        _refuse_a_foreign_database(connection)
     goal = head_revision() if target == "head" else target
     if start != goal:
         if start is not None:  # a new database is made, not migrated: nothing to wait for
@@ -71,6 +75,32 @@ def rebuilds_projections(start: str, goal: str | None = None) -> bool:
     scripts = ScriptDirectory.from_config(_config())
     return any(getattr(script.module, "rebuilds_projections", True)
                for script in scripts.iterate_revisions(goal or head_revision(), start))
+
+
+def _refuse_a_foreign_database(connection: Connection) -> None:
+    """A SQLite file with tables of its own but no schema version is another program's database.
+
+    ``--db`` is typed by hand, and a wrong path may name an office's other database; making it a ledger
+    would add ten tables to it, even for ``cases``, which only reads. A file holding only tables the
+    ledger itself defines (``api_tokens`` from before migration 0003) is still the ledger's. On
+    PostgreSQL a database is named by its administrator and may serve other programs too, so it is
+    left as it is.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    from propertytriage.ledger.schema import Base  # the schema imports much that a migration check does not
+
+    found = connection.execute(text(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ORDER BY name")).scalars().all()
+    foreign = [name for name in found if name not in Base.metadata.tables]
+    if foreign:
+        shown = "、".join(foreign[:5]) + ("……" if len(foreign) > 5 else "")
+        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise LedgerError(
+            f"该数据库不是台账：其中已有其他表（{shown}），没有台账的架构版本；请核对 --db 或 PROPERTYTRIAGE_DB",
+            f"this database is not a ledger: it holds other tables ({listed}) and no ledger schema version; "
+            "check --db or PROPERTYTRIAGE_DB")
 
 
 def _count(connection: Connection, table: str) -> int:
