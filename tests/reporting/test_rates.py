@@ -94,18 +94,18 @@ def test_the_statistics_rules_in_force_load_and_cite_their_basis() -> None:
 
 
 def test_an_unknown_rounding_rule_names_the_key(rules_copy: Path) -> None:
-    _write(rules_copy, "percent_places: 2\nrounding: nearest\nscore_band_width: 10\nresolution_rate_definition: x\nbasis: [report_district_resolution]\n")
+    _write(rules_copy, "percent_places: 2\nrounding: nearest\nscore_band_width: 10\nmax_period_months: 240\nresolution_rate_definition: x\nbasis: [report_district_resolution]\n")
     with pytest.raises(RuleDataError, match="rounding"):
         load_statistics(rules_copy)
 
 
 def test_a_band_width_that_straddles_the_pass_mark_is_refused(rules_copy: Path) -> None:
-    _write(rules_copy, "percent_places: 2\nrounding: down\nscore_band_width: 7\nresolution_rate_definition: x\nbasis: [report_district_resolution]\n")
+    _write(rules_copy, "percent_places: 2\nrounding: down\nscore_band_width: 7\nmax_period_months: 240\nresolution_rate_definition: x\nbasis: [report_district_resolution]\n")
     with pytest.raises(RuleDataError, match="score_band_width"):
         load_statistics(rules_copy)
 
 
 def test_an_uncited_basis_is_refused(rules_copy: Path) -> None:
-    _write(rules_copy, "percent_places: 2\nrounding: down\nscore_band_width: 10\nresolution_rate_definition: x\nbasis: [no_such_report]\n")
+    _write(rules_copy, "percent_places: 2\nrounding: down\nscore_band_width: 10\nmax_period_months: 240\nresolution_rate_definition: x\nbasis: [no_such_report]\n")
     with pytest.raises(RuleDataError, match="no_such_report"):
         load_statistics(rules_copy)

@@ -80,6 +80,27 @@ def test_a_reversed_period_is_refused_naming_the_field_and_writes_nothing(
     assert "from:" in message and "晚于" in message and "after it ends" in message and "[period_reversed]" in message
 
 
+@pytest.mark.parametrize(("start", "end", "refused"), [
+    ("0202-01-01", "2025-12-31", True),  # a mistyped year: eighteen centuries of months
+    ("2006-01-01", "2025-12-31", False),  # 240 months, the longest period statistics.yaml allows
+    ("2005-12-31", "2025-12-31", True),  # 241 months
+])
+def test_a_period_longer_than_the_rules_allow_is_refused_before_anything_is_counted(
+        ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str, end: str,
+        refused: bool) -> None:
+    from propertytriage.reporting.parameters import statistics_parameters
+
+    assert statistics_parameters().max_period_months == 240  # the boundaries above are drawn at it
+    out = tmp_path / "report.json"
+    code = main(["report", "--from", start, "--to", end, "--out", str(out), "--db", ledger_url])
+    message = capsys.readouterr().err
+    if refused:
+        assert code == 2 and not out.exists()
+        assert "from:" in message and "240 个月" in message and "240 months" in message and "[period_too_long]" in message
+    else:
+        assert code == 0 and len(json.loads(out.read_text(encoding="utf-8"))["months"]) == 240
+
+
 def test_an_unknown_output_format_is_refused_before_the_ledger_is_opened(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     database = tmp_path / "never.db"

@@ -22,10 +22,12 @@ from sqlalchemy import cast as sql_cast
 
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS, DEADLINES
+from propertytriage.models import clock
 from propertytriage.models.vocabulary import STAGES
 from propertytriage.reporting import figures
 from propertytriage.reporting.assemble import Counts, GroupCounts, Outcomes, build_report
 from propertytriage.reporting.model import GroupBy, Month, Report
+from propertytriage.reporting.parameters import statistics_parameters
 
 DEFAULT_TITLE = "物业纠纷化解工作统计"
 BEFORE_COURT = ("owners_committee", "community", "mediation_center")
@@ -242,12 +244,18 @@ def check_request(period_from: date | None, period_to: date | None, by: str | No
                   *, today: date | None = None) -> tuple[date, date, GroupBy | None]:
     """The period and grouping asked for, with their defaults (to: today; from: 1 January of to's
     year), or an InputError naming the field."""
-    end = period_to or today or date.today()
+    end = period_to or today or clock.today()
     start = period_from or date(end.year, 1, 1)
     problems = []
+    longest = statistics_parameters().max_period_months
     if start > end:
         problems.append(Problem("from", "period_reversed", f"统计期初 {start} 晚于统计期末 {end}",
                                 f"the period starts ({start}) after it ends ({end})"))
+    elif (end.year - start.year) * 12 + end.month - start.month + 1 > longest:
+        # a mistyped year would otherwise ask for centuries of monthly rows and charts
+        problems.append(Problem("from", "period_too_long",
+                                f"统计期间 {start} 至 {end} 超过 {longest} 个月，请检查年份是否输错",
+                                f"the period {start} to {end} spans more than {longest} months; check the years"))
     if by is not None and by not in get_args(GroupBy):
         problems.append(Problem("by", "unknown_grouping", f"分组方式须为 month、street、community 或 company：{by}",
                                 f"by must be month, street, community or company, not {by!r}"))

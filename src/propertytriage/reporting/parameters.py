@@ -32,6 +32,7 @@ class StatisticsFile(BaseModel):
     percent_places: int = Field(ge=0, le=6)
     rounding: Rounding
     score_band_width: int = Field(ge=1, le=100)
+    max_period_months: int = Field(ge=1, le=1200)
     resolution_rate_definition: str = Field(min_length=1)
     basis: list[str] = Field(min_length=1)
 
