@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from propertytriage.cli import sheet_commands
 from propertytriage.cli.listing import SPOOL_IN_MEMORY, write_json_list, write_table
 from propertytriage.errors import InputError, Problem
+from propertytriage.gcpause import collector_paused
 
 COMMANDS = ("import", "show", "cases", "due", "export")
 _STAGES = ("owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope")
@@ -136,6 +137,21 @@ def _due_cells(rows: Iterable[Any], on: date, *, json_text: bool) -> Iterator[li
             yield [*day, title, subject_id, company_name or "—"]
 
 
+def _case_cells(rows: Iterable[Any]) -> Iterator[list[str]]:
+    """:func:`_case_row` of each item ``listed.case_items`` would make of the rows, made from the rows
+    (the owners' phones masked as ``masking.parties`` masks them; their ID numbers are not printed)."""
+    from propertytriage.cli.labels import AWAIT_ZH, STAGE_ZH, TRACK_ZH
+    from propertytriage.ledger.masking import mask_phone
+
+    stages, tracks, waits = (cast(dict[str, str], labels) for labels in (STAGE_ZH, TRACK_ZH, AWAIT_ZH))
+    for case_id, filed_on, next_stage, court_track, awaiting, _forms, _community, owners, name, _phone in rows:
+        yield [case_id, filed_on if isinstance(filed_on, str) else filed_on.isoformat(),
+               stages.get(next_stage, next_stage), tracks.get(court_track, court_track) if court_track else "—",
+               "、".join(waits.get(a, a) for a in awaiting) if awaiting else "—", name or "—",
+               "、".join(" ".join(v for v in (o.get("name"), mask_phone(o.get("phone"))) if v) for o in owners)
+               if owners else "—"]
+
+
 def due_table(items: list[dict[str, Any]]) -> str:
     """The due list as a table (parties masked)."""
     return _table(_DUE_HEADER, [_due_row(i) for i in items])
@@ -176,13 +192,13 @@ def dispatch(args: argparse.Namespace) -> int:
         if direct is not None:
             from propertytriage.ledger import listed
 
-            with closing(direct):
-                return _listed(args, today, functools.partial(listed.sqlite_cases, direct),
+            with closing(direct), collector_paused():
+                return _listed(args, today, functools.partial(listed.sqlite_case_rows, direct),
                                functools.partial(listed.sqlite_due_rows, direct), json_text=True)
     import propertytriage.jsonio as jsonio
     from propertytriage.ledger import Ledger, queries
 
-    with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
+    with Ledger(args.db) as ledger, ledger.engine.connect() as connection, collector_paused():
         if args.command == "show":
             record = queries.show(connection, args.case_id)
             if record is None:
@@ -190,19 +206,22 @@ def dispatch(args: argparse.Namespace) -> int:
                                           f"the ledger holds no case {args.case_id}")])
             print(jsonio.dumps(record))
             return 0
-        return _listed(args, today, functools.partial(queries.iter_cases, connection),
+        return _listed(args, today, functools.partial(queries.case_rows, connection),
                        functools.partial(queries.due_rows, connection), json_text=False)
 
 
-def _listed(args: argparse.Namespace, today: date, cases: Callable[..., Iterator[dict[str, Any]]],
+def _listed(args: argparse.Namespace, today: date, case_rows: Callable[..., Iterator[Any]],
             due_rows: Callable[..., Iterator[Any]], *, json_text: bool) -> int:
-    """``cases`` or ``due`` printed from what the given readers give (``json_text``: the due rows'
+    """``cases`` or ``due`` printed from the rows the given readers give (``json_text``: the due rows'
     parties as JSON text, as ``sqlite3`` gives them)."""
-    from propertytriage.ledger.listed import due_items
+    from propertytriage.ledger.listed import case_items, due_items
 
     if args.command == "cases":
-        items = cases(stage=args.stage, overdue_on=today if args.overdue else None)
-        _print_list(items, _CASES_HEADER, _case_row, as_json=args.json, write=sys.stdout.write)
+        rows = case_rows(stage=args.stage, overdue_on=today if args.overdue else None)
+        if args.json:
+            write_json_list(case_items(rows), sys.stdout.write)
+        else:  # the table's cells straight from the rows: no item is built
+            write_table(_CASES_HEADER, _case_cells(rows), sys.stdout.write)
         return 0
     # a table without a calendar prints no basis or note: brief rows leave them in the database
     brief = not (args.json or args.ics)

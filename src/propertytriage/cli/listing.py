@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import marshal
+import operator
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
@@ -22,6 +23,16 @@ SPOOL_IN_MEMORY = 4 << 20  # bytes of spooled rows kept in memory before the spo
 _BATCH = 1000  # rows marshalled at once
 
 
+class _WideCharacters(dict[str, int]):
+    """1 for a wide or full-width character (汉字), 0 for any other; each character asked of
+    ``unicodedata`` once, then looked up in C (``map``)."""
+
+    def __missing__(self, character: str) -> int:
+        self[character] = wide = 1 if unicodedata.east_asian_width(character) in "WF" else 0
+        return wide
+
+
+_WIDE = _WideCharacters()
 _MEASURED: dict[str, int] = {}  # cell → columns beyond its length: stage names, titles, companies recur
 _MEASURED_AT_MOST = 1 << 16  # cells remembered (names and addresses would otherwise fill it)
 
@@ -32,7 +43,7 @@ def _extra(text: str) -> int:
     if extra is None:
         if len(_MEASURED) >= _MEASURED_AT_MOST:
             _MEASURED.clear()
-        extra = _MEASURED[text] = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+        extra = _MEASURED[text] = sum(map(_WIDE.__getitem__, text))
     return extra
 
 
@@ -76,13 +87,16 @@ def _spool(batch: list[Sequence[str]], widths: list[int], spool: IO[bytes]) -> N
     columns = [list(column) for column in zip(*batch, strict=True)]
     extras: list[list[int] | None] = []
     for i, column in enumerate(columns):
+        lengths = list(map(len, column))
         if "".join(column).isascii():
             extras.append(None)
-            widths[i] = max(widths[i], max(map(len, column)))
-        else:
-            column_extras = [0 if c.isascii() else _extra(c) for c in column]
+        else:  # mostly stage names, titles and companies measured before: one dictionary lookup each
+            known = list(map(_MEASURED.get, column))
+            column_extras = [_extra(c) if e is None else e for c, e in zip(column, known, strict=True)] \
+                if None in known else cast(list[int], known)
             extras.append(column_extras)
-            widths[i] = max(widths[i], max(len(c) + e for c, e in zip(column, column_extras, strict=True)))
+            lengths = list(map(operator.add, lengths, column_extras))
+        widths[i] = max(widths[i], *lengths)
     block = marshal.dumps((columns, extras))
     spool.write(len(block).to_bytes(8, "little"))
     spool.write(block)

@@ -86,18 +86,16 @@ def sqlite_due(connection: sqlite3.Connection, on: date, *, within_days: int = 7
 
 # --- cases ----------------------------------------------------------------------------------
 
-# queries._LISTED as SQLAlchemy compiles it for SQLite (a JSON value read as its JSON text)
+# queries._LISTED read from SQLite: the awaited steps and forms in one JSON_EXTRACT of the decision, the
+# owners and the company's phone in one of the snapshot (each JSON_EXTRACT parses its whole document)
 _CASES_SELECT = (
-    "SELECT case_id, filed_on, next_stage, court_track, JSON_QUOTE(JSON_EXTRACT(decision, '$.\"awaiting\"')),"
-    " JSON_QUOTE(JSON_EXTRACT(decision, '$.\"forms\"')), community, JSON_QUOTE(JSON_EXTRACT(snapshot, '$.\"owners\"')),"
-    " company_name, CAST(JSON_EXTRACT(snapshot, '$.\"property_company\".\"phone\"') AS VARCHAR) FROM cases"
+    "SELECT case_id, filed_on, next_stage, court_track, JSON_EXTRACT(decision, '$.awaiting', '$.forms'), community,"
+    " company_name, JSON_EXTRACT(snapshot, '$.owners', '$.property_company.phone') FROM cases"
 )
 # queries._overdue_clause: overdue itself, or open with its company overdue
 _OVERDUE = ("(case_id IN (SELECT subject_id FROM deadlines WHERE due_on < :on AND subject_type = 'case')"
             " OR is_open IS 1 AND company_key IN"
             " (SELECT subject_id FROM deadlines WHERE due_on < :on AND subject_type = 'company'))")
-
-
 def cases_sql(stage: str | None, overdue_on: date | None) -> str:
     """The statement of ``queries.iter_cases`` with these filters (parameters ``:stage`` and ``:on``)."""
     clauses = [*(["next_stage = :stage"] if stage is not None else []), *([_OVERDUE] if overdue_on is not None else [])]
@@ -105,13 +103,9 @@ def cases_sql(stage: str | None, overdue_on: date | None) -> str:
     return _CASES_SELECT + where + " ORDER BY filed_on, case_id"
 
 
-def case_items(rows: Iterable[Any], *, json_text: bool = False) -> Iterator[dict[str, Any]]:
-    """Cases as the list shows them: the same masking as :func:`masking.parties` of the whole snapshot;
-    ``json_text``: the JSON values come as text (``sqlite3``) rather than decoded."""
-    loads = orjson.loads
+def case_items(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Cases as the list shows them: the same masking as :func:`masking.parties` of the whole snapshot."""
     for case_id, filed_on, next_stage, court_track, awaiting, forms, community, owners, name, phone in rows:
-        if json_text:
-            awaiting, forms, owners = loads(awaiting), loads(forms), loads(owners)
         yield {
             "case_id": case_id, "filed_on": iso(filed_on), "next_stage": next_stage, "court_track": court_track,
             "awaiting": awaiting if awaiting is not None else [], "forms": forms if forms is not None else [],
@@ -120,13 +114,24 @@ def case_items(rows: Iterable[Any], *, json_text: bool = False) -> Iterator[dict
         }
 
 
-def sqlite_cases(connection: sqlite3.Connection, *, stage: str | None = None,
-                 overdue_on: date | None = None) -> Iterator[dict[str, Any]]:
-    """``queries.iter_cases`` (no community, company or page) on a ``sqlite3`` connection."""
+def sqlite_case_rows(connection: sqlite3.Connection, *, stage: str | None = None,
+                     overdue_on: date | None = None) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``queries.case_rows`` (no community, company or page) on a ``sqlite3`` connection,
+    their JSON decoded as SQLAlchemy decodes it."""
     parameters = {"stage": stage, "on": overdue_on.isoformat() if overdue_on is not None else None}
     cursor = connection.execute(cases_sql(stage, overdue_on), parameters)
     cursor.arraysize = 2000
-    yield from case_items(_fetched(cursor), json_text=True)
+    loads = orjson.loads
+    for case_id, filed_on, next_stage, court_track, decided, community, name, listed in _fetched(cursor):
+        awaiting, forms = loads(decided)
+        owners, phone = loads(listed)
+        yield case_id, filed_on, next_stage, court_track, awaiting, forms, community, owners, name, phone
+
+
+def sqlite_cases(connection: sqlite3.Connection, *, stage: str | None = None,
+                 overdue_on: date | None = None) -> Iterator[dict[str, Any]]:
+    """``queries.iter_cases`` (no community, company or page) on a ``sqlite3`` connection."""
+    return case_items(sqlite_case_rows(connection, stage=stage, overdue_on=overdue_on))
 
 
 def _fetched(cursor: sqlite3.Cursor) -> Iterator[Any]:

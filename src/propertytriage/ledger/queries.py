@@ -127,6 +127,17 @@ def _rows(connection: Connection, query: Any, stream: bool) -> Iterator[Any]:
 _BATCH = 2000
 
 
+def case_rows(
+    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
+    community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
+    stream: bool = True,
+) -> Iterator[Any]:
+    """The rows :func:`iter_cases` makes its items of (listed.case_items), for a printer that needs no item."""
+    query = select(*_LISTED).where(*_case_filters(stage, overdue_on, community, company))
+    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
+    return _rows(connection, query, stream)
+
+
 def iter_cases(
     connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
     community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
@@ -134,9 +145,8 @@ def iter_cases(
 ) -> Iterator[dict[str, Any]]:
     """Cases with their next step (masked parties), oldest filing first, one at a time: a list of
     100,000 cases prints in the memory of a few thousand (SPEC §3, memory flat)."""
-    query = select(*_LISTED).where(*_case_filters(stage, overdue_on, community, company))
-    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
-    yield from listed.case_items(_rows(connection, query, stream))
+    return listed.case_items(case_rows(connection, stage=stage, overdue_on=overdue_on, community=community,
+                                       company=company, limit=limit, offset=offset, stream=stream))
 
 
 def list_cases(
