@@ -54,7 +54,9 @@ from sqlalchemy import Engine, Table, func, select  # noqa: E402
 
 from propertytriage import Triage  # noqa: E402
 from propertytriage.ledger import Ledger  # noqa: E402
+from propertytriage.ledger.listed import sqlite_case_rows, sqlite_due, sqlite_due_rows  # noqa: E402
 from propertytriage.ledger.queries import due, iter_cases, iter_due, list_cases, show  # noqa: E402
+from propertytriage.ledger.reading import open_current  # noqa: E402
 from propertytriage.ledger.schema import (  # noqa: E402
     CASE_ATTEMPTS,
     CASES,
@@ -115,6 +117,8 @@ def main() -> None:
     parser.add_argument("--reads-only", action="store_true",
                         help="import nothing: time the reads on the ledger at --db (made by an earlier run)")
     parser.add_argument("--triage-sample", type=int, default=20_000, help="cases for bare triage")
+    parser.add_argument("--command-runs", type=int, default=1, metavar="N",
+                        help="run each command N times in its own process; print the fastest and the median")
     parser.add_argument("--no-commands", action="store_true",
                         help="time the reads in this process only, not the due and cases commands in their own")
     parser.add_argument("--no-sqlite-reads", action="store_true",
@@ -234,14 +238,25 @@ def reads(ledger: Ledger, args: argparse.Namespace, *, label: str, shows: int | 
             ("cases --stage court", lambda: list_cases(connection, stage="court")),
             ("cases --stage court, streamed", lambda: iter_cases(connection, stage="court")),
         )
+        direct = open_current(ledger.url)  # what the commands read a current SQLite file through
+        if direct is not None:
+            queries += (
+                ("due through sqlite3, rows as the table prints them",
+                 lambda: sqlite_due_rows(direct, ON, brief=True)),
+                ("due through sqlite3, items", lambda: sqlite_due(direct, ON)),
+                ("cases --overdue through sqlite3, rows", lambda: sqlite_case_rows(direct, overdue_on=ON)),
+                ("cases --stage court through sqlite3, rows", lambda: sqlite_case_rows(direct, stage="court")),
+            )
         for name, query in queries:
             sum(1 for _ in query())  # once to warm the caches, as a clerk's second look would find them
             start, cpu = time.perf_counter(), time.process_time()
             rows = sum(1 for _ in query())
             print(f"[{label}] {name} (on {ON}): {time.perf_counter() - start:.2f} s "
                   f"(CPU of this process {time.process_time() - cpu:.2f} s), {rows:,} rows", flush=True)
+        if direct is not None:
+            direct.close()
     if not args.no_commands:
-        commands(ledger.url, label)
+        commands(ledger.url, label, runs=args.command_runs)
 
 
 _COMMANDS = (
@@ -263,25 +278,36 @@ sys.exit(main())
 """
 
 
-def commands(url: str, label: str) -> None:
+def commands(url: str, label: str, runs: int = 1) -> None:
     """Each command as a clerk runs it, its output thrown away: the CPU time (os.wait4) and the peak
-    resident memory of its own process, startup included (the bare startup is printed first)."""
+    resident memory of its own process, startup included (the bare startup is printed first). With
+    ``runs`` above 1, each command runs that many times in turn and the fastest and the median are
+    printed (a loaded machine makes single runs vary by half), with the load average before and after."""
     with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
-        runs = [("startup (--help)", ["--help"]),
-                *((name, [*(a.format(folder=folder) for a in argv), "--on", ON.isoformat(), "--db", url])
-                  for name, argv in _COMMANDS)]
-        for name, argv in runs:
-            start = time.perf_counter()
-            process = subprocess.Popen([sys.executable, "-c", _RUN_COMMAND, *argv], stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE)
-            error = process.stderr.read().decode() if process.stderr else ""
-            _pid, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            assert process.returncode == 0, (name, error)
-            peak = re.search(r"VmHWM (\d+)", error)
-            memory = f"{int(peak.group(1)) / 1024:.0f} MiB" if peak else "?"
-            print(f"[{label}] propertytriage {name}: {time.perf_counter() - start:.2f} s, CPU of its process"
-                  f" {usage.ru_utime + usage.ru_stime:.2f} s, peak resident memory {memory}", flush=True)
+        argvs = [("startup (--help)", ["--help"]),
+                 *((name, [*(a.format(folder=folder) for a in argv), "--on", ON.isoformat(), "--db", url])
+                   for name, argv in _COMMANDS),
+                 ("show (one case)", ["show", "L-0000007", "--db", url])]
+        print(f"[{label}] load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        for name, argv in argvs:
+            walls, cpus, peaks = [], [], []
+            for _ in range(max(1, runs)):
+                start = time.perf_counter()
+                process = subprocess.Popen([sys.executable, "-c", _RUN_COMMAND, *argv], stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE)
+                error = process.stderr.read().decode() if process.stderr else ""
+                _pid, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                assert process.returncode == 0, (name, error)
+                walls.append(time.perf_counter() - start)
+                cpus.append(usage.ru_utime + usage.ru_stime)
+                peak = re.search(r"VmHWM (\d+)", error)
+                peaks.append(int(peak.group(1)) / 1024 if peak else float("nan"))
+            figures = (f"{walls[0]:.2f} s, CPU of its process {cpus[0]:.2f} s" if runs <= 1 else
+                       f"{runs} runs: wall min {min(walls):.2f} s, median {statistics.median(walls):.2f} s; CPU of its"
+                       f" process min {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s")
+            print(f"[{label}] propertytriage {name}: {figures}, peak resident memory {max(peaks):.0f} MiB", flush=True)
+        print(f"[{label}] load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
 
 COPIED: tuple[Table, ...] = (EVENTS, COMPANIES, CASES, DEADLINES, CASE_ATTEMPTS, COMPANY_EVENTS)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from propertytriage.engine import Triage, triage
 from propertytriage.errors import (
     EngineError,
     InputError,
@@ -17,9 +16,10 @@ from propertytriage.errors import (
     RenderError,
     RuleDataError,
 )
-from propertytriage.models import Attempt, Case, Decision, Reason, Scorecard
 
 if TYPE_CHECKING:
+    from propertytriage.engine import Triage, triage
+    from propertytriage.models import Attempt, Case, Decision, Reason, Scorecard
     from propertytriage.scoring import ScoreResult
 
 __all__ = [
@@ -64,9 +64,21 @@ def render_form(
     return _render(form_id, case, scorecard=scorecard, format=format)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ScoreResult":
-        from propertytriage.scoring import ScoreResult
+# The models and the engine load when first asked for (PEP 562), not with the package: every
+# command starts by importing the package, and the ledger's reading commands (show, cases, due)
+# never validate a Case or decide one, while loading those modules took most of a second.
+_LAZY = {"Triage": "propertytriage.engine", "triage": "propertytriage.engine",
+         "Attempt": "propertytriage.models", "Case": "propertytriage.models", "Decision": "propertytriage.models",
+         "Reason": "propertytriage.models", "Scorecard": "propertytriage.models",
+         "ScoreResult": "propertytriage.scoring"}
 
-        return ScoreResult
-    raise AttributeError(name)
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'propertytriage' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # asked once
+    return value

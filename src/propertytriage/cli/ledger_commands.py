@@ -8,17 +8,20 @@ field on stderr) but still records the others; spreadsheets and ``export`` are c
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from propertytriage.cli import sheet_commands
 from propertytriage.cli.listing import SPOOL_IN_MEMORY, write_json_list, write_table
 from propertytriage.errors import InputError, Problem
+from propertytriage.gcpause import collector_paused
 
 COMMANDS = ("import", "show", "cases", "due", "export")
 _STAGES = ("owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope")
@@ -115,6 +118,40 @@ def _case_row(i: dict[str, Any]) -> list[str]:
             "、".join(AWAIT_ZH.get(a, a) for a in i["awaiting"]) or "—", i.get("company", "—"), _owners(i)]
 
 
+def _due_cells(rows: Iterable[Any], on: date, *, json_text: bool) -> Iterator[list[str]]:
+    """:func:`_due_row` of each item ``listed.due_items`` would make of the rows, made from the rows."""
+    import orjson
+
+    days: dict[Any, tuple[str, str, str]] = {}  # a few hundred distinct days among 100,000 rows
+    loads = orjson.loads
+    for _kind, title, subject_type, subject_id, _starts_on, due_on, _basis, _note, _stage, listed, company_name \
+            in rows:
+        if (day := days.get(due_on)) is None:
+            due_day = due_on if isinstance(due_on, date) else date.fromisoformat(due_on)
+            day = days[due_on] = ("逾期 overdue" if due_day < on else "到期 due", due_day.isoformat(),
+                                  str((due_day - on).days))
+        if subject_type == "case":
+            found = (loads(listed) if json_text else listed) if listed else {}
+            yield [*day, title, subject_id, found.get("company", "") or _owners(found)]
+        else:
+            yield [*day, title, subject_id, company_name or "—"]
+
+
+def _case_cells(rows: Iterable[Any]) -> Iterator[list[str]]:
+    """:func:`_case_row` of each item ``listed.case_items`` would make of the rows, made from the rows
+    (the owners' phones masked as ``masking.parties`` masks them; their ID numbers are not printed)."""
+    from propertytriage.cli.labels import AWAIT_ZH, STAGE_ZH, TRACK_ZH
+    from propertytriage.ledger.masking import mask_phone
+
+    stages, tracks, waits = (cast(dict[str, str], labels) for labels in (STAGE_ZH, TRACK_ZH, AWAIT_ZH))
+    for case_id, filed_on, next_stage, court_track, awaiting, _forms, _community, owners, name, _phone in rows:
+        yield [case_id, filed_on if isinstance(filed_on, str) else filed_on.isoformat(),
+               stages.get(next_stage, next_stage), tracks.get(court_track, court_track) if court_track else "—",
+               "、".join(waits.get(a, a) for a in awaiting) if awaiting else "—", name or "—",
+               "、".join(" ".join(v for v in (o.get("name"), mask_phone(o.get("phone"))) if v) for o in owners)
+               if owners else "—"]
+
+
 def due_table(items: list[dict[str, Any]]) -> str:
     """The due list as a table (parties masked)."""
     return _table(_DUE_HEADER, [_due_row(i) for i in items])
@@ -141,15 +178,27 @@ def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    import propertytriage.jsonio as jsonio
-    from propertytriage.ledger import Ledger, queries
-
     if args.command == "import":
         return sheet_commands.import_command(args)
     if args.command == "export":
         return sheet_commands.export_command(args)
     today = getattr(args, "on", None) or date.today()
-    with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
+    if args.command in ("cases", "due"):
+        from propertytriage.ledger.location import resolve_url
+        from propertytriage.ledger.reading import open_current
+
+        # a SQLite file at the newest schema is read without SQLAlchemy (ledger/reading.py)
+        direct = open_current(resolve_url(args.db))
+        if direct is not None:
+            from propertytriage.ledger import listed
+
+            with closing(direct), collector_paused():
+                return _listed(args, today, functools.partial(listed.sqlite_case_rows, direct),
+                               functools.partial(listed.sqlite_due_rows, direct), json_text=True)
+    import propertytriage.jsonio as jsonio
+    from propertytriage.ledger import Ledger, queries
+
+    with Ledger(args.db) as ledger, ledger.engine.connect() as connection, collector_paused():
         if args.command == "show":
             record = queries.show(connection, args.case_id)
             if record is None:
@@ -157,26 +206,44 @@ def dispatch(args: argparse.Namespace) -> int:
                                           f"the ledger holds no case {args.case_id}")])
             print(jsonio.dumps(record))
             return 0
-        if args.command == "cases":
-            cases = queries.iter_cases(connection, stage=args.stage, overdue_on=today if args.overdue else None)
-            _print_list(cases, _CASES_HEADER, _case_row, as_json=args.json, write=sys.stdout.write)
-            return 0
-        # a table without a calendar prints no basis or note: brief items leave them in the database
-        items = queries.iter_due(connection, today, within_days=max(0, args.days), brief=not (args.json or args.ics))
-        if not args.ics:
-            _print_list(items, _DUE_HEADER, _due_row, as_json=args.json, write=sys.stdout.write)
-            return 0
-        from propertytriage.ledger.calendar_file import written_to_calendar
-        from propertytriage.outputs import atomic
+        return _listed(args, today, functools.partial(queries.case_rows, connection),
+                       functools.partial(queries.due_rows, connection), json_text=False)
 
-        # The calendar is whole or not at all (the usual mode: it carries case ids and titles, no
-        # party), and the list is printed once it is in place: held in a spool until then.
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8") as printed:
-            with atomic(Path(args.ics), binary=True) as handle:
-                items = written_to_calendar(items, handle.write, stamp=datetime.now(UTC))
-                _print_list(items, _DUE_HEADER, _due_row, as_json=args.json, write=printed.write)
-            printed.seek(0)
-            shutil.copyfileobj(printed, sys.stdout)
+
+def _listed(args: argparse.Namespace, today: date, case_rows: Callable[..., Iterator[Any]],
+            due_rows: Callable[..., Iterator[Any]], *, json_text: bool) -> int:
+    """``cases`` or ``due`` printed from the rows the given readers give (``json_text``: the due rows'
+    parties as JSON text, as ``sqlite3`` gives them)."""
+    from propertytriage.ledger.listed import case_items, due_items
+
+    if args.command == "cases":
+        rows = case_rows(stage=args.stage, overdue_on=today if args.overdue else None)
+        if args.json:
+            write_json_list(case_items(rows), sys.stdout.write)
+        else:  # the table's cells straight from the rows: no item is built
+            write_table(_CASES_HEADER, _case_cells(rows), sys.stdout.write)
+        return 0
+    # a table without a calendar prints no basis or note: brief rows leave them in the database
+    brief = not (args.json or args.ics)
+    rows = due_rows(today, within_days=max(0, args.days), brief=brief)
+    if brief:  # the table's cells straight from the rows: no item is built
+        write_table(_DUE_HEADER, _due_cells(rows, today, json_text=json_text), sys.stdout.write)
+        return 0
+    items = due_items(rows, today, brief=brief, json_text=json_text)
+    if not args.ics:
+        write_json_list(items, sys.stdout.write)
+        return 0
+    from propertytriage.ledger.calendar_file import written_to_calendar
+    from propertytriage.outputs import atomic
+
+    # The calendar is whole or not at all (the usual mode: it carries case ids and titles, no
+    # party), and the list is printed once it is in place: held in a spool until then.
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8") as printed:
+        with atomic(Path(args.ics), binary=True) as handle:
+            items = written_to_calendar(items, handle.write, stamp=datetime.now(UTC))
+            _print_list(items, _DUE_HEADER, _due_row, as_json=args.json, write=printed.write)
+        printed.seek(0)
+        shutil.copyfileobj(printed, sys.stdout)
     return 0
 
 

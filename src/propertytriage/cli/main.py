@@ -109,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:
-    from propertytriage.cli import commands
-
+    """The command's function, importing only what that command needs: the ledger's reading commands
+    must not pay for the models, the engine and the forms' rendering at every start."""
     if command == "run":
         from propertytriage.cli.sample_run import run_command
 
@@ -123,6 +123,8 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         from propertytriage.sheets.command import template_command
 
         return template_command
+    from propertytriage.cli import commands
+
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "triage": commands.triage_command,
         "score": commands.score_command,

@@ -9,8 +9,30 @@ transaction), ``replay`` (events back to state), ``deadlines`` and ``timelimits`
 ``queries`` (show, cases, due), ``masking``, ``calendar_file``. See docs/ledger.md.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from propertytriage.ledger.errors import LedgerError
-from propertytriage.ledger.ledger import ImportSummary, Ledger
-from propertytriage.ledger.recording import Outcome
+
+if TYPE_CHECKING:
+    from propertytriage.ledger.ledger import ImportSummary, Ledger
+    from propertytriage.ledger.recording import Outcome
 
 __all__ = ["ImportSummary", "Ledger", "LedgerError", "Outcome"]
+
+# Loaded when first asked for (PEP 562): ``Ledger`` brings the engine, the recorder and Alembic,
+# which the reading commands (show, cases, due on a current ledger) do without.
+_LAZY = {"ImportSummary": "propertytriage.ledger.ledger", "Ledger": "propertytriage.ledger.ledger",
+         "Outcome": "propertytriage.ledger.recording"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'propertytriage.ledger' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -33,10 +33,11 @@ from sqlalchemy.pool import StaticPool
 
 from propertytriage.errors import os_reason_zh
 from propertytriage.ledger.errors import LedgerError
+from propertytriage.ledger.location import BUSY_TIMEOUT_SECONDS, DEFAULT_URL, ENVIRONMENT_VARIABLE, resolve_url
 
-DEFAULT_URL = "sqlite:///propertytriage.db"
-ENVIRONMENT_VARIABLE = "PROPERTYTRIAGE_DB"
-BUSY_TIMEOUT_SECONDS = 60.0
+__all__ = ["BUSY_TIMEOUT_SECONDS", "DEFAULT_URL", "ENVIRONMENT_VARIABLE", "is_sqlite", "json_text", "make_engine",
+           "resolve_url"]
+
 
 
 def json_text(value: Any) -> str:
@@ -45,11 +46,6 @@ def json_text(value: Any) -> str:
 
 
 _JSON_OPTIONS: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
-
-
-def resolve_url(given: str | None) -> str:
-    """``--db URL``, else ``PROPERTYTRIAGE_DB``, else a SQLite file in the current directory."""
-    return given or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_URL
 
 
 def _parse(url: str) -> URL:

@@ -6,16 +6,13 @@ the ledger holds a hundred cases or a hundred thousand (apart from the rows they
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import UTC, date, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import Connection, String, and_, bindparam, func, null, or_, select, type_coerce
 
-from propertytriage.ledger import snapshots
-from propertytriage.ledger.masking import parties
-from propertytriage.ledger.recorder import company_from_row
-from propertytriage.ledger.replay import company_as_of
+from propertytriage.ledger import listed
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
 
 _CASES, _COMPANIES, _DEADLINES, _EVENTS = CASES, COMPANIES, DEADLINES, EVENTS
@@ -50,6 +47,10 @@ _SUBJECT_DEADLINES = select(_DEADLINES).where(or_(
 
 def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
     """The full record of one case (SPEC §3 ``show``); None if the ledger does not hold it."""
+    from propertytriage.ledger import snapshots
+    from propertytriage.ledger.recorder import company_from_row
+    from propertytriage.ledger.replay import company_as_of
+
     row = connection.execute(_CASE, {"case_id": case_id}).first()
     if row is None:
         return None
@@ -117,23 +118,6 @@ _LISTED = (
 )
 
 
-def _iso(day: str | date) -> str:
-    """A day in ISO form, whether SQLite gave its stored text or PostgreSQL a date (parsing the text
-    into a date and printing it back cost more than the rest of a due item)."""
-    return day if isinstance(day, str) else day.isoformat()
-
-
-def _listed_cases(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    """Cases as the list shows them: the same masking as :func:`masking.parties` of the whole snapshot."""
-    for case_id, filed_on, next_stage, court_track, awaiting, forms, community, owners, name, phone in rows:
-        yield {
-            "case_id": case_id, "filed_on": _iso(filed_on), "next_stage": next_stage, "court_track": court_track,
-            "awaiting": awaiting if awaiting is not None else [], "forms": forms if forms is not None else [],
-            "community": community,
-            **parties({"owners": owners or [], "property_company": {"name": name, "phone": phone}}),
-        }
-
-
 def _rows(connection: Connection, query: Any, stream: bool) -> Iterator[Any]:
     """The rows of ``query``; ``stream`` reads them in batches (a server-side cursor on PostgreSQL,
     whose driver otherwise holds the whole result in memory; SQLite's cursor steps through anyway)."""
@@ -143,6 +127,17 @@ def _rows(connection: Connection, query: Any, stream: bool) -> Iterator[Any]:
 _BATCH = 2000
 
 
+def case_rows(
+    connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
+    community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
+    stream: bool = True,
+) -> Iterator[Any]:
+    """The rows :func:`iter_cases` makes its items of (listed.case_items), for a printer that needs no item."""
+    query = select(*_LISTED).where(*_case_filters(stage, overdue_on, community, company))
+    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
+    return _rows(connection, query, stream)
+
+
 def iter_cases(
     connection: Connection, *, stage: str | None = None, overdue_on: date | None = None,
     community: str | None = None, company: str | None = None, limit: int | None = None, offset: int = 0,
@@ -150,9 +145,8 @@ def iter_cases(
 ) -> Iterator[dict[str, Any]]:
     """Cases with their next step (masked parties), oldest filing first, one at a time: a list of
     100,000 cases prints in the memory of a few thousand (SPEC §3, memory flat)."""
-    query = select(*_LISTED).where(*_case_filters(stage, overdue_on, community, company))
-    query = query.order_by(_CASES.c.filed_on, _CASES.c.case_id).offset(offset).limit(limit)
-    yield from _listed_cases(_rows(connection, query, stream))
+    return listed.case_items(case_rows(connection, stage=stage, overdue_on=overdue_on, community=community,
+                                       company=company, limit=limit, offset=offset, stream=stream))
 
 
 def list_cases(
@@ -172,38 +166,24 @@ _DUE_COLUMNS = (
 _NOT_BRIEF = (4, 6, 7)  # starts_on, basis, note: long texts a table of the list does not print (a third of the read)
 
 
+def due_rows(connection: Connection, on: date, *, within_days: int = 7, stream: bool = True,
+             brief: bool = False) -> Iterator[Any]:
+    """The rows :func:`iter_due` makes its items of (listed.due_items), for a printer that needs no item."""
+    columns = [null() if brief and i in _NOT_BRIEF else column for i, column in enumerate(_DUE_COLUMNS)]
+    query = (select(*columns).where(_DEADLINES.c.due_on <= listed.due_until(on, within_days))
+             .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id, _DEADLINES.c.kind))
+    # each row carries what the list prints (schema.DeadlineRow): no join
+    return _rows(connection, query, stream)
+
+
 def iter_due(
     connection: Connection, on: date, *, within_days: int = 7, stream: bool = True, brief: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """What falls due by ``on`` plus ``within_days``, overdue first (oldest first), with masked parties,
     one item at a time, its keys in the order of :func:`_deadline_json`; ``brief`` items lack
     ``starts_on``, ``basis`` and ``note``."""
-    # the calendar's last day bounds the window: --on 9999-12-31 lists what is due by then, not an error
-    until = on + timedelta(days=within_days) if (date.max - on).days >= within_days else date.max
-    columns = [null() if brief and i in _NOT_BRIEF else column for i, column in enumerate(_DUE_COLUMNS)]
-    query = (select(*columns).where(_DEADLINES.c.due_on <= until)
-             .order_by(_DEADLINES.c.due_on, _DEADLINES.c.subject_type, _DEADLINES.c.subject_id, _DEADLINES.c.kind))
-    days: dict[Any, tuple[str, bool, int]] = {}  # a few hundred distinct days among 100,000 items
-    # each row carries what the list prints (schema.DeadlineRow): no join
-    for kind, title, subject_type, subject_id, starts_on, due_on, basis, note, next_stage, listed, company_name \
-            in _rows(connection, query, stream):
-        if (day := days.get(due_on)) is None:
-            due_day = due_on if isinstance(due_on, date) else date.fromisoformat(due_on)
-            day = days[due_on] = (due_day.isoformat(), due_day < on, (due_day - on).days)
-        if brief:
-            item = {"kind": kind, "title": title, "subject_type": subject_type, "subject_id": subject_id,
-                    "due_on": day[0], "overdue": day[1], "days_left": day[2]}
-        else:
-            item = {"kind": kind, "title": title, "subject_type": subject_type, "subject_id": subject_id,
-                    "starts_on": _iso(starts_on), "due_on": day[0], "basis": basis, "note": note,
-                    "overdue": day[1], "days_left": day[2]}
-        if subject_type == "case":
-            item["next_stage"] = next_stage
-            if listed:
-                item.update(listed)
-        elif company_name:
-            item["company"] = company_name
-        yield item
+    rows = due_rows(connection, on, within_days=within_days, stream=stream, brief=brief)
+    return listed.due_items(rows, on, brief=brief)
 
 
 def due(connection: Connection, on: date, *, within_days: int = 7) -> list[dict[str, Any]]:
