@@ -22,6 +22,7 @@ from propertytriage.cli import sheet_commands
 from propertytriage.cli.listing import SPOOL_IN_MEMORY, write_json_list, write_table
 from propertytriage.errors import InputError, Problem
 from propertytriage.gcpause import collector_paused
+from propertytriage.models import clock
 
 COMMANDS = ("import", "show", "cases", "due", "export")
 _STAGES = ("owners_committee", "community", "mediation_center", "court", "closed", "out_of_scope")
@@ -170,7 +171,7 @@ def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list
         with ledger.engine.connect() as connection:
             ids = [c["case_id"] for c in queries.list_cases(connection)]
             shown = [queries.show(connection, case_id) for case_id in ids]
-            items = queries.due(connection, date.today())
+            items = queries.due(connection, clock.today())
     counts = summary.as_json()
     line = (f"ledger → {database}（新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']} / "
             f"new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}）")
@@ -182,7 +183,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return sheet_commands.import_command(args)
     if args.command == "export":
         return sheet_commands.export_command(args)
-    today = getattr(args, "on", None) or date.today()
+    today = getattr(args, "on", None) or clock.today()
     if args.command in ("cases", "due"):
         from propertytriage.ledger.location import resolve_url
         from propertytriage.ledger.reading import open_current

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import unicodedata
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import propertytriage.jsonio as jsonio
@@ -17,6 +16,7 @@ from propertytriage.cli.caseforms import write_case_forms
 from propertytriage.cli.decide import decide_every
 from propertytriage.cli.labels import AWAIT_ZH, FORM_ZH, STAGE_ZH, TRACK_ZH
 from propertytriage.engine import Triage
+from propertytriage.models import clock
 from propertytriage.models.case import Case
 from propertytriage.models.decision import Decision
 from propertytriage.models.validation import validate
@@ -88,7 +88,7 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"decisions → {out / 'decisions.json'}")
     print(ledger_line)
     print()
-    print(f"到期事项 due on {date.today().isoformat()}（逾期在前 / overdue first）")
+    print(f"到期事项 due on {clock.today().isoformat()}（逾期在前 / overdue first）")
     print(due_table(due_items))
     if not args.no_forms:
         report = write_case_forms(decided, out / "forms")

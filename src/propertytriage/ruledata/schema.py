@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from propertytriage.models import clock
 from propertytriage.models.types import IsoDate, Yuan
 from propertytriage.models.vocabulary import Awaiting, CourtTrack, FormId
 
@@ -283,7 +284,7 @@ class ScoringFile(BaseModel):
 
 def today() -> date:
     """Today's date; a seam for tests of freshness stamps."""
-    return date.today()
+    return clock.today()
 
 
 # --- rules/parameters/holidays.yaml -------------------------------------------------------------

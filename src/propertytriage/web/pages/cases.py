@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from propertytriage.ledger import queries
 from propertytriage.ledger.snapshots import COMPANY_FIELDS
+from propertytriage.models import clock
 from propertytriage.models.vocabulary import FORM_IDS, STAGES
 from propertytriage.rendering.forms import file_name
 from propertytriage.ruledata import default_rulebook
@@ -43,7 +44,7 @@ CaseIdQuery = Annotated[str, Query(alias="id", max_length=1000)]
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _day(text: str | None, default: date) -> date:

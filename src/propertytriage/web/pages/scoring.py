@@ -11,7 +11,6 @@ evaluator's sheet is refused with the ledger's own message, and what was typed s
 from __future__ import annotations
 
 import contextlib
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +23,7 @@ from propertytriage.ledger import queries
 from propertytriage.ledger.companies import company_key
 from propertytriage.ledger.recorder import company_from_row
 from propertytriage.ledger.schema import COMPANIES
+from propertytriage.models import clock
 from propertytriage.models.details import PropertyCompany
 from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS, Evaluator
 from propertytriage.scoring import default_scoring_rules, rubric_items, score
@@ -121,7 +121,7 @@ async def sheet_page(request: Request, case_id: CaseIdQuery = "", evaluator: str
     record = _record(request, case_id)
     latest = _latest_scorecard(record)
     values: dict[str, str] = {}
-    on = date.today().isoformat()
+    on = clock.today().isoformat()
     if latest is not None:
         on = latest["evaluated_on"]
         for sheet in latest["evaluations"]:

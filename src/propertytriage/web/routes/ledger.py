@@ -8,7 +8,7 @@ works. An import records the token's holder on every event (``recorded_by``: ``n
 from __future__ import annotations
 
 import copy
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger import ImportSummary, Ledger, queries
 from propertytriage.ledger.calendar_file import calendar_bytes
+from propertytriage.models import clock
 from propertytriage.models.types import IsoDate
 from propertytriage.models.vocabulary import NextStage
 from propertytriage.web import importing, sheet_upload
@@ -191,7 +192,7 @@ async def list_cases(
 ) -> JSONResponse:
     """The cases the filters select, a page at a time, with how many there are in all."""
     ledger = ledger_of(request)
-    filters: dict[str, Any] = {"stage": stage, "overdue_on": (on or date.today()) if overdue else None,
+    filters: dict[str, Any] = {"stage": stage, "overdue_on": (on or clock.today()) if overdue else None,
                                "community": community, "company": company}
 
     def read() -> tuple[int, list[dict[str, Any]]]:
@@ -219,7 +220,7 @@ async def due(
 ) -> Response:
     """The due list as ``propertytriage due`` gives it, or as a calendar clerks subscribe to."""
     ledger = ledger_of(request)
-    day = on or date.today()
+    day = on or clock.today()
 
     def read() -> list[dict[str, Any]]:
         with ledger.engine.connect() as connection:
