@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, printable, shown
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -70,9 +70,11 @@ def import_command(args: argparse.Namespace) -> int:
     with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
         summary, jobs = import_files(ledger, args.files, sheet=args.sheet)
     for outcome in summary.refused:
-        subject = f" {outcome.subject}" if outcome.subject else ""
+        # the case id and the file name are the input's own text: an escape sequence in either would
+        # rewrite the clerk's terminal, and a pasted paragraph would bury the problem
+        subject = f" {shown(outcome.subject, 120, quote=False)}" if outcome.subject else ""
         for problem in outcome.problems:
-            print(f"拒收 refused: {outcome.source}{subject}: {problem.render()}", file=sys.stderr)
+            print(printable(f"拒收 refused: {outcome.source}{subject}: {problem.render()}"), file=sys.stderr)
     counts = summary.as_json()
     print(f"新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']}，拒收 {counts['refused']}"
           f" / new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
