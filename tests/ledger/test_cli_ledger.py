@@ -137,6 +137,32 @@ def test_a_ledger_file_that_cannot_be_created_is_a_ledger_error(tmp_path, capsys
     """Exit 1 and the code ``ledger`` (docs/errors.md), not an output error: nothing was being written."""
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
-    assert main(["cases", "--db", f"sqlite:///{blocker / 'ledger.db'}"]) == 1
+    cases = tmp_path / "cases.json"
+    cases.write_text("[]", encoding="utf-8")
+    assert main(["import", str(cases), "--db", f"sqlite:///{blocker / 'ledger.db'}"]) == 1
     err = capsys.readouterr().err
     assert "[ledger]" in err and "无法创建台账数据库" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["cases"], ["due"], ["show", "X-1"], ["export", "--out", "x.csv"],
+                                     ["report", "--out", "r.json"]])
+def test_a_reading_command_on_a_missing_ledger_file_names_it_and_creates_nothing(
+        tmp_path, capsys, monkeypatch, command) -> None:
+    """A mistyped --db made an empty ledger (and its folders) and printed an empty list, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "typo" / "ledger.db"
+    assert main([*command, "--db", f"sqlite:///{missing}"]) == 2
+    err = capsys.readouterr().err
+    assert "--db" in err and "台账文件不存在" in err and "no ledger file" in err and "[ledger_not_found]" in err
+    assert not (tmp_path / "typo").exists() and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:",
+                                 "sqlite:///file:x?mode=memory&uri=true"])
+def test_an_in_memory_ledger_is_refused_before_an_import_claims_to_record(tmp_path, capsys, url) -> None:
+    """An import into memory printed its documents recorded and exited 0, keeping nothing."""
+    cases = tmp_path / "cases.json"
+    cases.write_text("[]", encoding="utf-8")
+    assert main(["import", str(cases), "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "[in_memory_ledger]" in err and "内存数据库" in err and "in-memory" in err

@@ -173,12 +173,11 @@ def test_only_a_plain_sqlite_file_is_read_directly(url: str) -> None:
     assert reading.sqlite_file(url) is None and reading.open_current(url) is None
 
 
-def test_a_missing_file_is_left_to_the_ledger_which_makes_it(tmp_path, capsys) -> None:
+def test_a_missing_file_is_not_read_directly_and_the_command_refuses_it(tmp_path, capsys) -> None:
     path = tmp_path / "new.db"
     assert reading.open_current(f"sqlite:///{path}") is None and not path.exists()
-    assert main(["due", "--db", f"sqlite:///{path}", "--on", _ON.isoformat()]) == 0
-    assert path.exists() and path.stat().st_mode & 0o077 == 0
-    assert "状态 state" in capsys.readouterr().out
+    assert main(["due", "--db", f"sqlite:///{path}", "--on", _ON.isoformat()]) == 2
+    assert not path.exists() and "[ledger_not_found]" in capsys.readouterr().err
 
 
 def test_a_file_that_is_not_a_ledger_is_refused_as_before(tmp_path, capsys) -> None:

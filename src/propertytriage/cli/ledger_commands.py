@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from propertytriage.cli import sheet_commands
+from propertytriage.cli.ledger_url import check_ledger_url
 from propertytriage.cli.listing import SPOOL_IN_MEMORY, write_json_list, write_table
 from propertytriage.errors import InputError, Problem
 from propertytriage.gcpause import collector_paused
@@ -184,6 +185,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         return sheet_commands.export_command(args)
     today = getattr(args, "on", None) or clock.today()
+    check_ledger_url(args.db, args.command)
     if args.command in ("cases", "due"):
         from propertytriage.ledger.location import resolve_url
         from propertytriage.ledger.reading import open_current

@@ -30,6 +30,7 @@ def add_parser(sub: Any) -> None:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from propertytriage.cli.ledger_url import check_ledger_url
     from propertytriage.ledger import Ledger
     from propertytriage.ledger.statistics import check_request, period_notes, report
     from propertytriage.outputs import write_bytes
@@ -38,6 +39,7 @@ def report_command(args: argparse.Namespace) -> int:
     target = Path(args.out)
     fmt = format_of(target)
     start, end, by = check_request(args.period_from, args.period_to, args.by)
+    check_ledger_url(args.db, args.command)
     with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
         document = report(connection, start, end, by, title=args.title, office=args.office)
         notes = period_notes(connection, start, end, asked_from=args.period_from, asked_to=args.period_to,

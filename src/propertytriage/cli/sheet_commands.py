@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from propertytriage.cli.ledger_url import check_ledger_url
 from propertytriage.errors import InputError, Problem, printable, shown
 
 
@@ -67,6 +68,7 @@ def import_command(args: argparse.Namespace) -> int:
     from propertytriage.ledger import Ledger
 
     _checked_import_options(args.files, args.errors)
+    check_ledger_url(args.db, args.command)
     with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
         summary, jobs = import_files(ledger, args.files, sheet=args.sheet)
     for outcome in summary.refused:
@@ -102,6 +104,7 @@ def export_command(args: argparse.Namespace) -> int:
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise InputError([Problem("--out", "not_a_sheet", "--out 的文件名须以 .xlsx 或 .csv 结尾",
                                   "the --out file name must end in .xlsx or .csv")])
+    check_ledger_url(args.db, args.command)
     with Ledger(args.db) as ledger, ledger.engine.connect() as connection:
         slots = export_slots(connection)
         export_rows(ledger_rows(connection), target, full=args.full, slots=slots)
