@@ -178,6 +178,19 @@ class Workbook:
         return _filled(([*before, *values] for values in self._sheet.iter_rows()), merged)
 
 
+def _shared_strings(reader: Any) -> list[str]:
+    """The workbook's shared-strings table (an Excel-saved file's texts), read by ``sheet_xml``."""
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    from propertytriage.sheets.sheet_xml import shared_strings
+
+    part = reader.package.find(SHARED_STRINGS)
+    if part is None:
+        return []
+    with reader.archive.open(part.PartName[1:]) as source:
+        return shared_strings(source)
+
+
 class StreamedWorkbook:
     """One sheet of a large workbook read a row at a time by openpyxl's sheet parser.
 
@@ -204,7 +217,7 @@ class StreamedWorkbook:
         self._archive = reader.archive
         try:
             reader.read_manifest()
-            reader.read_strings()
+            reader.shared_strings = _shared_strings(reader)
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
             parts = {sheet.name: (sheet.state, rel.target) for sheet, rel in reader.parser.find_sheets()
@@ -241,23 +254,20 @@ class StreamedWorkbook:
 
     def _values(self) -> Iterator[list[Any]]:
         """Every row's values from row 1, a row the file leaves out given as empty."""
+        from propertytriage.sheets.sheet_xml import sheet_rows
+
+        book = self._book
         with self._archive.open(self._part) as source:
-            parser = _sheet_parser(source, self._strings, self._book)
             expected = 1
-            for number, cells in parser.parse():
-                parser.row_dimensions.clear()  # a row's height and style: unread, and kept per row else
+            for number, values in sheet_rows(source, self._strings, date_styles=book._date_formats,
+                                             timedelta_styles=book._timedelta_formats, epoch=book.epoch,
+                                             uncomputed=UncomputedFormula):
                 if number < expected:  # a row out of order, as openpyxl's own reader passes it over
                     continue
                 while expected < number:
                     expected += 1
                     yield []
                 expected += 1
-                values: list[Any] = [None] * cells[-1]["column"] if cells else []
-                width = len(values)
-                for cell in cells:
-                    column = cell["column"]
-                    if column <= width:
-                        values[column - 1] = cell["value"]
                 yield values
 
     def rows(self) -> Iterator[RawRow]:
@@ -271,87 +281,6 @@ class StreamedWorkbook:
                               f"the sheet {self.name!r} is damaged ({error})") from None
         finally:
             self._archive.close()
-
-
-def _ends_only(pull: Any) -> None:
-    """Have ``pull`` (an ``XMLPullParser``) report only "end" events from now on, if it can.
-
-    ``_setevents`` is how ``XMLPullParser`` sets its events in CPython 3.11 and 3.12; a test holds that
-    it still stops the start events. Without it, nothing changes but speed.
-    """
-    setevents = getattr(getattr(pull, "_parser", None), "_setevents", None)
-    queue = getattr(pull, "_events_queue", None)
-    if setevents is not None and queue is not None:
-        setevents(queue, ("end",))
-
-
-def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
-    """openpyxl's sheet parser, a plain inline text cell taken as its text (see StreamedWorkbook)."""
-    from xml.etree.ElementTree import XMLPullParser
-
-    from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-
-    text_tag = f"{{{SHEET_MAIN_NS}}}t"
-
-    class Parser(WorkSheetParser):  # type: ignore[misc]
-        def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-            """The rows alone, each dropped from the tree once read.
-
-            openpyxl's own ``parse`` empties a row's element but leaves it under ``<sheetData>`` until
-            the sheet ends: about 100 bytes a row, 10 MiB over 100,000 rows, the one part of reading
-            that grew with the rows. Dropping a row takes its parent, which only a "start" event gives;
-            start events for every cell cost parsing time, so once ``<sheetData>`` has
-            started the parser is told to report ends alone (where it cannot be, the starts are
-            passed over, slower but the same rows). The rest of the sheet (column widths,
-            validations, print settings) is not needed for values and is not read.
-            """
-            pull: Any = XMLPullParser(events=("start", "end"))
-            self.data: Any = None
-            while True:
-                chunk = self.source.read(1 << 16)
-                if chunk:
-                    pull.feed(chunk)
-                else:
-                    pull.close()
-                event: str
-                element: Any
-                for event, element in pull.read_events():
-                    if event == "start":
-                        if self.data is None and element.tag == DATA_TAG:
-                            self.data = element
-                            _ends_only(pull)
-                    elif element.tag == ROW_TAG:
-                        row = self.parse_row(element)
-                        if self.data is not None:
-                            self.data.clear()
-                        yield row
-                if not chunk:
-                    return
-
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            if element.get("t") == "inlineStr":
-                inline = element.find(INLINE_STRING)
-                if inline is not None and len(inline) == 1 and inline[0].tag == text_tag:
-                    coordinate = element.get("r")
-                    if coordinate:
-                        row, column = coordinate_to_tuple(coordinate)
-                        self.col_counter = column
-                    else:
-                        self.col_counter += 1
-                        row, column = self.row_counter, self.col_counter
-                    return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s",
-                            "style_id": int(element.get("s", 0))}
-            cell: dict[str, Any] = super().parse_cell(element)
-            if cell["value"] is None:
-                formula = element.find(FORMULA_TAG)
-                if formula is not None:
-                    cell["value"] = UncomputedFormula(formula.text or "")
-            return cell
-
-    return Parser(source, strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
-                  timedelta_formats=book._timedelta_formats)
 
 
 def csv_encoding(path: Path) -> str:
