@@ -10,8 +10,9 @@ problems at once; the rows around it are still read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +128,10 @@ class SheetReader:
             self.header = _find_header(self._rows, self.sheet, self.book)
         except SourceError as error:
             raise InputError([error.problem], subject=str(self.path)) from None
-        self._plan = [(index, converter(column, self.book), _placement(column))
-                      for index, column in enumerate(self.header.columns) if column is not None]
+        self._steps: list[_Step | None] = [
+            None if column is None else (converter(column, self.book), *_placement(column),
+                                         {} if column.kind in _REPEATING else None)
+            for column in self.header.columns]
         self._unknown = [index for index, (text, column) in enumerate(zip(self.header.texts, self.header.columns,
                                                                           strict=True))
                          if column is None and text and not self.book.ignored(text)]
@@ -181,13 +184,14 @@ class SheetReader:
                         f"column {column_letter(index)} lies past the header but has a value: give it a column "
                         "name of the template, or clear the cell",
                     ))
-        for index, convert, (where, first, second, slot) in self._plan:
-            if index >= width:
+        for index, value, step in zip(range(width), values, self._steps, strict=False):
+            if step is None or value is None:
                 continue
-            value = values[index]
-            if value is None or value == "" or (type(value) is str and not value.strip()):
-                continue
-            if type(value) is UncomputedFormula:
+            kind = type(value)
+            if kind is str:
+                if not value or value.isspace():
+                    continue
+            elif kind is UncomputedFormula:
                 problems.append(self._problem(
                     raw.number, index, "formula_without_value",
                     f"「{value}」是公式，但文件里没有保存它的计算结果：请用 Excel 或 WPS 打开这个文件、保存后再导入",
@@ -195,8 +199,17 @@ class SheetReader:
                     "or WPS, save it, and import it again",
                 ))
                 continue
+            convert, where, first, second, slot, seen = step
             try:
-                converted = convert(value)
+                if seen is not None and (kind is str or kind is datetime):
+                    converted = seen.get(value, _UNSEEN)
+                    if converted is _UNSEEN:
+                        converted = convert(value)
+                        if len(seen) >= _SEEN_AT_MOST:
+                            seen.clear()
+                        seen[value] = converted
+                else:
+                    converted = convert(value)
             except CellError as error:
                 problems.append(self._problem(raw.number, index, error.code, error.zh, error.en))
                 continue
@@ -288,6 +301,14 @@ class SheetReader:
 
 
 _TOP, _DETAIL, _ITEM, _ATTEMPT = range(4)
+
+_Step = tuple[Callable[[Any], Any], int, str, str, int, dict[Any, Any] | None]
+"""A header column's converter, where its value goes (``_placement``) and, for a kind whose cells
+repeat down a sheet (dates, yes/no, choices), the values already converted."""
+
+_REPEATING = frozenset({"date", "flag", "choice", "outcome"})
+_SEEN_AT_MOST = 4096  # converted values kept per column: a date column of a large sheet, not more
+_UNSEEN = object()
 
 
 def _placement(column: Column) -> tuple[int, str, str, int]:

@@ -1,13 +1,12 @@
-"""A large workbook's rows and shared strings read straight from its parsed XML, a row at a time.
+"""A large workbook's rows and shared strings read straight from the XML as expat parses it.
 
 The streamed import's extra cost over JSON lines was mostly per cell (docs/sheets.md): openpyxl's
-sheet parser makes a dict for every cell and parses every coordinate with a regular expression, and
-the pull parser's events reach Python once for every element (a cell is two or three). Here the XML is
-still parsed by the standard library's expat through ElementTree (what openpyxl itself uses), but
-nothing is reported per element: the tree builder is left to build each ``<row>`` in C, and a row is
-looked at only once it is complete, its ``<c>`` elements turned into the values openpyxl's read-only
-mode gives (``tests/sheets/test_sources.py`` compares the two on generated sheets). Whatever is rare
-and intricate — rich text, ISO dates, a date serial's conversion — is still openpyxl's code.
+sheet parser builds an element for every XML node, then a dict for every cell, and parses every
+coordinate with a regular expression; its shared strings become a rich-text object each. Here the
+standard library's expat (the parser under ElementTree, which openpyxl uses) calls back for each tag
+and text, and a cell is kept only as its attributes and texts until its end tag: the values are those
+openpyxl's read-only mode gives (``tests/sheets/test_sources.py`` compares the two on generated
+sheets, both writers' ways). A date serial's conversion and an ISO date stay openpyxl's code.
 """
 
 from __future__ import annotations
@@ -15,80 +14,69 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from typing import IO, Any
-from xml.etree.ElementTree import Element, XMLPullParser
+from xml.parsers import expat
 
-from openpyxl.cell.text import Text
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
-_NS = f"{{{SHEET_MAIN_NS}}}"
-DATA_TAG = _NS + "sheetData"
-STRINGS_TAG = _NS + "sst"
-_VALUE = _NS + "v"
-_FORMULA = _NS + "f"
-_INLINE = _NS + "is"
-_TEXT = _NS + "t"
+_NS = f"{SHEET_MAIN_NS}}}"  # how expat names an element of the sheet's namespace: "<uri>}c"
+_ROW, _C, _V, _T, _FORMULA, _INLINE, _PHONETIC, _ITEM = (
+    _NS + local for local in ("row", "c", "v", "t", "f", "is", "rPh", "si"))
 _DIGITS = "0123456789"
 _CHUNK = 1 << 16
 _CACHED_DATES = 1 << 14  # distinct date serials kept converted; a 台账's dates repeat across rows
 
 
-def children_once_complete(source: IO[bytes], parent_tag: str) -> Iterator[Element]:
-    """Each child of the first ``parent_tag`` element, once its closing tag has been parsed, then
-    dropped from the tree (so reading a long sheet holds one row at a time).
-
-    Events are asked for only until ``parent_tag`` opens; then the parser is told to report none (see
-    ``_silenced``), and after each chunk fed every child but the last is complete — the last may still
-    be open. A Python where events cannot be turned off gives the same children, more slowly.
-    """
-    pull = XMLPullParser(events=("start",))
-    parent: Element | None = None
-    while True:
-        chunk = source.read(_CHUNK)
-        if chunk:
-            pull.feed(chunk)
-        else:
-            pull.close()
-        for _event, element in pull.read_events():
-            if parent is None and element.tag == parent_tag:
-                parent = element
-                _silenced(pull)
-        if parent is not None:
-            done = len(parent) if not chunk else len(parent) - 1
-            if done > 0:
-                finished = parent[:done]
-                del parent[:done]
-                yield from finished
-        if not chunk:
-            return
-
-
-def _silenced(pull: XMLPullParser) -> None:
-    """Have ``pull`` report no more events, if it can.
-
-    ``_setevents`` is how ``XMLPullParser`` sets its events in CPython 3.11 and 3.12; a test holds that
-    it still stops them. Without it nothing changes but speed.
-    """
-    setevents = getattr(getattr(pull, "_parser", None), "_setevents", None)
-    queue = getattr(pull, "_events_queue", None)
-    if setevents is not None and queue is not None:
-        setevents(queue, ())
-
-
 def shared_strings(source: IO[bytes]) -> list[str]:
-    """The shared-strings table as openpyxl's ``read_string_table`` gives it (each entry's text, runs
-    joined, phonetic guides left out, ``x005F_`` escapes dropped), a plain ``<si><t>`` taken directly:
-    an Excel-saved 台账 of 100,000 rows holds half a million of them."""
+    """The shared-strings table as openpyxl's ``read_string_table`` gives it: each entry's text, its
+    runs joined and its phonetic guide left out, ``x005F_`` escapes dropped. An Excel-saved 台账 of
+    100,000 rows holds half a million entries, which openpyxl builds a rich-text object for each."""
     strings: list[str] = []
-    append = strings.append
-    for item in children_once_complete(source, STRINGS_TAG):
-        if len(item) == 1 and item[0].tag == _TEXT:
-            text = item[0].text or ""
-        else:
-            text = Text.from_tree(item).content
-        append(text.replace("x005F_", ""))
+    parts: list[str] = []
+    sink: list[str] | None = None
+    phonetic = False
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal sink, phonetic
+        if name == _T:
+            if not phonetic:
+                sink = parts
+        elif name == _ITEM:
+            parts.clear()
+            phonetic = False
+        elif name == _PHONETIC:
+            phonetic = True
+
+    def end(name: str) -> None:
+        nonlocal sink, phonetic
+        sink = None
+        if name == _ITEM:
+            strings.append("".join(parts).replace("x005F_", ""))
+        elif name == _PHONETIC:
+            phonetic = False
+
+    def characters(data: str) -> None:
+        if sink is not None:
+            sink.append(data)
+
+    parser = _expat(start, end, characters)
+    while chunk := source.read(_CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
     return strings
+
+
+def _expat(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
+           characters: Callable[[str], None]) -> Any:
+    """An expat parser calling back ``start``, ``end`` and ``characters`` (a text in one piece where
+    expat's buffer allows), elements named ``<namespace>}<local name>``."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    return parser
 
 
 def sheet_rows(
@@ -97,21 +85,57 @@ def sheet_rows(
 ) -> Iterator[tuple[int, list[Any]]]:
     """Each ``<row>``'s number and its values by column (index 0 is column A; a column the row leaves
     out is None), as openpyxl's read-only mode reads them with ``data_only``: numbers as int or float,
-    a number in a date style as a datetime, shared and inline texts as str, booleans as bool, an
-    error as its text (``#N/A``). A formula whose file holds no result becomes ``uncomputed(text)``.
+    a number in a date style as a datetime, shared and inline texts as str (an inline text in runs of
+    several fonts joined, its phonetic guide left out), booleans as bool, an error as its text
+    (``#N/A``). A formula whose file holds no result becomes ``uncomputed(text)``.
+
+    expat calls back for each start tag, end tag and text; a cell is kept as its attributes and texts
+    until its end tag, and a row's values are handed on once the chunk that ends it is parsed.
     """
     columns: dict[str, int] = {}
     dated: dict[str | None, bool] = {None: False}
     days: dict[tuple[str, bool], Any] = {}
-    number = 0
-    for row in children_once_complete(source, DATA_TAG):
-        at = row.get("r")
-        number = _row_number(at) if at is not None else number + 1
-        values: list[Any] = []
-        column = 0
-        pairs: list[tuple[int, Any]] | None = None
-        for cell in row:
-            ref = cell.get("r")
+    done: list[tuple[int, list[Any]]] = []
+    values: list[Any] = []
+    pairs: list[tuple[int, Any]] | None = None
+    number = column = 0
+    ref: str | None = None
+    kind: str | None = None
+    style: str | None = None
+    sink: list[str] | None = None
+    texts: list[str] = []  # a <v>, or an inline text's <t>s
+    formula: list[str] | None = None
+    inline = phonetic = False
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal ref, kind, style, sink, formula, inline, phonetic, values, pairs, number, column
+        if name == _C:
+            ref, kind, style = attrs.get("r"), attrs.get("t"), attrs.get("s")
+            texts.clear()
+            formula = None
+            inline = phonetic = False
+        elif name == _V:
+            if kind != "inlineStr":
+                texts.clear()
+                sink = texts
+        elif name == _T:
+            if inline and not phonetic:
+                sink = texts
+        elif name == _ROW:
+            at = attrs.get("r")
+            number = _row_number(at) if at is not None else number + 1
+            values, pairs, column = [], None, 0
+        elif name == _INLINE:
+            inline = kind == "inlineStr"
+        elif name == _FORMULA:
+            formula = sink = []
+        elif name == _PHONETIC:
+            phonetic = True
+
+    def end(name: str) -> None:
+        nonlocal sink, column, pairs, phonetic
+        sink = None
+        if name == _C:
             if ref:
                 letters = ref.rstrip(_DIGITS)
                 found = columns.get(letters)
@@ -120,22 +144,14 @@ def sheet_rows(
                 column = found
             else:
                 column += 1
-            kind = cell.get("t")
+            value: Any
             if kind == "inlineStr":
-                inline = cell.find(_INLINE)
-                if inline is None:
-                    value: Any = None
-                elif len(inline) == 1 and inline[0].tag == _TEXT:
-                    value = inline[0].text or ""
-                else:
-                    value = Text.from_tree(inline).content
+                value = "".join(texts) if inline else None
             else:
-                text = cell.findtext(_VALUE) or None
+                text = "".join(texts) or None
                 if text is None:
-                    formula = cell.find(_FORMULA)
-                    value = None if formula is None else uncomputed(formula.text or "")
+                    value = None if formula is None else uncomputed("".join(formula))
                 elif kind is None or kind == "n":
-                    style = cell.get("s")
                     is_date = dated.get(style)
                     if is_date is None:
                         is_date = dated[style] = (int(style) in date_styles) if style else False
@@ -167,13 +183,27 @@ def sheet_rows(
             elif pairs is None and column > len(values):
                 values.extend([None] * (column - 1 - len(values)))
                 values.append(value)
-            else:  # a cell out of order: placed as openpyxl's reader places it, below
+            else:  # a cell out of order: placed as openpyxl's reader places it (_placed)
                 if pairs is None:
                     pairs = list(enumerate(values, start=1))
                 pairs.append((column, value))
-        if pairs is not None:
-            values = _placed(pairs)
-        yield number, values
+        elif name == _ROW:
+            done.append((number, values if pairs is None else _placed(pairs)))
+        elif name == _PHONETIC:
+            phonetic = False
+
+    def characters(data: str) -> None:
+        if sink is not None:
+            sink.append(data)
+
+    parser = _expat(start, end, characters)
+    while True:
+        chunk = source.read(_CHUNK)
+        parser.Parse(chunk, not chunk)
+        yield from done
+        done.clear()
+        if not chunk:
+            return
 
 
 def _placed(pairs: list[tuple[int, Any]]) -> list[Any]:
@@ -200,7 +230,8 @@ def _row_number(text: str) -> int:
 def _column_of(letters: str, ref: str) -> int:
     if not letters or letters == ref:
         raise ValueError(f"{ref!r} is not a cell reference")
-    return column_index_from_string(letters)
+    index: int = column_index_from_string(letters)
+    return index
 
 
 def _day(text: str, span: bool, epoch: Any, ref: str | None) -> Any:

@@ -192,20 +192,21 @@ def _shared_strings(reader: Any) -> list[str]:
 
 
 class StreamedWorkbook:
-    """One sheet of a large workbook read a row at a time by openpyxl's sheet parser.
+    """One sheet of a large workbook read a row at a time, its XML parsed as it is unpacked.
 
-    Not through ``load_workbook(read_only=True)``, for what it costs on the sheets the export writes
-    (docs/sheets.md gives the figures): opening a sheet without a ``<dimension>`` there parses the whole
-    sheet once just to size it, and every text cell stored inline (as openpyxl itself writes text) goes
-    through its rich-text object model. Here the workbook's parts are read by openpyxl's own
-    ``ExcelReader`` steps, the sheet by its ``WorkSheetParser``, and a plain inline text is taken as its
-    text; anything richer is still left to openpyxl. Merged areas are listed after the rows in a sheet's
-    XML, so they are found first by a scan of the decompressed sheet for its ``mergeCell`` references
-    (a fraction of the time of reading it).
+    Not through ``load_workbook(read_only=True)``, for what it costs (docs/sheets.md gives the figures):
+    opening a sheet without a ``<dimension>`` (as the export writes) parses the whole sheet once just to
+    size it, and openpyxl's sheet parser spends most of a row's time on one Python object per XML
+    node and one dict per cell. Here the workbook's parts (content types, workbook, styles for the
+    date formats) are read by openpyxl's own ``ExcelReader`` steps, and the shared strings and the
+    sheet's cells by ``sheet_xml`` from expat's callbacks. Merged areas are listed after the rows in a
+    sheet's XML, so they are found first by a scan of the decompressed sheet for its ``mergeCell``
+    references (a fraction of the time of reading it).
     """
 
     def __init__(self, path: Path, sheet: str | None = None) -> None:
         from xml.etree.ElementTree import ParseError
+        from xml.parsers.expat import ExpatError
 
         from openpyxl.reader.excel import ExcelReader
         from openpyxl.styles.stylesheet import apply_stylesheet
@@ -222,7 +223,7 @@ class StreamedWorkbook:
             apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
             parts = {sheet.name: (sheet.state, rel.target) for sheet, rel in reader.parser.find_sheets()
                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ParseError) as error:
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ParseError, ExpatError) as error:
             self._archive.close()
             raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
         hidden = {name for name, (state, _) in parts.items() if state != "visible"}
@@ -272,11 +273,11 @@ class StreamedWorkbook:
 
     def rows(self) -> Iterator[RawRow]:
         import zlib
-        from xml.etree.ElementTree import ParseError
+        from xml.parsers.expat import ExpatError
 
         try:
             yield from _filled(self._values(), self._merged())
-        except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+        except (ExpatError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
             raise _unreadable(self._path, f"工作表「{self.name}」已损坏（{error}）",
                               f"the sheet {self.name!r} is damaged ({error})") from None
         finally:
