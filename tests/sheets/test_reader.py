@@ -11,7 +11,7 @@ import pytest
 from propertytriage.errors import InputError
 from propertytriage.sheets import read_documents, read_sheet
 from propertytriage.sheets.reader import SheetReader
-from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.books import GOOD, HEADER, csv_file, good_row, workbook
 
 pytestmark = pytest.mark.usefixtures("workbook_engine")
 
@@ -312,3 +312,15 @@ def test_a_workbook_that_unpacks_out_of_all_proportion_is_refused_unread(tmp_pat
         list(read_sheet(bomb))
     assert "解压" in caught.value.problems[0].zh and "unpacks" in caught.value.problems[0].en
     assert list(read_sheet(path))  # the same sheet packed normally is read
+
+
+def test_a_case_on_a_second_row_is_refused_at_its_case_number_cell(tmp_path):
+    """Named like every other refusal: sheet, column letter, row, header, and the row it repeats."""
+    rows = [HEADER, good_row("K-1"), good_row("K-2"), good_row("K-1", c5="100"), good_row("K-1", c1="2025-02-30")]
+    found = list(read_sheet(workbook(tmp_path / "dup.xlsx", rows, title="台账")))
+    assert [r.refused for r in found] == [False, False, True, True]
+    (duplicate,) = found[2].problems
+    assert (duplicate.code, duplicate.location) == ("duplicate_case_id", "台账!A5「案件编号」")
+    assert "第 3 行" in duplicate.zh and "row 3" in duplicate.en
+    assert found[2].document is None and found[2].case is None
+    assert [p.code for p in found[3].problems] == ["not_a_calendar_date"]  # its own fault, not the repeat

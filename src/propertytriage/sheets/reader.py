@@ -23,6 +23,7 @@ from propertytriage.models import Case
 from propertytriage.models.validation import problems_of
 from propertytriage.sheets.cells import CellError, converter, is_blank, to_text
 from propertytriage.sheets.columns import STAGES, Catalogue, Column, catalogue
+from propertytriage.sheets.first_rows import FirstRows
 from propertytriage.sheets.problems import CellProblem, column_letter
 from propertytriage.sheets.sources import RawRow, SourceError, UncomputedFormula, open_source
 
@@ -139,11 +140,28 @@ class SheetReader:
 
     def __iter__(self) -> Iterator[SheetRow]:
         try:
-            for raw in self._rows:
-                if raw.own:
-                    yield self._row(raw)
+            with FirstRows() as first_rows:
+                for raw in self._rows:
+                    if raw.own:
+                        yield self._once(self._row(raw), first_rows)
         except SourceError as error:
             raise InputError([error.problem], subject=str(self.path)) from None
+
+    def _once(self, row: SheetRow, first_rows: FirstRows) -> SheetRow:
+        """The row, refused at its case number's cell if an earlier row of the sheet holds the same
+        case: a 台账 holds a case on one row (SPEC §4), and two rows would otherwise be two snapshots
+        with the later silently winning."""
+        case_id = row.document.get("case_id") if row.document is not None else None
+        if not isinstance(case_id, str):
+            return row
+        first = first_rows.setdefault(case_id, row.number)
+        if first == row.number:
+            return row
+        problem = self._problem(
+            row.number, self.header.by_key.get("case_id"), "duplicate_case_id",
+            f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
+            f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; merge the two rows")
+        return SheetRow(row.source, row.sheet, row.number, row.values, None, None, (problem,))
 
     def _problem(self, row: int, index: int | None, code: str, zh: str, en: str) -> CellProblem:
         if index is None:
