@@ -324,3 +324,35 @@ def test_a_case_on_a_second_row_is_refused_at_its_case_number_cell(tmp_path):
     assert "第 3 行" in duplicate.zh and "row 3" in duplicate.en
     assert found[2].document is None and found[2].case is None
     assert [p.code for p in found[3].problems] == ["not_a_calendar_date"]  # its own fault, not the repeat
+
+
+TRADITIONAL = ["案件編號", "登記日期", "省份", "糾紛類型", "申請方", "標的額（元）", "物業服務企業名稱", "業主1姓名"]
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_a_big5_csv_is_refused_naming_its_encoding(tmp_path, rows):
+    """An office in Hong Kong or Taiwan, or a clerk's machine set so, saves CSV as Big5: its traditional
+    headers match no label of the template, and the clerk is told why rather than just "no header"."""
+    row = ["KBS-2025-011", "2025-04-02", "內蒙古自治區", "欠繳物業費", "物業服務企業", "3912.00", "某某物業服務有限公司", "張某"]
+    path = csv_file(tmp_path / "繁體.csv", [TRADITIONAL] + [row] * rows, encoding="big5")
+    with pytest.raises(InputError) as raised:
+        list(read_sheet(path))
+    (problem,) = raised.value.problems
+    assert problem.code == "no_header"
+    assert "Big5" in problem.zh and "繁体" in problem.zh and "UTF-8" in problem.zh
+    assert "Big5" in problem.en and "traditional" in problem.en and "UTF-8" in problem.en
+
+
+def test_a_csv_read_as_gbk_without_a_header_says_how_it_was_read(tmp_path):
+    path = csv_file(tmp_path / "乱.csv", [["甲乙丙", "丁戊"], ["一", "二"]], encoding="gbk")
+    with pytest.raises(InputError) as raised:
+        list(read_sheet(path))
+    (problem,) = raised.value.problems
+    assert problem.code == "no_header" and "GB18030" in problem.zh and "GB18030" in problem.en
+
+
+def test_a_utf8_csv_without_a_header_says_nothing_of_encodings(tmp_path):
+    path = csv_file(tmp_path / "u.csv", [["甲乙丙", "丁戊"], ["一", "二"]], encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        list(read_sheet(path))
+    assert "GB18030" not in raised.value.problems[0].en and "案件编号" in raised.value.problems[0].zh

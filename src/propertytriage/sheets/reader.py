@@ -25,7 +25,7 @@ from propertytriage.sheets.cells import CellError, converter, is_blank, to_text
 from propertytriage.sheets.columns import STAGES, Catalogue, Column, catalogue
 from propertytriage.sheets.first_rows import FirstRows
 from propertytriage.sheets.problems import CellProblem, column_letter
-from propertytriage.sheets.sources import RawRow, SourceError, UncomputedFormula, open_source
+from propertytriage.sheets.sources import CsvFile, RawRow, SourceError, UncomputedFormula, open_source
 
 _HEADER_SEARCH = 10  # rows scanned for the header: a title and a line or two of notes above it
 _MODEL_PATH = re.compile(r"(?P<list>owners|attempts|focus_points)\[(?P<index>\d+)\](?:\.(?P<rest>.+))?")
@@ -63,7 +63,8 @@ def _file_error(name: str, code: str, zh: str, en: str) -> InputError:
     return InputError([Problem("", code, zh, en)], subject=name)
 
 
-def _find_header(rows: Iterator[RawRow], sheet: str, book: Catalogue) -> Header:
+def _find_header(rows: Iterator[RawRow], sheet: str, book: Catalogue,
+                 encoding: tuple[str, str] | None = None) -> Header:
     seen = 0
     for raw in rows:
         if not raw.own:
@@ -77,6 +78,9 @@ def _find_header(rows: Iterator[RawRow], sheet: str, book: Catalogue) -> Header:
             return _checked_header(Header(sheet, raw.number, texts, columns), book)
         if seen >= _HEADER_SEARCH:
             break
+    if encoding is not None:  # a CSV file read in an encoding it was found in, not UTF-8
+        raise _file_error(sheet, "no_header", f"{sheet} 前 {_HEADER_SEARCH} 行中找不到表头行。{encoding[0]}",
+                          f"{sheet}: no header row in the first {_HEADER_SEARCH} rows. {encoding[1]}")
     raise _file_error(
         sheet, "no_header",
         f"{sheet} 前 {_HEADER_SEARCH} 行中找不到表头行；"
@@ -126,7 +130,8 @@ class SheetReader:
             source = open_source(self.path, sheet)
             self.sheet = source.name
             self._rows = source.rows()
-            self.header = _find_header(self._rows, self.sheet, self.book)
+            note = source.encoding_note() if isinstance(source, CsvFile) else None
+            self.header = _find_header(self._rows, self.sheet, self.book, note)
         except SourceError as error:
             raise InputError([error.problem], subject=str(self.path)) from None
         self._steps: list[_Step | None] = [

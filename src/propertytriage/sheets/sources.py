@@ -309,6 +309,19 @@ def csv_encoding(path: Path) -> str:
     return "gb18030"
 
 
+_BIG5_ZH = ("这个 CSV 文件是 Big5 编码（繁体中文），表头多半是繁体字，与模板的列名（简体，如 案件编号）对不上："
+            "请用模板（propertytriage template）填写，或把表头改为模板的列名，"
+            "再在 Excel 中另存为“CSV UTF-8（逗号分隔）”")
+_BIG5_EN = ("this CSV file is Big5-encoded (traditional Chinese), so its headers are most likely in traditional "
+            "characters, which do not match the template's simplified labels (such as 案件编号): fill in the template "
+            "(propertytriage template), or change the headers to its labels, and save it in Excel as "
+            "\"CSV UTF-8 (Comma delimited)\"")
+_NOT_UTF8_ZH = ("这个 CSV 文件不是 UTF-8 编码，已按 GB18030（GBK）读取；如果它是别的编码（如 Big5 繁体），"
+                "表头会读成乱码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”")
+_NOT_UTF8_EN = ("this CSV file is not UTF-8 and was read as GB18030 (GBK); if it is in another encoding (such as Big5, "
+                "traditional Chinese) its headers read as garbage: save it in Excel as \"CSV UTF-8 (Comma delimited)\"")
+
+
 class CsvFile:
     """A CSV file: its name stands for the sheet's, its records for rows."""
 
@@ -316,6 +329,16 @@ class CsvFile:
         self.path = path
         self.name = path.name
         self.encoding = csv_encoding(path)
+
+    def encoding_note(self) -> tuple[str, str] | None:
+        """What to say about the encoding when no header is found: a file that is not UTF-8 was read
+        as detected, and text in another script or a wrong guess shows up as headers that match
+        nothing. None for UTF-8, where the header itself is at fault."""
+        if self.encoding.startswith("utf-8"):
+            return None
+        if self.encoding == "big5hkscs":
+            return (_BIG5_ZH, _BIG5_EN)
+        return (_NOT_UTF8_ZH, _NOT_UTF8_EN)
 
     def rows(self) -> Iterator[RawRow]:
         """Every record, numbered as a spreadsheet program shows it (one row per record)."""
