@@ -38,6 +38,28 @@ def test_serial_numbers_and_written_dates_agree(day):
         assert to_date(text) == day.isoformat()
 
 
+@pytest.mark.parametrize("typed", [
+    "2025-04-02T09:30:00", "2025-04-02T09:30", "2025-04-02t09:30:00", "2025-04-02 T09:30:00", "2025-04-02T09:30:00Z",
+    "2025-04-02T09:30:00.250+08:00", "2025-04-02T23:30:00-0500", "２０２５－０４－０２Ｔ０９：３０：００",
+    "2025-04-02 09:30:00", "2025/4/2 9:30",
+])
+def test_an_iso_datetime_in_a_date_cell_is_its_date_as_typed(typed):
+    """A time after the date, with ISO's T or a space, is taken off; an offset does not move the day."""
+    assert convert(typed, column("登记日期"), BOOK) == "2025-04-02"
+
+
+@given(st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 12, 31)), st.sampled_from(["T", " "]))
+def test_any_iso_datetime_reads_as_its_date(moment, separator):
+    assert to_date(moment.isoformat(sep=separator)) == moment.date().isoformat()
+
+
+@pytest.mark.parametrize("typed", ["2025-04-02T", "2025-04-02T0930", "2025-04-02X09:30", "2025-04-02T09:30 上午"])
+def test_a_date_with_something_else_after_it_is_refused(typed):
+    with pytest.raises(CellError) as caught:
+        to_date(typed)
+    assert caught.value.code == "not_a_date"
+
+
 @pytest.mark.parametrize(("typed", "code"), [
     ("2025-02-30", "not_a_calendar_date"), ("2025年13月1日", "not_a_calendar_date"), ("下周一", "not_a_date"),
     ("4/2/2025", "not_a_date"), (0, "not_a_date"), (45749.5, "not_a_date"), (True, "not_a_date"),

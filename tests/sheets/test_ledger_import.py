@@ -276,7 +276,9 @@ def test_a_case_twice_in_one_sheet_is_refused_on_its_second_row(tmp_path, db, ca
     assert main(["import", str(sheet), "--errors", str(errors), "--db", db]) == 2
     err = capsys.readouterr().err
     assert "第4行" in err and "第 2 行" in err and "duplicate_case_id" in err
+    assert "dup.csv!A4「case_id」" in err  # sheet, column letter, row and header, as every refusal names its cell
     assert _show(db, "D-1", capsys)["case"]["claim_amount"] == "100"
     rows = list(load_workbook(errors).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["D-1"] and "第 2 行" in str(rows[1][-1])
+    assert load_workbook(errors).active["A2"].fill == BAD_FILL
     assert _events(tmp_path / "ledger.db") == 2

@@ -11,7 +11,7 @@ import pytest
 from propertytriage.errors import InputError
 from propertytriage.sheets import read_documents, read_sheet
 from propertytriage.sheets.reader import SheetReader
-from tests.sheets.books import GOOD, HEADER, csv_file, workbook
+from tests.sheets.books import GOOD, HEADER, csv_file, good_row, workbook
 
 pytestmark = pytest.mark.usefixtures("workbook_engine")
 
@@ -122,7 +122,7 @@ def test_a_hidden_first_sheet_is_passed_over(tmp_path, workbook_engine):
 def test_every_bad_cell_of_a_row_at_once_with_sheet_row_letter_and_header(tmp_path):
     bad = ["KBS-2025-013", "2025-02-30", "内蒙古自治区", "吵架", "物业服务企业", "三千元", "好了", "2025/3/1",
            "某某物业", "张某", 150602198005061234, "13800000000", "也许"]
-    path = workbook(tmp_path / "bad.xlsx", [HEADER, GOOD, bad, GOOD], title="台账")
+    path = workbook(tmp_path / "bad.xlsx", [HEADER, GOOD, bad, good_row("KBS-2025-014")], title="台账")
     rows = list(read_sheet(path))
     assert [r.refused for r in rows] == [False, True, False]
     problems = {p.letter: p for p in rows[1].problems}
@@ -312,3 +312,47 @@ def test_a_workbook_that_unpacks_out_of_all_proportion_is_refused_unread(tmp_pat
         list(read_sheet(bomb))
     assert "解压" in caught.value.problems[0].zh and "unpacks" in caught.value.problems[0].en
     assert list(read_sheet(path))  # the same sheet packed normally is read
+
+
+def test_a_case_on_a_second_row_is_refused_at_its_case_number_cell(tmp_path):
+    """Named like every other refusal: sheet, column letter, row, header, and the row it repeats."""
+    rows = [HEADER, good_row("K-1"), good_row("K-2"), good_row("K-1", c5="100"), good_row("K-1", c1="2025-02-30")]
+    found = list(read_sheet(workbook(tmp_path / "dup.xlsx", rows, title="台账")))
+    assert [r.refused for r in found] == [False, False, True, True]
+    (duplicate,) = found[2].problems
+    assert (duplicate.code, duplicate.location) == ("duplicate_case_id", "台账!A5「案件编号」")
+    assert "第 3 行" in duplicate.zh and "row 3" in duplicate.en
+    assert found[2].document is None and found[2].case is None
+    assert [p.code for p in found[3].problems] == ["not_a_calendar_date"]  # its own fault, not the repeat
+
+
+TRADITIONAL = ["案件編號", "登記日期", "省份", "糾紛類型", "申請方", "標的額（元）", "物業服務企業名稱", "業主1姓名"]
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_a_big5_csv_is_refused_naming_its_encoding(tmp_path, rows):
+    """An office in Hong Kong or Taiwan, or a clerk's machine set so, saves CSV as Big5: its traditional
+    headers match no label of the template, and the clerk is told why rather than just "no header"."""
+    row = ["KBS-2025-011", "2025-04-02", "內蒙古自治區", "欠繳物業費", "物業服務企業", "3912.00", "某某物業服務有限公司", "張某"]
+    path = csv_file(tmp_path / "繁體.csv", [TRADITIONAL] + [row] * rows, encoding="big5")
+    with pytest.raises(InputError) as raised:
+        list(read_sheet(path))
+    (problem,) = raised.value.problems
+    assert problem.code == "no_header"
+    assert "Big5" in problem.zh and "繁体" in problem.zh and "UTF-8" in problem.zh
+    assert "Big5" in problem.en and "traditional" in problem.en and "UTF-8" in problem.en
+
+
+def test_a_csv_read_as_gbk_without_a_header_says_how_it_was_read(tmp_path):
+    path = csv_file(tmp_path / "乱.csv", [["甲乙丙", "丁戊"], ["一", "二"]], encoding="gbk")
+    with pytest.raises(InputError) as raised:
+        list(read_sheet(path))
+    (problem,) = raised.value.problems
+    assert problem.code == "no_header" and "GB18030" in problem.zh and "GB18030" in problem.en
+
+
+def test_a_utf8_csv_without_a_header_says_nothing_of_encodings(tmp_path):
+    path = csv_file(tmp_path / "u.csv", [["甲乙丙", "丁戊"], ["一", "二"]], encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        list(read_sheet(path))
+    assert "GB18030" not in raised.value.problems[0].en and "案件编号" in raised.value.problems[0].zh

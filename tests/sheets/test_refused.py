@@ -70,3 +70,21 @@ def test_the_ledgers_own_refusals_join_the_errors_file(tmp_path):
     assert job.write_errors(tmp_path / "errors.xlsx") == 2
     notes = [r[-1] for r in load_workbook(tmp_path / "errors.xlsx").active.iter_rows(min_row=2, values_only=True)]
     assert "明天" in notes[0] and "评分与企业记录不符" in notes[1]
+
+
+def test_true_and_false_cells_come_back_as_true_and_false(tmp_path):
+    """Excel's TRUE/FALSE are written back as booleans (shown TRUE/FALSE), not as the 1/0 stored behind them."""
+    import xlsxwriter
+
+    source = tmp_path / "tf.xlsx"
+    excel = xlsxwriter.Workbook(str(source))
+    sheet = excel.add_worksheet("台账")
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, ["K-1", "2025-02-30", *GOOD[2:9], True, *GOOD[10:12], True])
+    sheet.write_row(2, 0, ["K-2", "2025-02-30", *GOOD[2:12], False])
+    excel.close()
+    reader = SheetReader(source)
+    assert write_refused(tmp_path / "errors.xlsx", reader.header, list(reader)) == 2
+    written = load_workbook(tmp_path / "errors.xlsx").active
+    cells = [written["J2"], written["M2"], written["M3"]]
+    assert [(c.value, c.data_type) for c in cells] == [(True, "b"), (True, "b"), (False, "b")]

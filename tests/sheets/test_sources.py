@@ -10,6 +10,8 @@ table, a ``<dimension>``), merged cells above all, which a row-by-row read meets
 from __future__ import annotations
 
 import codecs
+import io
+import itertools
 import tempfile
 import zipfile
 from datetime import date, datetime
@@ -25,10 +27,10 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from propertytriage.errors import InputError
-from propertytriage.sheets import sources
+from propertytriage.sheets import sheet_xml, sources
 from propertytriage.sheets.cells import is_blank, to_text
 from propertytriage.sheets.reader import SheetReader
-from tests.sheets.books import HEADER, good_row, workbook
+from tests.sheets.books import GOOD, HEADER, good_row, workbook
 
 READERS = ("streamed", "loaded")
 WRITERS = ("openpyxl", "excel")
@@ -240,35 +242,80 @@ def test_an_excel_saved_file_is_what_the_excel_writer_is_taken_for(tmp_path):
     assert '<dimension ref="B2:C3"/>' in sheet and 't="s"' in sheet and "inlineStr" not in sheet
 
 
-def test_the_streamed_reader_keeps_no_row_it_has_read(tmp_path):
-    """Each row leaves the parsed tree once read, so reading a long sheet holds one row at a time."""
-    path = workbook(tmp_path / "long.xlsx", [HEADER] + [good_row(f"KBS-2025-{i:04d}") for i in range(600)])
+class _Counted(io.BytesIO):
+    """A sheet part that counts how much of it has been read."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.taken = getattr(self, "taken", 0) + len(chunk)
+        return chunk
+
+
+def test_the_streamed_reader_hands_on_rows_as_it_parses(tmp_path):
+    """A row is handed on once the chunk that ends it is parsed, not after the whole sheet: reading a
+    long sheet holds a chunk's rows at a time."""
+    path = workbook(tmp_path / "long.xlsx", [HEADER] + [good_row(f"KBS-2025-{i:04d}") for i in range(3000)])
     book = sources.StreamedWorkbook(path)
-    with zipfile.ZipFile(path) as archive, archive.open(book._part) as part:
-        parser = sources._sheet_parser(part, book._strings, book._book)
-        held, numbers = [], []
-        for number, _cells in parser.parse():
-            held.append(len(parser.data))
-            numbers.append(number)
-        assert numbers == list(range(1, 602))
+    with zipfile.ZipFile(path) as archive:
+        part = _Counted(archive.read(book._part))
     book._archive.close()
-    assert parser.data is not None and len(parser.data) == 0
-    assert max(held) <= 1  # the row being read, never the rows before it
+    rows = sheet_xml.sheet_rows(part, [], date_styles=set(), timedelta_styles=set(), epoch=None, uncomputed=str)
+    numbers = [number for number, _ in itertools.islice(rows, 5)]
+    assert numbers == [1, 2, 3, 4, 5]
+    assert part.taken < len(part.getvalue()) / 4
+    assert [n for n, _ in rows][-1] == 3001
 
 
-def test_the_parser_reports_ends_alone_once_told():
-    """The streamed reader stops start events once ``<sheetData>`` opens; a Python that ignored the
-    request would still read right but slower, and this test says so."""
-    from xml.etree.ElementTree import XMLPullParser
+SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+         '<row r="2"><c r="C2" t="s"><v>1</v></c><c r="A2"><v>5</v></c></row>'
+         '<row><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="str"><v>x</v></c><c><f>A1+1</f></c>'
+         '<c t="inlineStr"><is><r><t>某某</t></r><r><rPr><b/></rPr><t xml:space="preserve">物业 </t></r>'
+         '<rPh sb="0" eb="1"><t>ぶ</t></rPh></is></c><c t="inlineStr"/><c r="J3"><v></v></c></row>'
+         '<row r="7.0"><c r="B7" t="d"><v>2025-04-02T09:30:00</v></c><c r="C7" s="1"><v>45749.5</v></c>'
+         '<c r="D7" s="1"><v>45749</v></c><c r="E7"><v>1.5E3</v></c></row></sheetData></worksheet>')
 
-    pull = XMLPullParser(events=("start", "end"))
-    pull.feed(b"<a><b>")
-    assert [e for e, _ in pull.read_events()] == ["start", "start"]
-    sources._ends_only(pull)
-    pull.feed(b"<c/><d><e/></d></b></a>")
-    pull.close()
-    assert [(e, x.tag) for e, x in pull.read_events()] == [("end", "c"), ("end", "e"), ("end", "d"),
-                                                           ("end", "b"), ("end", "a")]
+
+def test_every_kind_of_cell_reads_as_openpyxl_gives_it():
+    """Cells out of column order, without references, of every type, rich inline text with a phonetic
+    guide, a formula without its result, an empty value, a row number written as 7.0."""
+    rows = list(sheet_xml.sheet_rows(io.BytesIO(SHEET.encode()), ["甲", "乙"], date_styles={1},
+                                     timedelta_styles=set(), epoch=datetime(1899, 12, 30),
+                                     uncomputed=sources.UncomputedFormula))
+    assert rows == [
+        (2, [5]),  # as wide as its last cell's column (the reader before this one did so): C2 falls outside
+        (3, [True, "#N/A", "x", sources.UncomputedFormula("A1+1"), "某某物业 ", None, None, None, None, None]),
+        (7, [None, datetime(2025, 4, 2, 9, 30), datetime(2025, 4, 2, 12, 0), datetime(2025, 4, 2), 1500.0]),
+    ]
+
+
+def test_a_rich_shared_string_reads_as_openpyxl_reads_it(tmp_path):
+    """Excel saves a text in several fonts as runs in the shared-strings table."""
+    path = tmp_path / "rich.xlsx"
+    excel = xlsxwriter.Workbook(str(path))
+    sheet = excel.add_worksheet()
+    sheet.write_rich_string(0, 0, "某某", excel.add_format({"bold": True}), "物业", "公司")
+    sheet.write_string(0, 1, "_x005F_x0041_ 与 & <")
+    sheet.write_string(0, 2, "")
+    excel.close()
+    assert _as_streamed(path) == _as_openpyxl_reads(path)
+    assert _as_streamed(path)[0][0] == "某某物业公司"
+
+
+def test_a_sheet_that_names_a_missing_shared_string_is_refused(tmp_path, monkeypatch):
+    path = workbook(tmp_path / "ok.xlsx", [HEADER, GOOD])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="A2" t="inlineStr"><is><t>KBS-2025-011</t></is></c>',
+                                    b'<c r="A2" t="s"><v>99</v></c>')
+                assert b'<v>99</v>' in data
+            target.writestr(item, data)
+    monkeypatch.setattr(sources, "STREAM_ABOVE_BYTES", 0)
+    with pytest.raises(InputError, match="shared string 99") as raised:
+        list(SheetReader(broken))
+    assert raised.value.problems[0].code == "unreadable"
 
 
 def test_a_utf16_text_file_is_named_as_such(tmp_path):

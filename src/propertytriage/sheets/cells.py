@@ -29,7 +29,10 @@ class CellError(ValueError):
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 once Excel's phantom 1900-02-29 is skipped
 _LAST_SERIAL = 2958465  # 9999-12-31
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:(?:\s+|\s*[Tt]\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}:?\d{2})?)?")
+"""A date as typed, a time after it (``09:30``, ISO's ``T09:30:00.5+08:00``) taken off: the fields are
+days (docs/interpretations.md)."""
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SERIAL = re.compile(r"\d{1,7}(?:\.0+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -97,7 +100,8 @@ def _plausible(day: date, text: str) -> str:
 
 
 def to_date(value: Any) -> str:
-    """Real Excel dates, serial numbers and ``2025-04-02``, ``2025/4/2``, ``2025.4.2``, ``2025年4月2日``."""
+    """Real Excel dates, serial numbers and ``2025-04-02``, ``2025/4/2``, ``2025.4.2``, ``2025年4月2日``,
+    with or without a time after them (``2025-04-02 09:30``, ``2025-04-02T09:30:00``): the date."""
     if isinstance(value, datetime):
         return _plausible(value.date(), value.date().isoformat())
     if isinstance(value, date):

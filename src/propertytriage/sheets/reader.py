@@ -10,8 +10,9 @@ problems at once; the rows around it are still read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ from propertytriage.models import Case
 from propertytriage.models.validation import problems_of
 from propertytriage.sheets.cells import CellError, converter, is_blank, to_text
 from propertytriage.sheets.columns import STAGES, Catalogue, Column, catalogue
+from propertytriage.sheets.first_rows import FirstRows
 from propertytriage.sheets.problems import CellProblem, column_letter
-from propertytriage.sheets.sources import RawRow, SourceError, UncomputedFormula, open_source
+from propertytriage.sheets.sources import CsvFile, RawRow, SourceError, UncomputedFormula, open_source
 
 _HEADER_SEARCH = 10  # rows scanned for the header: a title and a line or two of notes above it
 _MODEL_PATH = re.compile(r"(?P<list>owners|attempts|focus_points)\[(?P<index>\d+)\](?:\.(?P<rest>.+))?")
@@ -61,7 +63,8 @@ def _file_error(name: str, code: str, zh: str, en: str) -> InputError:
     return InputError([Problem("", code, zh, en)], subject=name)
 
 
-def _find_header(rows: Iterator[RawRow], sheet: str, book: Catalogue) -> Header:
+def _find_header(rows: Iterator[RawRow], sheet: str, book: Catalogue,
+                 encoding: tuple[str, str] | None = None) -> Header:
     seen = 0
     for raw in rows:
         if not raw.own:
@@ -75,6 +78,9 @@ def _find_header(rows: Iterator[RawRow], sheet: str, book: Catalogue) -> Header:
             return _checked_header(Header(sheet, raw.number, texts, columns), book)
         if seen >= _HEADER_SEARCH:
             break
+    if encoding is not None:  # a CSV file read in an encoding it was found in, not UTF-8
+        raise _file_error(sheet, "no_header", f"{sheet} 前 {_HEADER_SEARCH} 行中找不到表头行。{encoding[0]}",
+                          f"{sheet}: no header row in the first {_HEADER_SEARCH} rows. {encoding[1]}")
     raise _file_error(
         sheet, "no_header",
         f"{sheet} 前 {_HEADER_SEARCH} 行中找不到表头行；"
@@ -124,11 +130,14 @@ class SheetReader:
             source = open_source(self.path, sheet)
             self.sheet = source.name
             self._rows = source.rows()
-            self.header = _find_header(self._rows, self.sheet, self.book)
+            note = source.encoding_note() if isinstance(source, CsvFile) else None
+            self.header = _find_header(self._rows, self.sheet, self.book, note)
         except SourceError as error:
             raise InputError([error.problem], subject=str(self.path)) from None
-        self._plan = [(index, converter(column, self.book), _placement(column))
-                      for index, column in enumerate(self.header.columns) if column is not None]
+        self._steps: list[_Step | None] = [
+            None if column is None else (converter(column, self.book), *_placement(column),
+                                         {} if column.kind in _REPEATING else None)
+            for column in self.header.columns]
         self._unknown = [index for index, (text, column) in enumerate(zip(self.header.texts, self.header.columns,
                                                                           strict=True))
                          if column is None and text and not self.book.ignored(text)]
@@ -136,11 +145,28 @@ class SheetReader:
 
     def __iter__(self) -> Iterator[SheetRow]:
         try:
-            for raw in self._rows:
-                if raw.own:
-                    yield self._row(raw)
+            with FirstRows() as first_rows:
+                for raw in self._rows:
+                    if raw.own:
+                        yield self._once(self._row(raw), first_rows)
         except SourceError as error:
             raise InputError([error.problem], subject=str(self.path)) from None
+
+    def _once(self, row: SheetRow, first_rows: FirstRows) -> SheetRow:
+        """The row, refused at its case number's cell if an earlier row of the sheet holds the same
+        case: a 台账 holds a case on one row (SPEC §4), and two rows would otherwise be two snapshots
+        with the later silently winning."""
+        case_id = row.document.get("case_id") if row.document is not None else None
+        if not isinstance(case_id, str):
+            return row
+        first = first_rows.setdefault(case_id, row.number)
+        if first == row.number:
+            return row
+        problem = self._problem(
+            row.number, self.header.by_key.get("case_id"), "duplicate_case_id",
+            f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
+            f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; merge the two rows")
+        return SheetRow(row.source, row.sheet, row.number, row.values, None, None, (problem,))
 
     def _problem(self, row: int, index: int | None, code: str, zh: str, en: str) -> CellProblem:
         if index is None:
@@ -181,13 +207,14 @@ class SheetReader:
                         f"column {column_letter(index)} lies past the header but has a value: give it a column "
                         "name of the template, or clear the cell",
                     ))
-        for index, convert, (where, first, second, slot) in self._plan:
-            if index >= width:
+        for index, value, step in zip(range(width), values, self._steps, strict=False):
+            if step is None or value is None:
                 continue
-            value = values[index]
-            if value is None or value == "" or (type(value) is str and not value.strip()):
-                continue
-            if type(value) is UncomputedFormula:
+            kind = type(value)
+            if kind is str:
+                if not value or value.isspace():
+                    continue
+            elif kind is UncomputedFormula:
                 problems.append(self._problem(
                     raw.number, index, "formula_without_value",
                     f"「{value}」是公式，但文件里没有保存它的计算结果：请用 Excel 或 WPS 打开这个文件、保存后再导入",
@@ -195,8 +222,17 @@ class SheetReader:
                     "or WPS, save it, and import it again",
                 ))
                 continue
+            convert, where, first, second, slot, seen = step
             try:
-                converted = convert(value)
+                if seen is not None and (kind is str or kind is datetime):
+                    converted = seen.get(value, _UNSEEN)
+                    if converted is _UNSEEN:
+                        converted = convert(value)
+                        if len(seen) >= _SEEN_AT_MOST:
+                            seen.clear()
+                        seen[value] = converted
+                else:
+                    converted = convert(value)
             except CellError as error:
                 problems.append(self._problem(raw.number, index, error.code, error.zh, error.en))
                 continue
@@ -288,6 +324,14 @@ class SheetReader:
 
 
 _TOP, _DETAIL, _ITEM, _ATTEMPT = range(4)
+
+_Step = tuple[Callable[[Any], Any], int, str, str, int, dict[Any, Any] | None]
+"""A header column's converter, where its value goes (``_placement``) and, for a kind whose cells
+repeat down a sheet (dates, yes/no, choices), the values already converted."""
+
+_REPEATING = frozenset({"date", "flag", "choice", "outcome"})
+_SEEN_AT_MOST = 4096  # converted values kept per column: a date column of a large sheet, not more
+_UNSEEN = object()
 
 
 def _placement(column: Column) -> tuple[int, str, str, int]:

@@ -178,21 +178,35 @@ class Workbook:
         return _filled(([*before, *values] for values in self._sheet.iter_rows()), merged)
 
 
-class StreamedWorkbook:
-    """One sheet of a large workbook read a row at a time by openpyxl's sheet parser.
+def _shared_strings(reader: Any) -> list[str]:
+    """The workbook's shared-strings table (an Excel-saved file's texts), read by ``sheet_xml``."""
+    from openpyxl.xml.constants import SHARED_STRINGS
 
-    Not through ``load_workbook(read_only=True)``, for what it costs on the sheets the export writes
-    (docs/sheets.md gives the figures): opening a sheet without a ``<dimension>`` there parses the whole
-    sheet once just to size it, and every text cell stored inline (as openpyxl itself writes text) goes
-    through its rich-text object model. Here the workbook's parts are read by openpyxl's own
-    ``ExcelReader`` steps, the sheet by its ``WorkSheetParser``, and a plain inline text is taken as its
-    text; anything richer is still left to openpyxl. Merged areas are listed after the rows in a sheet's
-    XML, so they are found first by a scan of the decompressed sheet for its ``mergeCell`` references
-    (a fraction of the time of reading it).
+    from propertytriage.sheets.sheet_xml import shared_strings
+
+    part = reader.package.find(SHARED_STRINGS)
+    if part is None:
+        return []
+    with reader.archive.open(part.PartName[1:]) as source:
+        return shared_strings(source)
+
+
+class StreamedWorkbook:
+    """One sheet of a large workbook read a row at a time, its XML parsed as it is unpacked.
+
+    Not through ``load_workbook(read_only=True)``, for what it costs (docs/sheets.md gives the figures):
+    opening a sheet without a ``<dimension>`` (as the export writes) parses the whole sheet once just to
+    size it, and openpyxl's sheet parser spends most of a row's time on one Python object per XML
+    node and one dict per cell. Here the workbook's parts (content types, workbook, styles for the
+    date formats) are read by openpyxl's own ``ExcelReader`` steps, and the shared strings and the
+    sheet's cells by ``sheet_xml`` from expat's callbacks. Merged areas are listed after the rows in a
+    sheet's XML, so they are found first by a scan of the decompressed sheet for its ``mergeCell``
+    references (a fraction of the time of reading it).
     """
 
     def __init__(self, path: Path, sheet: str | None = None) -> None:
         from xml.etree.ElementTree import ParseError
+        from xml.parsers.expat import ExpatError
 
         from openpyxl.reader.excel import ExcelReader
         from openpyxl.styles.stylesheet import apply_stylesheet
@@ -204,12 +218,12 @@ class StreamedWorkbook:
         self._archive = reader.archive
         try:
             reader.read_manifest()
-            reader.read_strings()
+            reader.shared_strings = _shared_strings(reader)
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
             parts = {sheet.name: (sheet.state, rel.target) for sheet, rel in reader.parser.find_sheets()
                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ParseError) as error:
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ParseError, ExpatError) as error:
             self._archive.close()
             raise _unreadable(path, f"不是有效的 Excel 工作簿（{error}）", f"not a valid workbook ({error})") from None
         hidden = {name for name, (state, _) in parts.items() if state != "visible"}
@@ -241,117 +255,33 @@ class StreamedWorkbook:
 
     def _values(self) -> Iterator[list[Any]]:
         """Every row's values from row 1, a row the file leaves out given as empty."""
+        from propertytriage.sheets.sheet_xml import sheet_rows
+
+        book = self._book
         with self._archive.open(self._part) as source:
-            parser = _sheet_parser(source, self._strings, self._book)
             expected = 1
-            for number, cells in parser.parse():
-                parser.row_dimensions.clear()  # a row's height and style: unread, and kept per row else
+            for number, values in sheet_rows(source, self._strings, date_styles=book._date_formats,
+                                             timedelta_styles=book._timedelta_formats, epoch=book.epoch,
+                                             uncomputed=UncomputedFormula):
                 if number < expected:  # a row out of order, as openpyxl's own reader passes it over
                     continue
                 while expected < number:
                     expected += 1
                     yield []
                 expected += 1
-                values: list[Any] = [None] * cells[-1]["column"] if cells else []
-                width = len(values)
-                for cell in cells:
-                    column = cell["column"]
-                    if column <= width:
-                        values[column - 1] = cell["value"]
                 yield values
 
     def rows(self) -> Iterator[RawRow]:
         import zlib
-        from xml.etree.ElementTree import ParseError
+        from xml.parsers.expat import ExpatError
 
         try:
             yield from _filled(self._values(), self._merged())
-        except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+        except (ExpatError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
             raise _unreadable(self._path, f"工作表「{self.name}」已损坏（{error}）",
                               f"the sheet {self.name!r} is damaged ({error})") from None
         finally:
             self._archive.close()
-
-
-def _ends_only(pull: Any) -> None:
-    """Have ``pull`` (an ``XMLPullParser``) report only "end" events from now on, if it can.
-
-    ``_setevents`` is how ``XMLPullParser`` sets its events in CPython 3.11 and 3.12; a test holds that
-    it still stops the start events. Without it, nothing changes but speed.
-    """
-    setevents = getattr(getattr(pull, "_parser", None), "_setevents", None)
-    queue = getattr(pull, "_events_queue", None)
-    if setevents is not None and queue is not None:
-        setevents(queue, ("end",))
-
-
-def _sheet_parser(source: Any, strings: list[str], book: Any) -> Any:
-    """openpyxl's sheet parser, a plain inline text cell taken as its text (see StreamedWorkbook)."""
-    from xml.etree.ElementTree import XMLPullParser
-
-    from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-
-    text_tag = f"{{{SHEET_MAIN_NS}}}t"
-
-    class Parser(WorkSheetParser):  # type: ignore[misc]
-        def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-            """The rows alone, each dropped from the tree once read.
-
-            openpyxl's own ``parse`` empties a row's element but leaves it under ``<sheetData>`` until
-            the sheet ends: about 100 bytes a row, 10 MiB over 100,000 rows, the one part of reading
-            that grew with the rows. Dropping a row takes its parent, which only a "start" event gives;
-            start events for every cell cost parsing time, so once ``<sheetData>`` has
-            started the parser is told to report ends alone (where it cannot be, the starts are
-            passed over, slower but the same rows). The rest of the sheet (column widths,
-            validations, print settings) is not needed for values and is not read.
-            """
-            pull: Any = XMLPullParser(events=("start", "end"))
-            self.data: Any = None
-            while True:
-                chunk = self.source.read(1 << 16)
-                if chunk:
-                    pull.feed(chunk)
-                else:
-                    pull.close()
-                event: str
-                element: Any
-                for event, element in pull.read_events():
-                    if event == "start":
-                        if self.data is None and element.tag == DATA_TAG:
-                            self.data = element
-                            _ends_only(pull)
-                    elif element.tag == ROW_TAG:
-                        row = self.parse_row(element)
-                        if self.data is not None:
-                            self.data.clear()
-                        yield row
-                if not chunk:
-                    return
-
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            if element.get("t") == "inlineStr":
-                inline = element.find(INLINE_STRING)
-                if inline is not None and len(inline) == 1 and inline[0].tag == text_tag:
-                    coordinate = element.get("r")
-                    if coordinate:
-                        row, column = coordinate_to_tuple(coordinate)
-                        self.col_counter = column
-                    else:
-                        self.col_counter += 1
-                        row, column = self.row_counter, self.col_counter
-                    return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s",
-                            "style_id": int(element.get("s", 0))}
-            cell: dict[str, Any] = super().parse_cell(element)
-            if cell["value"] is None:
-                formula = element.find(FORMULA_TAG)
-                if formula is not None:
-                    cell["value"] = UncomputedFormula(formula.text or "")
-            return cell
-
-    return Parser(source, strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
-                  timedelta_formats=book._timedelta_formats)
 
 
 def csv_encoding(path: Path) -> str:
@@ -379,6 +309,19 @@ def csv_encoding(path: Path) -> str:
     return "gb18030"
 
 
+_BIG5_ZH = ("这个 CSV 文件是 Big5 编码（繁体中文），表头多半是繁体字，与模板的列名（简体，如 案件编号）对不上："
+            "请用模板（propertytriage template）填写，或把表头改为模板的列名，"
+            "再在 Excel 中另存为“CSV UTF-8（逗号分隔）”")
+_BIG5_EN = ("this CSV file is Big5-encoded (traditional Chinese), so its headers are most likely in traditional "
+            "characters, which do not match the template's simplified labels (such as 案件编号): fill in the template "
+            "(propertytriage template), or change the headers to its labels, and save it in Excel as "
+            "\"CSV UTF-8 (Comma delimited)\"")
+_NOT_UTF8_ZH = ("这个 CSV 文件不是 UTF-8 编码，已按 GB18030（GBK）读取；如果它是别的编码（如 Big5 繁体），"
+                "表头会读成乱码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”")
+_NOT_UTF8_EN = ("this CSV file is not UTF-8 and was read as GB18030 (GBK); if it is in another encoding (such as Big5, "
+                "traditional Chinese) its headers read as garbage: save it in Excel as \"CSV UTF-8 (Comma delimited)\"")
+
+
 class CsvFile:
     """A CSV file: its name stands for the sheet's, its records for rows."""
 
@@ -386,6 +329,16 @@ class CsvFile:
         self.path = path
         self.name = path.name
         self.encoding = csv_encoding(path)
+
+    def encoding_note(self) -> tuple[str, str] | None:
+        """What to say about the encoding when no header is found: a file that is not UTF-8 was read
+        as detected, and text in another script or a wrong guess shows up as headers that match
+        nothing. None for UTF-8, where the header itself is at fault."""
+        if self.encoding.startswith("utf-8"):
+            return None
+        if self.encoding == "big5hkscs":
+            return (_BIG5_ZH, _BIG5_EN)
+        return (_NOT_UTF8_ZH, _NOT_UTF8_EN)
 
     def rows(self) -> Iterator[RawRow]:
         """Every record, numbered as a spreadsheet program shows it (one row per record)."""
