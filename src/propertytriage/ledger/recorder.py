@@ -105,7 +105,7 @@ class Unit:
     """Reads and buffered writes of one transaction (see the module's docstring)."""
 
     def __init__(self, connection: Connection, *, now: datetime, recorded_by: str | None = None,
-                 memo: dict[Any, Any] | None = None) -> None:
+                 memo: dict[Any, Any] | None = None, companies_seen: dict[str, CompanyState] | None = None) -> None:
         self.connection = connection
         self.now = now
         self.recorded_by = recorded_by
@@ -123,6 +123,8 @@ class Unit:
         self._deadlines: dict[tuple[str, str], tuple[list[Due], Callable[[], dict[str, Any]]]] = {}
         self.memo: dict[Any, Any] = {} if memo is None else memo
         """Results worth computing once (a company's replayed lifecycle, by its history)."""
+        self.companies_seen: dict[str, CompanyState] = {} if companies_seen is None else companies_seen
+        """Company records as earlier transactions committed them (see :meth:`prefetch_companies`)."""
 
     # reading ---------------------------------------------------------------------------------
     def prefetch(self, case_ids: Iterable[str]) -> None:
@@ -148,18 +150,47 @@ class Unit:
         return self._cases[case_id]
 
     def prefetch_companies(self, keys: Iterable[str]) -> None:
-        """Load many companies at once (locked on PostgreSQL, in key order to avoid deadlocks)."""
+        """Load many companies at once (locked on PostgreSQL, in key order to avoid deadlocks).
+
+        Only the versions are read for the records seen before (``companies_seen``): a record at a
+        given version is what its events up to that version made it (nothing is updated in place), so
+        one whose version is the one seen is taken as seen, and only the others are read whole. Every
+        batch of an import names most of the same few hundred companies, whose histories were read and
+        parsed again for each batch.
+        """
         wanted = sorted(k for k in set(keys) if k not in self._companies)
         for chunk in _chunks(wanted):
-            query = select(_COMPANIES).where(_COMPANIES.c.company_key.in_(chunk)).order_by(_COMPANIES.c.company_key)
-            if self.lock_companies:
-                query = query.with_for_update()
-            for row in self.connection.execute(query):
-                state = company_from_row(row)
-                self._companies[state.key] = state
-                self._stored_company_versions[state.key] = state.version
+            seen = [k for k in chunk if k in self.companies_seen]
+            if seen:
+                query = select(_COMPANIES.c.company_key, _COMPANIES.c.version).where(
+                    _COMPANIES.c.company_key.in_(chunk)).order_by(_COMPANIES.c.company_key)
+                if self.lock_companies:
+                    query = query.with_for_update()
+                versions: dict[str, int] = {key: version for key, version in self.connection.execute(query)}
+                for key in seen:
+                    state = self.companies_seen[key]
+                    if versions.get(key) == state.version:
+                        self._remember_company(state)
+                whole = [k for k in chunk if k in versions and k not in self._companies]
+            else:
+                whole = chunk
+            if whole:
+                query = select(_COMPANIES).where(_COMPANIES.c.company_key.in_(whole)).order_by(_COMPANIES.c.company_key)
+                if self.lock_companies and not seen:
+                    query = query.with_for_update()
+                for row in self.connection.execute(query):
+                    self._remember_company(company_from_row(row))
             for key in chunk:
                 self._companies.setdefault(key, None)
+
+    def _remember_company(self, state: CompanyState) -> None:
+        self._companies[state.key] = state
+        self._stored_company_versions[state.key] = state.version
+
+    def companies_now(self) -> dict[str, CompanyState]:
+        """Every company record this transaction read or wrote, as it leaves them (for ``companies_seen``
+        once it has committed). A record is never changed in place: a change makes a new state."""
+        return {k: s for k, s in self._companies.items() if s is not None}
 
     def company(self, key: str) -> CompanyState | None:
         if key not in self._companies:
