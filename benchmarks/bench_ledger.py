@@ -14,7 +14,12 @@ are written to JSON Lines files one after the other (one round in memory at a ti
 is measured, and the peak memory is reset after that, so the figure is the import's and the reads'.
 The temporary folder (the rounds and, without ``--db``, the ledger) is removed at the end.
 
-Bare ``triage`` runs on the first round's documents in the same process, for the ratio. Figures:
+Bare ``triage`` runs on the first round's documents in the same process, for the ratio; and before
+each round is imported, bare ``triage`` (``Triage().decide`` of each document as read, validation
+included) decides that round's own documents, so that the ratio of every round compares like with like:
+the cases grow from round to round (they climb to court, with more reasons and deadlines), and a ratio
+to the first round's cases alone makes the later rounds look slower than they are (``--round-triage``
+decides only the first N documents of each round). Figures:
 cases/s by wall clock and by CPU time of this process (the machine may be shared: CPU time is the
 steadier figure), ``show`` median and 99th percentile over random cases, ``due`` and ``cases`` on the
 whole ledger, resident memory after each round and at peak.
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -54,6 +60,7 @@ from sqlalchemy import Engine, Table, func, select  # noqa: E402
 
 from propertytriage import Triage  # noqa: E402
 from propertytriage.ledger import Ledger  # noqa: E402
+from propertytriage.ledger.documents import read_documents  # noqa: E402
 from propertytriage.ledger.listed import sqlite_case_rows, sqlite_due, sqlite_due_rows  # noqa: E402
 from propertytriage.ledger.queries import due, iter_cases, iter_due, list_cases, show  # noqa: E402
 from propertytriage.ledger.reading import open_current  # noqa: E402
@@ -119,6 +126,9 @@ def main() -> None:
     parser.add_argument("--triage-sample", type=int, default=20_000, help="cases for bare triage")
     parser.add_argument("--command-runs", type=int, default=1, metavar="N",
                         help="run each command N times in its own process; print the fastest and the median")
+    parser.add_argument("--round-triage", type=int, default=0,
+                        help="documents of each round that bare triage decides before the round is imported"
+                             " (0, the default: all of them)")
     parser.add_argument("--no-commands", action="store_true",
                         help="time the reads in this process only, not the due and cases commands in their own")
     parser.add_argument("--no-sqlite-reads", action="store_true",
@@ -185,8 +195,10 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:
 
     ledger = Ledger(url, triage=engine)
     total_wall = total_cpu = 0.0
+    same = SameDocuments()
     for number, path in enumerate(paths):
         summary = None
+        round_bare = same.bare_triage(engine, path, args.round_triage)
 
         def step(path: str = path) -> None:
             nonlocal summary
@@ -199,14 +211,69 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> Ledger:
               f"({args.cases / wall / bare_wall:.2f} of bare triage), {args.cases / cpu:,.0f} cases/s CPU "
               f"({args.cases / cpu / bare_cpu:.2f}); {summary.as_json()}; RSS {_memory_mib('VmRSS'):.0f} MiB",
               flush=True)
+        print(same.imported(number + 1, round_bare, args.cases, wall, cpu), flush=True)
         if args.read_every_round and number + 1 < len(paths):
             reads(ledger, args, label=f"SQLite after round {number + 1}", shows=200)
     imported = args.cases * len(paths)
     print(f"import, all rounds: {imported / total_wall:,.0f} cases/s wall ({imported / total_wall / bare_wall:.2f} "
           f"of bare triage), {imported / total_cpu:,.0f} cases/s CPU ({imported / total_cpu / bare_cpu:.2f})")
+    print(same.total(), flush=True)
     reads(ledger, args, label="SQLite" if url.startswith("sqlite") else "PostgreSQL")
     print(f"peak resident memory (VmHWM) since the import began: {_memory_mib('VmHWM'):.0f} MiB")
     return ledger
+
+
+class SameDocuments:
+    """Bare triage of the documents each round imports, and the import's ratio to it, round by round.
+
+    The documents are read from the round's file as the import reads them (``read_documents``), a
+    thousand at a time, and only their decisions are timed, in CPU time of this process (and wall
+    time): the same measure as the import's, taken just before it under the same load.
+    """
+
+    CHUNK = 1000
+
+    def __init__(self) -> None:
+        self.bare_cases = 0
+        self.bare_wall = self.bare_cpu = 0.0
+        self.import_cases = 0
+        self.import_wall = self.import_cpu = 0.0
+
+    def bare_triage(self, engine: Triage, path: str, limit: int) -> tuple[int, float, float]:
+        """(documents decided, wall seconds, CPU seconds) of ``engine.decide`` over the round's documents."""
+        documents = (d.body for d in read_documents(path))
+        if limit:
+            documents = itertools.islice(documents, limit)
+        decided, wall, cpu = 0, 0.0, 0.0
+        while chunk := list(itertools.islice(documents, self.CHUNK)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            for document in chunk:
+                engine.decide(document)
+            wall += time.perf_counter() - start
+            cpu += time.process_time() - start_cpu
+            decided += len(chunk)
+        self.bare_cases += decided
+        self.bare_wall += wall
+        self.bare_cpu += cpu
+        return decided, wall, cpu
+
+    def imported(self, number: int, bare: tuple[int, float, float], cases: int, wall: float, cpu: float) -> str:
+        self.import_cases += cases
+        self.import_wall += wall
+        self.import_cpu += cpu
+        decided, bare_wall, bare_cpu = bare
+        return (f"round {number}, the same documents: bare triage {decided / bare_cpu:,.0f} cases/s CPU"
+                f" ({decided / bare_wall:,.0f} wall, {decided:,} cases), import {cases / cpu:,.0f} cases/s CPU"
+                f" ({cases / wall:,.0f} wall): {bare_cpu / decided / (cpu / cases):.2f} of bare triage by CPU,"
+                f" {bare_wall / decided / (wall / cases):.2f} by wall")
+
+    def total(self) -> str:
+        bare = self.bare_cases / self.bare_cpu
+        imported = self.import_cases / self.import_cpu
+        return (f"all rounds, the same documents: bare triage {bare:,.0f} cases/s CPU"
+                f" ({self.bare_cases / self.bare_wall:,.0f} wall), import {imported:,.0f} cases/s CPU"
+                f" ({self.import_cases / self.import_wall:,.0f} wall): {imported / bare:.2f} of bare triage by CPU,"
+                f" {self.import_cases / self.import_wall / (self.bare_cases / self.bare_wall):.2f} by wall")
 
 
 def reads(ledger: Ledger, args: argparse.Namespace, *, label: str, shows: int | None = None) -> None:

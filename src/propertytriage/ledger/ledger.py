@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from propertytriage.engine import Triage
 from propertytriage.gcpause import collector_paused
+from propertytriage.ledger.companies import CompanyState
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError
@@ -30,6 +31,7 @@ from propertytriage.ledger.recording import Outcome, Recorder
 
 Clock = Callable[[], datetime]
 _RETRIES = 200
+_COMPANIES_SEEN = 20_000  # company records kept between batches (each a few hundred bytes to a few KB)
 _RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock: the transaction may simply be redone
 
 
@@ -89,6 +91,7 @@ class Ledger:
         self.recorded_by = recorded_by
         self._triage = triage
         self._memo: dict[Any, Any] = {}
+        self._companies_seen: dict[str, CompanyState] = {}  # as committed, by key (recorder.Unit.prefetch_companies)
         try:
             self._migrate()
         except DBAPIError as error:
@@ -150,7 +153,8 @@ class Ledger:
             try:
                 with self.write_connection() as connection, connection.begin():
                     now = self.clock()
-                    unit = Unit(connection, now=now, recorded_by=self.recorded_by, memo=self._memo)
+                    unit = Unit(connection, now=now, recorded_by=self.recorded_by, memo=self._memo,
+                                companies_seen=self._companies_seen)
                     recorder = Recorder(unit, self.triage, today_of(now))
                     unit.prefetch(d.body["case_id"] for d in batch
                                   if isinstance(d.body, dict) and isinstance(d.body.get("case_id"), str))
@@ -158,6 +162,9 @@ class Ledger:
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
                                 else recorder.record(d.body, d.source, case=d.case) for d in batch]
                     unit.flush()
+                if len(self._companies_seen) > _COMPANIES_SEEN:
+                    self._companies_seen.clear()
+                self._companies_seen.update(unit.companies_now())  # committed: what the next batch may reuse
                 return outcomes
             except DBAPIError as error:
                 if not _retryable(error) or attempt == _RETRIES - 1:

@@ -71,6 +71,26 @@ _READ_CASE = namedtuple("_READ_CASE", _READ_CASE_COLUMNS)  # type: ignore[misc]
 _CASE_READERS = [(i, r) for i, r in enumerate(_reader(_CASES.c[name]) for name in _READ_CASE_COLUMNS) if r]
 
 
+def raw_cases_sqlite(connection: Connection, case_ids: list[str]) -> list[tuple[Any, ...]]:
+    """The rows of ``case_ids`` with the columns a case's state needs, as SQLite's driver gives them
+    (JSON and dates as text): :func:`read_case` makes one a row of SQLAlchemy's values."""
+    sql = (f"SELECT {', '.join(_READ_CASE_COLUMNS)} FROM cases "
+           f"WHERE case_id IN ({', '.join('?' * len(case_ids))})")
+    return list(connection.exec_driver_sql(sql, tuple(case_ids)).fetchall())
+
+
+_DIGEST = _READ_CASE_COLUMNS.index("digest")
+
+
+def read_case(raw: tuple[Any, ...]) -> Any:
+    """A raw row of :func:`raw_cases_sqlite` with the values SQLAlchemy's types give (JSON parsed, dates read)."""
+    values = list(raw)
+    for index, read in _CASE_READERS:
+        if values[index] is not None:
+            values[index] = read(values[index])
+    return _READ_CASE._make(values)
+
+
 def stored_cases_sqlite(connection: Connection, case_ids: list[str]) -> list[Any]:
     """The rows of ``case_ids`` with the columns a case's state needs, read through SQLite's driver.
 
@@ -78,16 +98,7 @@ def stored_cases_sqlite(connection: Connection, case_ids: list[str]) -> list[Any
     a regular expression) cost as much as parsing the snapshots' JSON; the values come out the same
     (tests/ledger/test_fast_reads.py).
     """
-    sql = (f"SELECT {', '.join(_READ_CASE_COLUMNS)} FROM cases "
-           f"WHERE case_id IN ({', '.join('?' * len(case_ids))})")
-    result = []
-    for raw in connection.exec_driver_sql(sql, tuple(case_ids)).fetchall():
-        values = list(raw)
-        for index, read in _CASE_READERS:
-            if values[index] is not None:
-                values[index] = read(values[index])
-        result.append(_READ_CASE._make(values))
-    return result
+    return [read_case(raw) for raw in raw_cases_sqlite(connection, case_ids)]
 
 
 def case_from_row(row: Any) -> CaseState:
@@ -105,12 +116,15 @@ class Unit:
     """Reads and buffered writes of one transaction (see the module's docstring)."""
 
     def __init__(self, connection: Connection, *, now: datetime, recorded_by: str | None = None,
-                 memo: dict[Any, Any] | None = None) -> None:
+                 memo: dict[Any, Any] | None = None, companies_seen: dict[str, CompanyState] | None = None) -> None:
         self.connection = connection
         self.now = now
         self.recorded_by = recorded_by
         self.lock_companies = connection.dialect.name == "postgresql"
         self._cases: dict[str, CaseState | None] = {}
+        self._unread: dict[str, tuple[Any, ...]] = {}
+        """Stored cases fetched but not yet read (SQLite): their JSON is parsed only for a case that
+        changed; an identical snapshot needs only the stored digest (:meth:`stored_digest`)."""
         self._stored_cases: dict[str, CaseState] = {}
         """Each case in the database as this transaction last read or wrote it."""
         self._stored_case_indexed: dict[str, tuple[Any, ...]] = {}
@@ -123,19 +137,28 @@ class Unit:
         self._deadlines: dict[tuple[str, str], tuple[list[Due], Callable[[], dict[str, Any]]]] = {}
         self.memo: dict[Any, Any] = {} if memo is None else memo
         """Results worth computing once (a company's replayed lifecycle, by its history)."""
+        self.companies_seen: dict[str, CompanyState] = {} if companies_seen is None else companies_seen
+        """Company records as earlier transactions committed them (see :meth:`prefetch_companies`)."""
 
     # reading ---------------------------------------------------------------------------------
     def prefetch(self, case_ids: Iterable[str]) -> None:
         """Load many cases with one query each 500 (the import reads a batch's cases at once)."""
-        wanted = [i for i in dict.fromkeys(case_ids) if i not in self._cases]
+        wanted = [i for i in dict.fromkeys(case_ids) if i not in self._cases and i not in self._unread]
         sqlite = self.connection.dialect.name == "sqlite"
         for chunk in _chunks(wanted):
-            rows = stored_cases_sqlite(self.connection, chunk) if sqlite else self.connection.execute(
-                select(_CASES).where(_CASES.c.case_id.in_(chunk)))
-            for row in rows:
-                self._remember_case(case_from_row(row), tuple(getattr(row, c) for c in INDEXED_CASE_COLUMNS))
+            if sqlite:
+                for raw in raw_cases_sqlite(self.connection, chunk):
+                    self._unread[raw[0]] = raw
+            else:
+                for row in self.connection.execute(select(_CASES).where(_CASES.c.case_id.in_(chunk))):
+                    self._remember_case(case_from_row(row), tuple(getattr(row, c) for c in INDEXED_CASE_COLUMNS))
             for case_id in chunk:
-                self._cases.setdefault(case_id, None)
+                if case_id not in self._unread:
+                    self._cases.setdefault(case_id, None)
+
+    def _read(self, case_id: str) -> None:
+        row = read_case(self._unread.pop(case_id))
+        self._remember_case(case_from_row(row), tuple(getattr(row, c) for c in INDEXED_CASE_COLUMNS))
 
     def _remember_case(self, state: CaseState, indexed: tuple[Any, ...]) -> None:
         self._cases[state.case_id] = state
@@ -143,23 +166,63 @@ class Unit:
         self._stored_case_indexed[state.case_id] = indexed
 
     def case(self, case_id: str) -> CaseState | None:
-        if case_id not in self._cases:
+        if case_id not in self._cases and case_id not in self._unread:
             self.prefetch([case_id])
+        if case_id in self._unread:
+            self._read(case_id)
         return self._cases[case_id]
 
+    def stored_digest(self, case_id: str) -> str | None:
+        """The digest of the case as this transaction sees it (None for a case not in the ledger),
+        without reading the rest of a stored case."""
+        raw = self._unread.get(case_id)
+        if raw is not None:
+            return str(raw[_DIGEST])
+        state = self.case(case_id)
+        return None if state is None else state.digest
+
     def prefetch_companies(self, keys: Iterable[str]) -> None:
-        """Load many companies at once (locked on PostgreSQL, in key order to avoid deadlocks)."""
+        """Load many companies at once (locked on PostgreSQL, in key order to avoid deadlocks).
+
+        Only the versions are read for the records seen before (``companies_seen``): a record at a
+        given version is what its events up to that version made it (nothing is updated in place), so
+        one whose version is the one seen is taken as seen, and only the others are read whole. Every
+        batch of an import names most of the same few hundred companies, whose histories were read and
+        parsed again for each batch.
+        """
         wanted = sorted(k for k in set(keys) if k not in self._companies)
         for chunk in _chunks(wanted):
-            query = select(_COMPANIES).where(_COMPANIES.c.company_key.in_(chunk)).order_by(_COMPANIES.c.company_key)
-            if self.lock_companies:
-                query = query.with_for_update()
-            for row in self.connection.execute(query):
-                state = company_from_row(row)
-                self._companies[state.key] = state
-                self._stored_company_versions[state.key] = state.version
+            seen = [k for k in chunk if k in self.companies_seen]
+            if seen:
+                query = select(_COMPANIES.c.company_key, _COMPANIES.c.version).where(
+                    _COMPANIES.c.company_key.in_(chunk)).order_by(_COMPANIES.c.company_key)
+                if self.lock_companies:
+                    query = query.with_for_update()
+                versions: dict[str, int] = {key: version for key, version in self.connection.execute(query)}
+                for key in seen:
+                    state = self.companies_seen[key]
+                    if versions.get(key) == state.version:
+                        self._remember_company(state)
+                whole = [k for k in chunk if k in versions and k not in self._companies]
+            else:
+                whole = chunk
+            if whole:
+                query = select(_COMPANIES).where(_COMPANIES.c.company_key.in_(whole)).order_by(_COMPANIES.c.company_key)
+                if self.lock_companies and not seen:
+                    query = query.with_for_update()
+                for row in self.connection.execute(query):
+                    self._remember_company(company_from_row(row))
             for key in chunk:
                 self._companies.setdefault(key, None)
+
+    def _remember_company(self, state: CompanyState) -> None:
+        self._companies[state.key] = state
+        self._stored_company_versions[state.key] = state.version
+
+    def companies_now(self) -> dict[str, CompanyState]:
+        """Every company record this transaction read or wrote, as it leaves them (for ``companies_seen``
+        once it has committed). A record is never changed in place: a change makes a new state."""
+        return {k: s for k, s in self._companies.items() if s is not None}
 
     def company(self, key: str) -> CompanyState | None:
         if key not in self._companies:
@@ -172,7 +235,7 @@ class Unit:
         query = select(_CASES.c.case_id).where(_CASES.c.company_key == key, _CASES.c.is_open.is_(True))
         ids = list(self.connection.scalars(query.order_by(_CASES.c.case_id)))
         self.prefetch(ids)
-        found = [self._cases[i] for i in ids]
+        found = [self.case(i) for i in ids]
         return [s for s in found if s is not None and s.company_key == key and s.is_open]
 
     # writing ---------------------------------------------------------------------------------
@@ -185,6 +248,8 @@ class Unit:
         })
 
     def put_case(self, state: CaseState, deadlines: list[Due]) -> None:
+        if state.case_id in self._unread:  # written without being read (no caller does): read it first
+            self._read(state.case_id)
         self._cases[state.case_id] = state
         self._dirty_cases[state.case_id] = state
         self._deadlines[("case", state.case_id)] = (deadlines, lambda: case_listing(state))

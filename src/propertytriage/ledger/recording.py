@@ -216,9 +216,9 @@ class Recorder:
     def _case(self, document: Any, source: str, validated: Case | None = None) -> Outcome:
         case = validated if validated is not None else validate(Case, document)
         full, fingerprint = snapshots.canonical(case)
-        before = self.unit.case(case.case_id)
-        if before is not None and before.digest == fingerprint:
+        if self.unit.stored_digest(case.case_id) == fingerprint:
             return Outcome("unchanged", source, case.case_id)
+        before = self.unit.case(case.case_id)
         key = company_key(case.property_company)
         change = CompanyChange(self.unit, key, case.property_company) if key else None
         if change is not None:
