@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 import propertytriage.jsonstream as jsonstream
-from propertytriage.errors import InputError, Problem, shown
+from propertytriage.errors import InputError, Problem, os_reason_zh, shown
 
 #: Integers longer than this are read as Decimal (still exact); far below Python's 4,300-digit limit.
 _LONGEST_INT = 100
@@ -124,7 +124,7 @@ def open_input(path: str) -> IO[str]:
         return open(path, encoding="utf-8")
     except OSError as error:
         raise InputError(
-            [Problem(path, "unreadable", f"无法读取文件：{error.strerror}",
+            [Problem(path, "unreadable", f"无法读取文件：{os_reason_zh(error.errno)}",
                      f"cannot read the file: {error.strerror}")]
         ) from None
 

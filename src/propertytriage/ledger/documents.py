@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, os_reason_zh
 from propertytriage.jsonio import json_message_zh
 from propertytriage.models.case import Case
 
@@ -81,7 +81,7 @@ def _loads(text: str) -> Any:
 def _unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:
     if isinstance(error, UnicodeDecodeError):
         return Document(path, problems=(Problem("", "encoding", "文件须为 UTF-8 编码", "the file must be UTF-8"),))
-    return Document(path, problems=(Problem("", "unreadable", f"无法读取文件：{error.strerror}",
+    return Document(path, problems=(Problem("", "unreadable", f"无法读取文件：{os_reason_zh(error.errno)}",
                                             f"cannot read the file: {error.strerror}"),))
 
 

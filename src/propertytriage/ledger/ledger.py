@@ -24,7 +24,7 @@ from propertytriage.gcpause import collector_paused
 from propertytriage.ledger.companies import CompanyState
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
-from propertytriage.ledger.errors import LedgerError
+from propertytriage.ledger.errors import LedgerError, database_reason_zh
 from propertytriage.ledger.migrate import current_revision, head_revision, rebuilds_projections, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
@@ -168,7 +168,7 @@ class Ledger:
                 return outcomes
             except DBAPIError as error:
                 if not _retryable(error) or attempt == _RETRIES - 1:
-                    raise LedgerError(f"写入台账失败：{error.orig}",
+                    raise LedgerError(f"写入台账失败：{database_reason_zh(error.orig)}",
                                       f"could not write to the ledger: {error.orig}") from None
                 time.sleep(random.uniform(0, min(0.5, 0.005 * 2 ** min(attempt, 7))))
         raise AssertionError("unreachable")  # pragma: no cover
