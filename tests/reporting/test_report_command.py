@@ -124,3 +124,11 @@ def test_without_a_period_the_command_names_the_one_it_counted_and_where_the_led
     said = capsys.readouterr().out
     assert json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["received"] == len(filed)
     assert "默认" not in said and "filed" not in said
+
+
+def test_an_unknown_grouping_is_refused_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["report", "--by", "district", "--out", str(tmp_path / "r.json")])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and not (tmp_path / "r.json").exists()
+    assert "没有这种分组" in err and "no such grouping: district" in err and "company（按物业企业）" in err

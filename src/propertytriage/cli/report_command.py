@@ -16,13 +16,24 @@ from propertytriage.cli.ledger_commands import _day
 COMMAND = "report"
 
 
+_GROUPINGS = {"month": "按月", "street": "按街道", "community": "按社区", "company": "按物业企业"}
+
+
+def _grouping(text: str) -> str:
+    """``--by``, refused in both languages (argparse's own choice check speaks English only)."""
+    if text in _GROUPINGS:
+        return text
+    listed = "、".join(f"{key}（{zh}）" for key, zh in _GROUPINGS.items())
+    raise argparse.ArgumentTypeError(f"没有这种分组 / no such grouping: {text}；可选 / one of: {listed}")
+
+
 def add_parser(sub: Any) -> None:
     """Register ``report`` on the CLI's subparsers."""
     p = sub.add_parser(COMMAND, help="statistics with charts from the ledger / 统计报表")
     p.add_argument("--from", dest="period_from", type=_day, metavar="DATE",
                    help="first day counted (default: 1 January of --to's year)")
     p.add_argument("--to", dest="period_to", type=_day, metavar="DATE", help="last day counted (default: today)")
-    p.add_argument("--by", choices=["month", "street", "community", "company"], help="one row per group")
+    p.add_argument("--by", type=_grouping, metavar="{month,street,community,company}", help="one row per group")
     p.add_argument("--title", help="the report's title (default: 物业纠纷化解工作统计)")
     p.add_argument("--office", help="the office that sends the report, printed under the title")
     p.add_argument("--out", required=True, metavar="FILE", help="FILE.json, FILE.html or FILE.pdf")
