@@ -15,7 +15,7 @@ import propertytriage
 
 SOURCE = Path(propertytriage.__file__).parent
 
-LAYERS = ["gcpause", "errors", "outputs", "jsonstream", "jsonio", "models", "ruledata", "rulehost", "scoring", "engine", "rendering", "reporting", "sheets", "ledger", "web", "cli"]
+LAYERS = ["gcpause", "lazynames", "errors", "outputs", "jsonstream", "jsonio", "models", "ruledata", "rulehost", "scoring", "engine", "rendering", "reporting", "sheets", "ledger", "web", "cli"]
 """Lowest first. The package root (``propertytriage/__init__.py``) sits above them all."""
 
 
@@ -74,4 +74,4 @@ def test_the_models_do_not_know_scoring_or_the_engine() -> None:
     """Spelled out for the case this check was written for: the history model lives in models."""
     for own, path, module, _names, _line in _imports():
         if own == "models" and module.startswith("propertytriage."):
-            assert _package(module) in ("errors", "models"), (path, module)
+            assert _package(module) in ("lazynames", "errors", "models"), (path, module)

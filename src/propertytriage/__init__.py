@@ -16,6 +16,7 @@ from propertytriage.errors import (
     RenderError,
     RuleDataError,
 )
+from propertytriage.lazynames import loader
 
 if TYPE_CHECKING:
     from propertytriage.engine import Triage, triage
@@ -73,12 +74,4 @@ _LAZY = {"Triage": "propertytriage.engine", "triage": "propertytriage.engine",
          "ScoreResult": "propertytriage.scoring"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'propertytriage' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # asked once
-    return value
+__getattr__ = loader(__name__, _LAZY, globals())

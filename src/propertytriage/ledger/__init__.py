@@ -11,8 +11,9 @@ transaction), ``replay`` (events back to state), ``deadlines`` and ``timelimits`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from propertytriage.lazynames import loader
 from propertytriage.ledger.errors import LedgerError
 
 if TYPE_CHECKING:
@@ -27,12 +28,4 @@ _LAZY = {"ImportSummary": "propertytriage.ledger.ledger", "Ledger": "propertytri
          "Outcome": "propertytriage.ledger.recording"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'propertytriage.ledger' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader(__name__, _LAZY, globals())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from propertytriage.lazynames import loader
 
 if TYPE_CHECKING:
     from propertytriage.models.case import Attempt, Case
@@ -18,12 +20,4 @@ _LAZY = {"Attempt": "propertytriage.models.case", "Case": "propertytriage.models
          "Evaluation": "propertytriage.models.scorecard", "Scorecard": "propertytriage.models.scorecard"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'propertytriage.models' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader(__name__, _LAZY, globals())
