@@ -277,3 +277,15 @@ def test_an_unknown_query_parameter_is_named_not_ignored(client: TestClient, tok
     assert response.status_code == 422
     assert [(e["loc"], e["code"]) for e in response.json()["errors"]] == [
         (path.split("?")[1].split("=")[0], "unknown_parameter")]
+
+
+@pytest.mark.parametrize("path", ["/v1/cases?company=A&company=B", "/v1/due?on=2025-01-01&on=2025-02-01",
+                                  "/v1/cases?stage=court&limit=5&stage=mediation_center"])
+def test_a_query_parameter_given_twice_is_refused_not_read_as_its_last_value(
+        client: TestClient, tokens: dict[str, str], path: str) -> None:
+    """The framework keeps the last of repeated values: the list would be filtered by one of two asked."""
+    response = client.get(path, headers=bearer(tokens["court"]))
+    assert response.status_code == 422
+    name = path.split("?")[1].split("=")[0]
+    assert [(e["loc"], e["code"]) for e in response.json()["errors"]] == [(name, "repeated_parameter")]
+    assert "2 次" in response.text and "given 2 times" in response.text

@@ -41,14 +41,21 @@ MAX_PAGE = 500
 
 def known_query(*names: str) -> Any:
     """A dependency refusing query parameters the route does not take: ``?stag=court`` is a typo that
-    would otherwise list every case as if it were filtered."""
+    would otherwise list every case as if it were filtered. Each parameter takes one value: given
+    twice (``?company=A&company=B``), the framework would silently keep the last and filter by it."""
 
     async def check(request: Request) -> None:  # async: a dictionary look-up needs no thread of its own
-        unknown = [key for key in request.query_params if key not in names]
-        if unknown:
-            raise InputError([Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
-                                      f"unknown query parameter {key!r}; expected one of {', '.join(names)}")
-                              for key in unknown])
+        query = request.query_params
+        unknown = [key for key in query if key not in names]
+        repeated = {key: len(query.getlist(key)) for key in query if key in names and len(query.getlist(key)) > 1}
+        problems = [Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
+                            f"unknown query parameter {key!r}; expected one of {', '.join(names)}")
+                    for key in unknown]
+        problems += [Problem(key, "repeated_parameter", f"查询参数「{key}」只能给一次，却给了 {times} 次",
+                             f"query parameter {key!r} takes one value but was given {times} times")
+                     for key, times in repeated.items()]
+        if problems:
+            raise InputError(problems)
 
     return Depends(check)
 
