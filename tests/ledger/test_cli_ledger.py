@@ -166,3 +166,33 @@ def test_an_in_memory_ledger_is_refused_before_an_import_claims_to_record(tmp_pa
     assert main(["import", str(cases), "--db", url]) == 2
     err = capsys.readouterr().err
     assert "[in_memory_ledger]" in err and "内存数据库" in err and "in-memory" in err
+
+
+def test_the_summary_counts_company_records_apart_from_cases(database_url, write_json, capsys) -> None:
+    """A scorecard beside two cases: the clerk reads two cases and one company record, not "new 3"."""
+    from propertytriage.ruledata.paths import examples_dir
+
+    card = json.loads((examples_dir() / "scorecard.json").read_text(encoding="utf-8"))
+    path = write_json("mixed.json", [fee_case("A-1"), fee_case("A-2"), card])
+    assert main(["import", path, "--db", database_url]) == 0
+    out = capsys.readouterr().out
+    assert "案件：新立 2，变更 0，未变 0；企业记录：新立 1，变更 0，未变 0；拒收 0" in out
+    assert "cases: new 2, changed 0, unchanged 0; company records: new 1, changed 0, unchanged 0; refused 0" in out
+    assert main(["import", path, "--db", database_url]) == 0
+    assert "cases: new 0, changed 0, unchanged 2; company records: new 0, changed 0, unchanged 1" in (
+        capsys.readouterr().out)
+    # cases alone: the line SPEC §3 describes, without a company part
+    assert main(["import", write_json("one.json", fee_case("A-3")), "--db", database_url]) == 0
+    assert "新立 1，变更 0，未变 0，拒收 0 / new 1, changed 0, unchanged 0, refused 0" in capsys.readouterr().out
+
+
+def test_a_mistyped_file_name_leaves_no_empty_ledger_behind(tmp_path, monkeypatch, write_json, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROPERTYTRIAGE_DB", raising=False)
+    assert main(["import", "三月台帐.xlsx", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "三月台帐.xlsx: 无法读取文件" in err and "No such file" in err and "Is a directory" in err
+    assert list(tmp_path.glob("propertytriage.db*")) == []
+    # one file that can be read: the ledger is made and the readable one recorded
+    assert main(["import", "三月台帐.xlsx", write_json("a.json", fee_case())]) == 2
+    assert (tmp_path / "propertytriage.db").exists() and "new 1" in capsys.readouterr().out

@@ -24,5 +24,9 @@ def test_run_records_the_samples_in_a_ledger_and_prints_the_due_list(tmp_path, c
     waiting = {d["case_id"]: d for d in decisions}
     assert "rectification_notice" in waiting["KBS-2025-007"]["forms"]
     assert "rectification_notice" in waiting["KBS-2025-008"]["forms"]
+    # the ledger's counts agree with the cases listed: the company's history and scorecard apart
+    assert f"共 {len(decisions)} 件" in printed and f"案件：新立 {len(decisions)}，变更 0" in printed
+    assert f"cases: new {len(decisions)}, changed 0, unchanged 0; company records: new 1, changed 1" in printed
     assert main(["run", "--out", str(tmp_path), "--no-forms"]) == 0
-    assert "unchanged 24" in capsys.readouterr().out   # running again records nothing twice
+    again = capsys.readouterr().out   # running again records nothing twice
+    assert f"cases: new 0, changed 0, unchanged {len(decisions)}; company records: new 0, changed 0, unchanged 2" in again

@@ -173,9 +173,7 @@ def record_run(paths: list[Path], out: Path) -> tuple[list[dict[str, Any]], list
             ids = [c["case_id"] for c in queries.list_cases(connection)]
             shown = [queries.show(connection, case_id) for case_id in ids]
             items = queries.due(connection, clock.today())
-    counts = summary.as_json()
-    line = (f"ledger → {database}（新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']} / "
-            f"new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}）")
+    line = f"ledger → {database}（{sheet_commands.counts_line(summary)}）"
     return [s for s in shown if s is not None], items, line
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from propertytriage.cli.ledger_url import check_ledger_url
-from propertytriage.errors import InputError, Problem, printable, shown
+from propertytriage.errors import InputError, Problem, os_reason_zh, printable, shown
+
+if TYPE_CHECKING:
+    from propertytriage.ledger.ledger import ImportSummary
+    from propertytriage.sheets.importing import SheetImport
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -63,24 +67,68 @@ def import_files(ledger: Any, files: list[str], *, sheet: str | None = None) -> 
     return shared(ledger, files, sheet=sheet)
 
 
+def _none_can_be_opened(files: list[str]) -> ImportSummary | None:
+    """Each file's refusal when not one of them can be opened, else None.
+
+    A mistyped file name must not leave a new, empty ledger behind (in the current folder, by
+    default) for the clerk to find later and wonder about.
+    """
+    from propertytriage.ledger.ledger import ImportSummary
+    from propertytriage.ledger.recording import Outcome
+
+    summary = ImportSummary()
+    for path in files:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            summary.add(Outcome("refused", path, problems=[Problem(
+                "", "unreadable", f"无法读取文件：{os_reason_zh(error.errno)}",
+                f"cannot read the file: {error.strerror}")]))
+        else:
+            return None
+    return summary
+
+
+def counts_line(summary: ImportSummary) -> str:
+    """The import's counts in both languages; cases and company records apart when both were imported.
+
+    A clerk compares the count with the cases listed: "新立 23" beside 22 cases looks like a lost
+    case when the 23rd document was a company's scorecard.
+    """
+    refused = len(summary.refused)
+    if not summary.companies:
+        return (f"新立 {summary.new}，变更 {summary.changed}，未变 {summary.unchanged}，拒收 {refused} / "
+                f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, refused {refused}")
+    companies = summary.companies
+    cases = {status: getattr(summary, status) - companies[status] for status in ("new", "changed", "unchanged")}
+    return (f"案件：新立 {cases['new']}，变更 {cases['changed']}，未变 {cases['unchanged']}；"
+            f"企业记录：新立 {companies['new']}，变更 {companies['changed']}，未变 {companies['unchanged']}；"
+            f"拒收 {refused} / cases: new {cases['new']}, changed {cases['changed']}, unchanged {cases['unchanged']}; "
+            f"company records: new {companies['new']}, changed {companies['changed']}, "
+            f"unchanged {companies['unchanged']}; refused {refused}")
+
+
 def import_command(args: argparse.Namespace) -> int:
     """``propertytriage import FILE… [--sheet NAME] [--errors FILE.xlsx]``: exit 2 if anything was refused."""
     from propertytriage.ledger import Ledger
 
     _checked_import_options(args.files, args.errors)
     check_ledger_url(args.db, args.command)
-    with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
-        summary, jobs = import_files(ledger, args.files, sheet=args.sheet)
+    unopened = _none_can_be_opened(args.files)
+    jobs: list[SheetImport] = []
+    if unopened is not None:  # nothing to record: no ledger is created or opened for it
+        summary = unopened
+    else:
+        with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
+            summary, jobs = import_files(ledger, args.files, sheet=args.sheet)
     for outcome in summary.refused:
         # the case id and the file name are the input's own text: an escape sequence in either would
         # rewrite the clerk's terminal, and a pasted paragraph would bury the problem
         subject = f" {shown(outcome.subject, 120, quote=False)}" if outcome.subject else ""
         for problem in outcome.problems:
             print(printable(f"拒收 refused: {outcome.source}{subject}: {problem.render()}"), file=sys.stderr)
-    counts = summary.as_json()
-    print(f"新立 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']}，拒收 {counts['refused']}"
-          f" / new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
-          f"refused {counts['refused']}")
+    print(counts_line(summary))
     if args.errors is not None:
         refused_rows = sum(len(job.refused) for job in jobs)
         if refused_rows:

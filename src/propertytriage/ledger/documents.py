@@ -7,17 +7,15 @@ whole (a JSON list cannot be read in part); a bad line of a ``.jsonl`` file is r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+import propertytriage.jsonio as jsonio
 from propertytriage.errors import InputError, Problem, os_reason_zh
-from propertytriage.jsonio import json_message_zh
 from propertytriage.models.case import Case
 
 
@@ -35,32 +33,42 @@ class Document:
     case: Case | None = None
 
 
-def _has_float(value: Any) -> bool:
-    """Whether orjson read a fractional number anywhere in ``value``.
+def _plain(value: Any, colons: int) -> bool:
+    """Whether orjson's reading of a text with ``colons`` colons is the one that counts.
+
+    It is not when a fractional number was read (orjson reads floats; amounts must be exact), or
+    when the text may give a key twice: orjson keeps the last, where the standard reading refuses
+    the document. Every key of an object is followed by a colon, so a text with exactly as many
+    colons as the objects read have keys gave none twice; a colon inside a string only sends the
+    document to the exact reading, which decides.
 
     A loop over a stack with exact type tests (orjson makes plain dicts, lists and floats only):
     checking every line of a large import by recursion cost a third of reading it.
     """
     stack = [value]
     pop, extend = stack.pop, stack.extend
+    keys = 0
     while stack:
         item = pop()
         kind = type(item)
         if kind is dict:
+            keys += len(item)
             extend(item.values())
         elif kind is list:
             extend(item)
         elif kind is float:
-            return True
-    return False
+            return False
+    return keys == colons
 
 
 def _loads(text: str) -> Any:
     """JSON with exact decimals; InputError naming the line and column if it is malformed.
 
-    orjson reads a document several times faster than the standard library, but only into floats:
-    a document with a fractional number, and one orjson refuses (it is stricter), is read again by
-    the standard library, whose result (``Decimal``) or message is the one that counts.
+    orjson reads a document several times faster than the standard library, but only into floats
+    and keeping the last of a key given twice: a document where either may have happened, and one
+    orjson refuses (it is stricter), is read again by ``jsonio.loads`` (as ``triage`` reads a
+    file), whose result (``Decimal``) or refusal (with its line and column, or the key given
+    twice) is the one that counts.
     """
     text = text.removeprefix("\ufeff")
     try:
@@ -68,14 +76,9 @@ def _loads(text: str) -> Any:
     except orjson.JSONDecodeError:
         pass
     else:
-        if not _has_float(fast):
+        if _plain(fast, text.count(":")):
             return fast
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise InputError([Problem(f"line {error.lineno} column {error.colno}", "json_invalid",
-                                  f"不是有效的 JSON：{json_message_zh(error.msg)}",
-                                  f"not valid JSON: {error.msg}")]) from None
+    return jsonio.loads(text)
 
 
 def _unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:

@@ -82,10 +82,7 @@ def import_files(ledger: Ledger, files: list[str], *, sheet: str | None = None,
     jobs: list[SheetImport] = []
     for batch in _batches(_documents(files, sheet, jobs, names or {}), ledger.batch_size):
         result = ledger.import_documents([document for document, _, _ in batch])
-        summary.new += result.new
-        summary.changed += result.changed
-        summary.unchanged += result.unchanged
-        summary.refused.extend(result.refused)
+        summary.merge(result)
         read_well = {document.source: (row, job) for document, row, job in batch
                      if row is not None and job is not None and not row.refused}
         for outcome in result.refused:

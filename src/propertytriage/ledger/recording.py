@@ -37,6 +37,8 @@ class Outcome:
     source: str
     subject: str = ""
     problems: list[Problem] = field(default_factory=list)
+    #: ``company`` for a scorecard or a company history, so that a summary can count cases apart
+    kind: str = "case"
 
 
 def kind_of(document: Any) -> str:
@@ -175,12 +177,12 @@ class Recorder:
         change = CompanyChange(self.unit, key, identity)
         change.add(events, "scorecard" if kind == "scorecard" else "")
         if not change.added and change.before is not None:
-            return Outcome("unchanged", source, key)
+            return Outcome("unchanged", source, key, kind="company")
         others = _redecide_others(self.unit, self.engine, change, exclude="") if change.before else []
         self._apply_company(change, source)
         for state, decision in others:
             self._company_changed(state, decision, change, source)
-        return Outcome("new" if change.before is None else "changed", source, key)
+        return Outcome("new" if change.before is None else "changed", source, key, kind="company")
 
     def _apply_company(self, change: CompanyChange, source: str) -> None:
         state = change.state
