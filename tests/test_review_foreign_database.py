@@ -66,3 +66,35 @@ def test_a_new_empty_file_becomes_a_ledger(tmp_path: Path) -> None:
     with Ledger(f"sqlite:///{path}"):
         pass
     assert {"events", "cases", "alembic_version"} <= _tables(path)
+
+
+def test_a_refused_database_keeps_its_journal_mode_and_every_byte(tmp_path: Path) -> None:
+    """WAL mode is written into the file's header: a file that is not a ledger is not switched to it."""
+    path = tmp_path / "office.db"
+    _foreign_database(path)
+    before = path.read_bytes()
+    with pytest.raises(LedgerError):
+        Ledger(f"sqlite:///{path}")
+    assert main(["cases", "--db", f"sqlite:///{path}"]) == 1
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    connection.close()
+
+
+def test_a_new_ledger_and_a_migrated_one_run_in_wal_mode(tmp_path: Path) -> None:
+    for name, made in (("new.db", lambda p: None), ("tokens.db", _tokens_only)):
+        path = tmp_path / name
+        made(path)
+        with Ledger(f"sqlite:///{path}"):
+            pass
+        with Ledger(f"sqlite:///{path}") as ledger, ledger.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal", name
+
+
+def _tokens_only(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE api_tokens (id INTEGER NOT NULL, name VARCHAR(200) NOT NULL, "
+                           "role VARCHAR(40) NOT NULL, token_hash VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL, "
+                           "revoked_at DATETIME, PRIMARY KEY (id), UNIQUE (token_hash))")
+    connection.close()

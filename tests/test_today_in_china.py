@@ -18,12 +18,17 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "propertytriage"
 
 
 def _calls_of_the_servers_day(path: Path) -> list[int]:
-    """Lines calling ``date.today()``, ``datetime.today()`` or a naive ``datetime.now()``."""
+    """Lines calling ``date.today()``, ``datetime.today()``, a naive ``datetime.now()`` or a bare
+    ``.astimezone()`` (the server's own zone: the ledger dated its events by it until 1 December 2026)."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id in {"date", "datetime"} \
-                and (node.func.attr == "today" or (node.func.attr == "now" and not node.args and not node.keywords)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        bare = not node.args and not node.keywords
+        servers_zone = node.func.attr == "astimezone" and bare
+        servers_day = isinstance(node.func.value, ast.Name) and node.func.value.id in {"date", "datetime"} \
+            and (node.func.attr == "today" or (node.func.attr == "now" and bare))
+        if servers_zone or servers_day:
             lines.append(node.lineno)
     return lines
 
@@ -37,8 +42,18 @@ def test_no_module_but_the_clock_asks_the_server_for_its_day() -> None:
 def test_the_check_finds_the_calls_it_forbids(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from datetime import date, datetime, UTC\nA = date.today()\nB = datetime.now()\n"
-                      "C = datetime.now(UTC)\nD = datetime.today()\n", encoding="utf-8")
-    assert _calls_of_the_servers_day(sample) == [2, 3, 5]
+                      "C = datetime.now(UTC)\nD = datetime.today()\nE = C.astimezone()\nF = C.astimezone(UTC)\n",
+                      encoding="utf-8")
+    assert _calls_of_the_servers_day(sample) == [2, 3, 5, 6]
+
+
+def test_an_event_recorded_at_0700_in_beijing_is_dated_that_beijing_day() -> None:
+    from datetime import UTC
+
+    from propertytriage.ledger.recorder import today_of
+
+    assert today_of(datetime(2026, 11, 30, 23, 0, tzinfo=UTC)) == date(2026, 12, 1)
+    assert today_of(datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == date(2026, 11, 30)
 
 
 def test_the_reports_default_end_is_the_clocks_day() -> None:

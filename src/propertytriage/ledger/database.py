@@ -87,6 +87,20 @@ def _private_file(database: str) -> None:
                           f"cannot create the ledger database {path}: {reason}") from None
 
 
+def _may_switch_to_wal(cursor: Any) -> bool:
+    """Whether the file is a ledger or empty, so that WAL mode may be written into its header.
+
+    The journal mode is stored in the file: switching another program's database (refused by
+    ``migrate`` as not a ledger) would change it for that program too, although the ledger
+    recorded nothing in it. A file with tables but no schema version is left in its own mode until
+    the migration has made it a ledger; the next connection switches it.
+    """
+    tables = cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ORDER BY name = 'alembic_version' DESC LIMIT 1").fetchall()
+    return not tables or tables[0][0] == "alembic_version"
+
+
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     in_memory = database in ("", ":memory:")
@@ -102,7 +116,7 @@ def _sqlite_engine(url: URL) -> Engine:
     def _set_up(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun below, not by pysqlite
         cursor = dbapi_connection.cursor()
-        if not in_memory:
+        if not in_memory and _may_switch_to_wal(cursor):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")

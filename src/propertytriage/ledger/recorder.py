@@ -27,6 +27,7 @@ from propertytriage.ledger.deadlines import Due
 from propertytriage.ledger.masking import parties
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
 from propertytriage.ledger.state import CaseState
+from propertytriage.models.clock import CHINA_STANDARD_TIME
 
 _CHUNK = 500
 _CASES, _COMPANIES, _EVENTS, _DEADLINES = CASES, COMPANIES, EVENTS, DEADLINES
@@ -344,5 +345,7 @@ class Unit:
 
 
 def today_of(now: datetime) -> date:
-    """The day an event is recorded on, in the machine's own time zone (the office's)."""
-    return now.astimezone().date()
+    """The day an event is recorded on: China's day, as ``clock.today`` (a server kept on UTC would
+    otherwise date a score recorded at 07:00 in Beijing to the day before, and ``due`` would count
+    from a different day than the event it lists)."""
+    return now.astimezone(CHINA_STANDARD_TIME).date()
