@@ -76,12 +76,16 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def import_files(ledger: Ledger, files: list[str], *, sheet: str | None = None,
-                 names: Mapping[str, str] | None = None) -> tuple[ImportSummary, list[SheetImport]]:
-    """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows)."""
+                 names: Mapping[str, str] | None = None,
+                 reason: str | None = None) -> tuple[ImportSummary, list[SheetImport]]:
+    """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows).
+
+    ``reason``: the import's reason for its corrections (``--reason``), on every event it records but
+    those of a document or row that gives its own."""
     summary = ImportSummary()
     jobs: list[SheetImport] = []
     for batch in _batches(_documents(files, sheet, jobs, names or {}), ledger.batch_size):
-        result = ledger.import_documents([document for document, _, _ in batch])
+        result = ledger.import_documents([document for document, _, _ in batch], reason=reason)
         summary.merge(result)
         read_well = {document.source: (row, job) for document, row, job in batch
                      if row is not None and job is not None and not row.refused}

@@ -29,6 +29,7 @@ from propertytriage.ledger.errors import LedgerError, database_reason_zh
 from propertytriage.ledger.migrate import current_revision, head_revision, rebuilds_projections, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
+from propertytriage.ruledata.corrections import checked_reason
 
 Clock = Callable[[], datetime]
 _RETRIES = 200
@@ -50,6 +51,8 @@ class ImportSummary:
     unchanged: int = 0
     refused: list[Outcome] = field(default_factory=list)
     companies: Counter[str] = field(default_factory=Counter)
+    unchanged_with_reason: int = 0
+    """Unchanged documents that came with a reason: nothing was recorded, so neither was their reason."""
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "refused":
@@ -58,17 +61,21 @@ class ImportSummary:
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
         if outcome.kind == "company":
             self.companies[outcome.status] += 1
+        if outcome.status == "unchanged" and outcome.reason is not None:
+            self.unchanged_with_reason += 1
 
     def merge(self, other: ImportSummary) -> None:
         """Add ``other``'s counts and refusals (an import of several batches or files)."""
         self.new += other.new
         self.changed += other.changed
         self.unchanged += other.unchanged
+        self.unchanged_with_reason += other.unchanged_with_reason
         self.refused.extend(other.refused)
         self.companies.update(other.companies)
 
     def as_json(self) -> dict[str, Any]:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "refused": len(self.refused)}
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "refused": len(self.refused),
+                "unchanged_with_reason": self.unchanged_with_reason}
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -150,22 +157,25 @@ class Ledger:
             say_migrated(head_revision(), time.monotonic() - started)
 
     # importing ------------------------------------------------------------------------------
-    def import_files(self, paths: Iterable[str]) -> ImportSummary:
+    def import_files(self, paths: Iterable[str], *, reason: str | None = None) -> ImportSummary:
         """Import every document of every file; refusals are reported, the rest recorded."""
-        return self.import_documents(doc for path in paths for doc in read_documents(path))
+        return self.import_documents((doc for path in paths for doc in read_documents(path)), reason=reason)
 
-    def import_documents(self, documents: Iterable[Document]) -> ImportSummary:
+    def import_documents(self, documents: Iterable[Document], *, reason: str | None = None) -> ImportSummary:
+        """Record ``documents``; ``reason`` (the import's reason for its corrections) goes on every event
+        they record, except a document's that gives its own ``correction_reason``."""
+        reason = checked_reason(reason, "reason")
         summary = ImportSummary()
         for batch in _batches(documents, self.batch_size):
-            for outcome in self._record_batch(batch):
+            for outcome in self._record_batch(batch, reason):
                 summary.add(outcome)
         return summary
 
-    def _record_batch(self, batch: list[Document]) -> list[Outcome]:
+    def _record_batch(self, batch: list[Document], reason: str | None = None) -> list[Outcome]:
         with collector_paused():  # gcpause.py: a batch makes no cycles worth the collector's walks
-            return self._record_batch_retried(batch)
+            return self._record_batch_retried(batch, reason)
 
-    def _record_batch_retried(self, batch: list[Document]) -> list[Outcome]:
+    def _record_batch_retried(self, batch: list[Document], reason: str | None = None) -> list[Outcome]:
         for attempt in range(_RETRIES):
             try:
                 with self.write_connection() as connection, connection.begin():
@@ -177,7 +187,7 @@ class Ledger:
                                   if isinstance(d.body, dict) and isinstance(d.body.get("case_id"), str))
                     unit.prefetch_companies(_company_keys(batch))
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
-                                else recorder.record(d.body, d.source, case=d.case) for d in batch]
+                                else recorder.record(d.body, d.source, case=d.case, reason=reason) for d in batch]
                     unit.flush()
                 if len(self._companies_seen) > _COMPANIES_SEEN:
                     self._companies_seen.clear()

@@ -31,7 +31,8 @@ def _deadline_json(row: Any, on: date | None = None) -> dict[str, Any]:
 def _event_json(row: Any) -> dict[str, Any]:
     recorded_at = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)  # SQLite
     return {"version": row.version, "kind": row.kind, "recorded_at": recorded_at.isoformat(),
-            "recorded_by": row.recorded_by, "source": row.source, "rules_version": row.rules_version, **row.data}
+            "recorded_by": row.recorded_by, "source": row.source, "rules_version": row.rules_version,
+            **row.data, "reason": row.reason}
 
 
 # show's statements, built once: building and keying a statement per call cost more than running it

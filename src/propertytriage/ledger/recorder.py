@@ -241,11 +241,11 @@ class Unit:
 
     # writing ---------------------------------------------------------------------------------
     def append(self, stream_type: str, stream_id: str, version: int, kind: str, *, source: str,
-               rules_version: str, data: dict[str, Any]) -> None:
+               rules_version: str, data: dict[str, Any], reason: str | None = None) -> None:
         self._events.append({
             "stream_type": stream_type, "stream_id": stream_id, "version": version, "kind": kind,
             "recorded_at": self.now, "recorded_by": self.recorded_by, "source": source,
-            "rules_version": rules_version, "data": data,
+            "rules_version": rules_version, "data": data, "reason": reason,
         })
 
     def put_case(self, state: CaseState, deadlines: list[Due]) -> None:

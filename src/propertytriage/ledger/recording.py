@@ -24,6 +24,8 @@ from propertytriage.models.case import Case
 from propertytriage.models.details import PropertyCompany
 from propertytriage.models.scorecard import Scorecard
 from propertytriage.models.validation import validate
+from propertytriage.ruledata.corrections import KEY as REASON_KEY
+from propertytriage.ruledata.corrections import checked_reason
 from propertytriage.scoring import RectificationHistory, RectificationState
 
 Status = Literal["new", "changed", "unchanged", "refused"]
@@ -39,6 +41,8 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     #: ``company`` for a scorecard or a company history, so that a summary can count cases apart
     kind: str = "case"
+    reason: str | None = None
+    """The reason the document was recorded with (kept on its events; an unchanged one records none)."""
 
 
 def kind_of(document: Any) -> str:
@@ -146,15 +150,25 @@ class Recorder:
         self.engine = engine
         self.today = today
         self.rules_version = engine.book.rules_version
+        self.reason: str | None = None  # the document's being recorded, on each event it makes
 
-    def record(self, document: Any, source: str, *, case: Case | None = None) -> Outcome:
-        """Record ``document``; ``case``, if given, is what it validates to (see ``Document.case``)."""
+    def record(self, document: Any, source: str, *, case: Case | None = None, reason: str | None = None) -> Outcome:
+        """Record ``document``; ``case``, if given, is what it validates to (see ``Document.case``).
+
+        ``reason``: the import's reason for the correction, checked by the caller; the document's own
+        ``correction_reason``, taken off before it is validated (it is not part of the snapshot), wins.
+        """
         subject = document.get("case_id", "") if isinstance(document, dict) else ""
         try:
+            if isinstance(document, dict) and REASON_KEY in document:
+                own = checked_reason(document[REASON_KEY])
+                document = {k: v for k, v in document.items() if k != REASON_KEY}
+                reason = own if own is not None else reason
+            self.reason = reason
             kind = kind_of(document)
-            if kind == "case":
-                return self._case(document, source, case)
-            return self._company(document, source, kind)
+            outcome = self._case(document, source, case) if kind == "case" else self._company(document, source, kind)
+            outcome.reason = reason
+            return outcome
         except InputError as error:
             return Outcome("refused", source, str(subject), list(error.problems))
 
@@ -189,11 +203,11 @@ class Recorder:
         if change.before is None:
             state.version = 1
             self.unit.append("company", state.key, 1, "registered", source=source, rules_version=self.rules_version,
-                             data={"company": state.identity()})
+                             data={"company": state.identity()}, reason=self.reason)
         for event in change.added:
             state.version += 1
             self.unit.append("company", state.key, state.version, event["kind"], source=source,
-                             rules_version=self.rules_version, data={"event": event})
+                             rules_version=self.rules_version, data={"event": event}, reason=self.reason)
         lifecycle = change.replay()
         state.status = lifecycle.status
         self.unit.put_company(state, company_deadlines(state.key, lifecycle.status, lifecycle.deadline))
@@ -211,7 +225,7 @@ class Recorder:
                              "decision": summary(decision),
                              "decision_change": decision_change(summary(before.decision), summary(decision)),
                              "because": because(before.decision, decision),
-                         })
+                         }, reason=self.reason)
         self.unit.put_case(after, case_deadlines(after.case_id, after.snapshot, decision, after.attempt_dates))
 
     # cases ------------------------------------------------------------------------------------
@@ -264,7 +278,7 @@ class Recorder:
             data["because"] = because(before.decision, decision)
         version = 1 if before is None else before.version + 1
         self.unit.append("case", case.case_id, version, "filed" if before is None else "changed", source=source,
-                         rules_version=decision["rules_version"], data=data)
+                         rules_version=decision["rules_version"], data=data, reason=self.reason)
         state = CaseState(case_id=case.case_id, version=version, digest=fingerprint, snapshot=own,
                           decision=decision, filed_on=case.filed_on, company_key=change.key if change else None,
                           company_version=change.state.version if change else None, attempt_dates=dates)

@@ -57,6 +57,9 @@ class EventRecord(Base):
     source: Mapped[str] = mapped_column(Text)
     rules_version: Mapped[str] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(Json)
+    # Why the clerk made the change the event records (0008): ``import --reason`` or a document's
+    # ``correction_reason``; null when none was given (ruledata/corrections.py).
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseRow(Base):
