@@ -27,6 +27,9 @@ def add_import_options(parser: argparse.ArgumentParser) -> None:
                         help="the sheet of each .xlsx to read (default: the first) / 工作表名")
     parser.add_argument("--errors", metavar="FILE.xlsx",
                         help="write the refused rows of the sheet, with 错误说明, for correction / 拒收行另存")
+    parser.add_argument("--reason", metavar="TEXT",
+                        help="why these documents correct the ledger, kept on every event the import records; "
+                             "a document's own correction_reason (a sheet's 更正原因 column) wins / 更正原因")
 
 
 def add_export_parser(sub: Any, db: argparse.ArgumentParser) -> None:
@@ -60,11 +63,12 @@ def _checked_import_options(files: list[str], errors: str | None) -> None:
                                   "--errors must not be a file being imported")])
 
 
-def import_files(ledger: Any, files: list[str], *, sheet: str | None = None) -> tuple[Any, list[Any]]:
+def import_files(ledger: Any, files: list[str], *, sheet: str | None = None,
+                 reason: str | None = None) -> tuple[Any, list[Any]]:
     """Import ``files`` into ``ledger`` (``ledger.file_import``, shared with ``POST /v1/import``)."""
     from propertytriage.ledger.file_import import import_files as shared
 
-    return shared(ledger, files, sheet=sheet)
+    return shared(ledger, files, sheet=sheet, reason=reason)
 
 
 def _none_can_be_opened(files: list[str]) -> ImportSummary | None:
@@ -110,10 +114,13 @@ def counts_line(summary: ImportSummary) -> str:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    """``propertytriage import FILE… [--sheet NAME] [--errors FILE.xlsx]``: exit 2 if anything was refused."""
+    """``propertytriage import FILE… [--sheet NAME] [--errors FILE.xlsx] [--reason TEXT]``: exit 2 if anything
+    was refused."""
     from propertytriage.ledger import Ledger
+    from propertytriage.ruledata.corrections import checked_reason
 
     _checked_import_options(args.files, args.errors)
+    reason = checked_reason(args.reason, "--reason")  # before anything is opened or recorded
     check_ledger_url(args.db, args.command)
     unopened = _none_can_be_opened(args.files)
     jobs: list[SheetImport] = []
@@ -121,7 +128,7 @@ def import_command(args: argparse.Namespace) -> int:
         summary = unopened
     else:
         with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
-            summary, jobs = import_files(ledger, args.files, sheet=args.sheet)
+            summary, jobs = import_files(ledger, args.files, sheet=args.sheet, reason=reason)
     for outcome in summary.refused:
         # the case id and the file name are the input's own text: an escape sequence in either would
         # rewrite the clerk's terminal, and a pasted paragraph would bury the problem
@@ -129,6 +136,10 @@ def import_command(args: argparse.Namespace) -> int:
         for problem in outcome.problems:
             print(printable(f"拒收 refused: {outcome.source}{subject}: {problem.render()}"), file=sys.stderr)
     print(counts_line(summary))
+    if summary.unchanged_with_reason:
+        print(f"其中 {summary.unchanged_with_reason} 份与台账相同，没有可记录的更正，其更正原因未记录 / "
+              f"{summary.unchanged_with_reason} of the unchanged documents gave a reason; nothing changed, so no "
+              "event was recorded and neither was their reason", file=sys.stderr)
     if args.errors is not None:
         refused_rows = sum(len(job.refused) for job in jobs)
         if refused_rows:

@@ -41,6 +41,8 @@ class ColumnSpec:
     choices: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     header_aliases: tuple[str, ...] = ()
+    exported: bool = True
+    """False for a column that is not a field of the case (更正原因): read and templated, never exported."""
 
     @property
     def repeated(self) -> bool:
@@ -127,6 +129,8 @@ class Catalogue:
         out: list[Column] = []
         done: set[str] = set()
         for spec in self.specs:
+            if not spec.exported:
+                continue
             if not spec.repeated:
                 out.append(spec.at())
                 continue
@@ -154,6 +158,7 @@ def _spec(raw: dict[str, Any]) -> ColumnSpec:
         slots=int(raw.get("slots", 1)), list_name=str(raw.get("list", "")),
         choices={str(k): str(v) for k, v in (raw.get("choices") or {}).items()},
         aliases=choice_aliases, header_aliases=tuple(str(h) for h in headers),
+        exported=bool(raw.get("export", True)),
     )
 
 

@@ -21,6 +21,8 @@ from pydantic import ValidationError
 from propertytriage.errors import InputError, Problem
 from propertytriage.models import Case
 from propertytriage.models.validation import problems_of
+from propertytriage.ruledata.corrections import KEY as REASON_KEY
+from propertytriage.ruledata.corrections import checked_reason
 from propertytriage.sheets.cells import CellError, converter, is_blank, to_text
 from propertytriage.sheets.columns import STAGES, Catalogue, Column, catalogue
 from propertytriage.sheets.first_rows import FirstRows
@@ -248,12 +250,24 @@ class SheetReader:
         slots = {name: sorted(by_n) for name, by_n in items.items()}
         for name, by_n in items.items():
             document[name] = [by_n[n] for n in slots[name]]
+        reason = self._reason(document.pop(REASON_KEY, None), raw.number, problems)  # beside the case, not in it
         case = self._validated(document, slots, raw.number, problems)
         sheet = "" if self.sheet == self.path.name else f" {self.sheet}"  # a CSV file's "sheet" is its name
         source = f"{self.path}{sheet} 第{raw.number}行"
         if problems:
             return SheetRow(source, self.sheet, raw.number, raw.values, None, None, tuple(problems))
+        if reason is not None:  # the document as the ledger takes it: the case and, beside it, its reason
+            document[REASON_KEY] = reason
         return SheetRow(source, self.sheet, raw.number, raw.values, document, case)
+
+    def _reason(self, value: Any, row: int, problems: list[CellProblem]) -> str | None:
+        """The row's 更正原因, checked as the ledger checks a document's, its problems put at its cell."""
+        try:
+            return checked_reason(value)
+        except InputError as error:
+            at = self.header.by_key.get(REASON_KEY)
+            problems.extend(self._problem(row, at, p.code, p.zh, p.en) for p in error.problems)
+            return None
 
     def _validated(
         self, document: dict[str, Any], slots: dict[str, list[int]], row: int, problems: list[CellProblem]

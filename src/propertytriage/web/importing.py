@@ -55,11 +55,12 @@ def documents(text: str, *, json_lines: bool) -> list[Document]:
     return [Document(SOURCE, parsed)]
 
 
-def record(ledger: Ledger, raw: bytes, *, json_lines: bool, role: Role) -> tuple[int, ImportSummary]:
+def record(ledger: Ledger, raw: bytes, *, json_lines: bool, role: Role,
+           reason: str | None = None) -> tuple[int, ImportSummary]:
     """How many documents the body held and what importing them into ``ledger`` did; InputError if the
-    body is not UTF-8 (nothing recorded)."""
+    body is not UTF-8 (nothing recorded). ``reason``: the request's ``?reason=`` (already checked)."""
     found = [own_sheets_only(document, role) for document in documents(decoded(raw), json_lines=json_lines)]
-    return len(found), ledger.import_documents(found)
+    return len(found), ledger.import_documents(found, reason=reason)
 
 
 def _lines(text: str) -> Iterator[Document]:

@@ -66,11 +66,12 @@ def _open(url: str, batch_size: int) -> None:
     _ = _ledger.triage.book
 
 
-def _record(raw: bytes, json_lines: bool, role: Role, recorded_by: str | None) -> tuple[int, ImportSummary]:
+def _record(raw: bytes, json_lines: bool, role: Role, recorded_by: str | None,
+            reason: str | None = None) -> tuple[int, ImportSummary]:
     assert _ledger is not None, "the pool's initialiser opens the ledger"
     _ledger.recorded_by = recorded_by
     try:
-        return importing.record(_ledger, raw, json_lines=json_lines, role=role)
+        return importing.record(_ledger, raw, json_lines=json_lines, role=role, reason=reason)
     finally:
         _ledger.recorded_by = None
 
@@ -123,11 +124,11 @@ class ImportPool:
                 broken.shutdown(wait=False, cancel_futures=True)
                 self._executor = self._new_executor()
 
-    async def import_body(self, raw: bytes, *, json_lines: bool, role: Role,
-                          recorded_by: str | None) -> tuple[int, ImportSummary]:
+    async def import_body(self, raw: bytes, *, json_lines: bool, role: Role, recorded_by: str | None,
+                          reason: str | None = None) -> tuple[int, ImportSummary]:
         """:func:`propertytriage.web.importing.record` of a request's body in a worker: how many documents
         it held and the import's summary once committed; InputError if the body is not UTF-8."""
-        found: tuple[int, ImportSummary] = await self._submit(_record, raw, json_lines, role, recorded_by)
+        found: tuple[int, ImportSummary] = await self._submit(_record, raw, json_lines, role, recorded_by, reason)
         return found
 
     async def _submit(self, call: Any, *args: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from propertytriage.models import Case, Decision
 from propertytriage.web.problems import ProblemItem
@@ -58,6 +58,9 @@ class ImportResult(BaseModel):
     unchanged: int
     refused: int
     refusals: list[Refusal]
+    unchanged_with_reason: int = Field(0, description=(
+        "unchanged documents that gave a reason for a correction: nothing changed, so no event was recorded "
+        "and their reason was not kept"))
 
 
 class RefusedCell(BaseModel):
@@ -112,6 +115,9 @@ class LedgerEvent(BaseModel):
     recorded_by: str | None
     source: str
     rules_version: str
+    reason: str | None = Field(description=(
+        "why the clerk made the correction this event records (更正原因: the import's `reason` or the "
+        "document's `correction_reason`); null when none was given"))
 
 
 class CaseListItem(BaseModel):

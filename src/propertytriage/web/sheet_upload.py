@@ -31,6 +31,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger import ImportSummary, Ledger
 from propertytriage.ledger.file_import import import_files
+from propertytriage.ruledata.corrections import checked_reason
 from propertytriage.sheets.importing import SheetImport
 from propertytriage.web.schemas import RefusedCell, RefusedRow
 
@@ -47,6 +48,7 @@ class Upload:
     data: bytes
     sheet: str | None = None
     path: Path | None = None  # a streamed upload's file, in its private folder, instead of ``data``
+    reason: str | None = None  # the import's reason for its corrections (a ``reason`` field), checked
 
 
 def _problem(code: str, zh: str, en: str, where: str = "file") -> InputError:
@@ -203,7 +205,8 @@ def _chosen(filename: str | None, fields: dict[str, str], size: int, data: bytes
     name = checked_name(filename)
     if not size:
         raise _problem("empty_file", f"上传的文件是空的：{name}", f"the uploaded file {name!r} is empty")
-    return Upload(name, data, fields.get("sheet", "").strip() or None)
+    reason = checked_reason(fields["reason"], "reason") if fields.get("reason", "").strip() else None
+    return Upload(name, data, fields.get("sheet", "").strip() or None, reason=reason)
 
 
 def from_multipart(content_type: str, body: bytes) -> Upload:
@@ -247,7 +250,7 @@ class Received:
         """The upload to import; InputError when there is no file, a file not a sheet, or an empty one."""
         upload = _chosen(self.filename, self.fields, self.size)
         named = self.path.rename(self.path.with_name(f"upload{Path(upload.name).suffix.lower()}"))
-        return Upload(upload.name, b"", upload.sheet, named)
+        return Upload(upload.name, b"", upload.sheet, named, upload.reason)
 
 
 def import_upload(ledger: Ledger, upload: Upload) -> tuple[ImportSummary, list[SheetImport]]:
@@ -266,7 +269,7 @@ def import_upload(ledger: Ledger, upload: Upload) -> tuple[ImportSummary, list[S
 
 def _import_path(ledger: Ledger, upload: Upload, path: Path) -> tuple[ImportSummary, list[SheetImport]]:
     sheet = upload.sheet if path.suffix != ".csv" else None
-    return import_files(ledger, [str(path)], sheet=sheet, names={str(path): upload.name})
+    return import_files(ledger, [str(path)], sheet=sheet, names={str(path): upload.name}, reason=upload.reason)
 
 
 def refused_rows(jobs: list[SheetImport]) -> list[RefusedRow]:

@@ -8,6 +8,7 @@ works. An import records the token's holder on every event (``recorded_by``: ``n
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any, Literal
@@ -22,6 +23,7 @@ from propertytriage.ledger.calendar_file import calendar_bytes
 from propertytriage.models import clock
 from propertytriage.models.types import IsoDate
 from propertytriage.models.vocabulary import NextStage
+from propertytriage.ruledata.corrections import checked_reason
 from propertytriage.web import importing, sheet_upload
 from propertytriage.web.auth import allowed
 from propertytriage.web.importpool import ImportPool
@@ -85,18 +87,32 @@ def _result(summary: ImportSummary) -> ImportResult:
 
 
 _FILE = {"type": "string", "format": "binary"}
+_REASON = {"type": "string", "minLength": 1}
 _IMPORT_BODY = {"requestBody": {"required": True, "description": (
     "documents as `propertytriage import` reads a file: a Case (SPEC §2.1), a Scorecard (§2.3) or a company "
     "history, a JSON list of them, or JSON lines with Content-Type application/x-ndjson; or a 台账 "
     "spreadsheet (SPEC §4) as the body (.xlsx or CSV) or as a form upload with a `file` and an optional "
-    "`sheet`"), "content": {
+    "`sheet`; a `correction_reason` beside a Case's keys (a sheet's 更正原因 column) says why it corrects the "
+    "case, kept on the events it records"), "content": {
     "application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
     "application/x-ndjson": {"schema": {"type": "string"}},
     sheet_upload.XLSX: {"schema": _FILE},
     "text/csv": {"schema": {"type": "string"}},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-        "file": _FILE, "sheet": {"type": "string"}}}},
-}}}
+        "file": _FILE, "sheet": {"type": "string"}, "reason": _REASON}}},
+}}, "parameters": [
+    {"name": "reason", "in": "query", "required": False, "schema": _REASON,
+     "description": "why these documents correct the ledger (更正原因), kept on every event the import records; "
+                    "a document's own `correction_reason` wins. Text, trimmed, not blank; at most the length "
+                    "set in rules/parameters/ledger.yaml (422 `reason_blank`, `reason_too_long`)"},
+]}
+
+
+def _reason_of(request: Request, form: str | None = None) -> str | None:
+    """The import's reason: ``?reason=`` (given, it must say something), else a form upload's ``reason``."""
+    if "reason" in request.query_params:
+        return checked_reason(request.query_params["reason"], "reason")
+    return form
 
 
 async def _import_sheet(request: Request, caller: Principal, kind: str) -> JSONResponse:
@@ -107,8 +123,8 @@ async def _import_sheet(request: Request, caller: Principal, kind: str) -> JSONR
     else:
         disposition = request.headers.get("content-disposition")
         upload = sheet_upload.from_body(kind, body, sheet_upload.filename_of(disposition))
-    if request.query_params.get("sheet"):
-        upload = sheet_upload.Upload(upload.name, upload.data, request.query_params["sheet"])
+    upload = dataclasses.replace(upload, sheet=request.query_params.get("sheet") or upload.sheet,
+                                 reason=_reason_of(request, upload.reason))
     view = recording_as(ledger_of(request), caller)
     summary, jobs = await anyio.to_thread.run_sync(sheet_upload.import_upload, view, upload)
     if summary.refused and not (summary.new or summary.changed or summary.unchanged):
@@ -119,7 +135,8 @@ async def _import_sheet(request: Request, caller: Principal, kind: str) -> JSONR
 
 
 @router.post(
-    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY, dependencies=[known_query("sheet")],
+    "/import", name="import", tags=["ledger"], openapi_extra=_IMPORT_BODY,
+    dependencies=[known_query("sheet", "reason")],
     responses={200: json_response({"anyOf": [ref(ImportResult, "serialization"),
                                              ref(SheetImportResult, "serialization")]},
                                   "counts and refusals (and a sheet's refused rows); the rest is recorded"),
@@ -138,6 +155,7 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
     if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
         raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{kind}",
                            f"unsupported content type {kind!r}; send application/json or application/x-ndjson")
+    reason = _reason_of(request)  # refused before the body is read or anything recorded
     ledger = ledger_of(request)
     raw = await request.body()
     json_lines = kind in importing.JSON_LINES_TYPES
@@ -145,10 +163,11 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
     pool: ImportPool | None = request.app.state.import_pool
     if pool is not None:  # recorded in a worker process (web/importpool.py), committed before the answer
         found, summary = await pool.import_body(raw, json_lines=json_lines, role=caller.role,
-                                                recorded_by=caller.recorded_by)
+                                                recorded_by=caller.recorded_by, reason=reason)
     else:
         found, summary = await anyio.to_thread.run_sync(
-            partial(importing.record, recording_as(ledger, caller), raw, json_lines=json_lines, role=caller.role))
+            partial(importing.record, recording_as(ledger, caller), raw, json_lines=json_lines, role=caller.role,
+                    reason=reason))
     result = _result(summary)
     if found and len(summary.refused) == found:  # nothing recorded: the request is invalid
         raise InputError([problem if found == 1 else problem.within(refusal.source)
