@@ -74,8 +74,12 @@ class ImportSummary:
         self.companies.update(other.companies)
 
     def as_json(self) -> dict[str, Any]:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "refused": len(self.refused),
-                "unchanged_with_reason": self.unchanged_with_reason}
+        """The counts; ``unchanged_with_reason`` only when some reason was not kept (an import without
+        reasons is summed up as before)."""
+        counts = {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "refused": len(self.refused)}
+        if self.unchanged_with_reason:
+            counts["unchanged_with_reason"] = self.unchanged_with_reason
+        return counts
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

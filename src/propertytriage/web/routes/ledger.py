@@ -108,6 +108,12 @@ _IMPORT_BODY = {"requestBody": {"required": True, "description": (
 ]}
 
 
+def _answer(result: ImportResult) -> dict[str, Any]:
+    """The result as JSON; ``unchanged_with_reason`` only when some reason was not kept, so that an import
+    without reasons is answered as before."""
+    return result.model_dump(mode="json", exclude=None if result.unchanged_with_reason else {"unchanged_with_reason"})
+
+
 def _reason_of(request: Request, form: str | None = None) -> str | None:
     """The import's reason: ``?reason=`` (given, it must say something), else a form upload's ``reason``."""
     if "reason" in request.query_params:
@@ -131,7 +137,7 @@ async def _import_sheet(request: Request, caller: Principal, kind: str) -> JSONR
         raise InputError([problem.within(refusal.source) for refusal in summary.refused
                           for problem in refusal.problems])
     result = SheetImportResult(**_result(summary).model_dump(), rows=sheet_upload.refused_rows(jobs))
-    return JSONResponse(result.model_dump(mode="json"))
+    return JSONResponse(_answer(result))
 
 
 @router.post(
@@ -172,7 +178,7 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
     if found and len(summary.refused) == found:  # nothing recorded: the request is invalid
         raise InputError([problem if found == 1 else problem.within(refusal.source)
                           for refusal in summary.refused for problem in refusal.problems])
-    return JSONResponse(result.model_dump(mode="json"))
+    return JSONResponse(_answer(result))
 
 
 @router.get(
