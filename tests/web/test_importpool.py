@@ -74,6 +74,25 @@ def test_a_pooled_import_answers_and_records_as_an_import_in_a_thread(
     assert {who for events in recorded[0].values() for _, who, _ in events} == {"调解员 王五 (mediation_center)"}
 
 
+def test_a_pooled_import_keeps_the_requests_reason_and_each_documents_own(
+    pooled: tuple[str, ImportPool], engine: Triage
+) -> None:
+    url, pool = pooled
+    app, store = _app(url, engine, pool)
+    token = store.create("调解员 赵六", "mediation_center").secret
+    first, second = _renamed(sample_cases()[:2], "REASON")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.post("/v1/import", json=[first, second], headers=bearer(token)).status_code == 200
+        corrected = [{**first, "claim_amount": "1.00", "correction_reason": "文件内原因"},
+                     {**second, "claim_amount": "2.00"}]
+        answer = client.post("/v1/import", json=corrected, params={"reason": "请求的原因"}, headers=bearer(token))
+        assert answer.status_code == 200 and answer.json()["changed"] == 2, answer.text
+        reasons = {c["case_id"]: [e["reason"] for e in client.get("/v1/cases/" + c["case_id"],
+                                                                  headers=bearer(token)).json()["events"]]
+                   for c in (first, second)}
+    assert reasons == {first["case_id"]: [None, "文件内原因"], second["case_id"]: [None, "请求的原因"]}
+
+
 def test_imports_at_once_from_several_callers_each_record_their_caller(
     pooled: tuple[str, ImportPool], engine: Triage
 ) -> None:
