@@ -61,6 +61,7 @@ def test_a_ledger_made_by_the_first_schema_is_migrated_forward_with_its_events(d
         attempts = connection.execute(select(CASE_ATTEMPTS.c.stage, CASE_ATTEMPTS.c.street, CASE_ATTEMPTS.c.community,
                                              CASE_ATTEMPTS.c.company_key).order_by(CASE_ATTEMPTS.c.position)).all()
     assert shown is not None and [e["kind"] for e in shown["events"]] == ["filed"]
+    assert shown["events"][0]["reason"] is None  # an event from before reasons were kept (0008) gave none
     # attempts without a date count from the day they were recorded (2026-03-02): 30 days, rolled off a weekend
     assert [(i["kind"], i["starts_on"]) for i in items] == [("pre_litigation_mediation", "2026-03-02")]
     # the due list's own columns (0005) are filled from the rebuilt projection, not left empty
