@@ -46,7 +46,10 @@ class Header:
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One data row: its case document, or the problems that refuse it, and the values as read."""
+    """One data row: its case document, or the problems that refuse it, and the values as read.
+
+    ``document`` also holds the row's 更正原因 as ``correction_reason``, beside the case's keys (the
+    ledger takes it off); ``case`` is the case alone."""
 
     source: str
     sheet: str
