@@ -214,3 +214,23 @@ def test_a_citation_marked_verified_carries_the_text_that_was_read_and_where() -
             assert citation.quote.strip() and citation.href, key
         else:
             assert citation.label().endswith("（出处待核实）"), key
+
+
+# --- parameters/time_limits.yaml: a period the ledger counts names its source ---------------------
+
+def test_every_period_the_ledger_would_count_cites_its_source() -> None:
+    """Mutation: time_limits.yaml follow_up days null → 7 with its basis left empty.
+
+    Deadlines a court may change are data "with their source or legal citation" (COMMON standards);
+    the file says so for the follow-up visit ("set `days` (and cite the local rule in `basis`)"). A
+    period with a length and no basis would be listed to clerks as due under "（无依据）".
+    """
+    from propertytriage.ledger.timelimits import time_limits
+
+    limits = time_limits()
+    periods = {"pre_litigation_mediation": limits.pre_litigation_mediation, "follow_up": limits.follow_up,
+               **{f"trial.{track}": period for track, period in limits.trial.items()}}
+    counted = {name: p for name, p in periods.items() if p.days is not None or p.months is not None}
+    assert {"pre_litigation_mediation", "trial.small_claims", "trial.fast_track", "trial.ordinary"} <= set(counted)
+    for name, period in counted.items():
+        assert period.basis, f"{name} is counted but cites nothing"
