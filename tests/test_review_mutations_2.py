@@ -234,3 +234,20 @@ def test_every_period_the_ledger_would_count_cites_its_source() -> None:
     assert {"pre_litigation_mediation", "trial.small_claims", "trial.fast_track", "trial.ordinary"} <= set(counted)
     for name, period in counted.items():
         assert period.basis, f"{name} is counted but cites nothing"
+
+
+# --- triage/pipeline.yaml: the ladder is listed in the order a dispute climbs it ------------------
+
+def test_the_ladder_is_listed_in_the_order_a_dispute_climbs_it() -> None:
+    """Mutation: pipeline.yaml lists community before owners_committee (escalates_to unchanged).
+
+    SPEC §1: owners' committee, then street/community, then the mediation center, then the court.
+    The report's ladder table and funnel (reporting/assemble.py, render.py) take their rows in the
+    order the ladder is listed, so a listing out of that order would draw the funnel out of order
+    while triage still climbs correctly.
+    """
+    from propertytriage.ruledata import default_rulebook
+
+    ladder = default_rulebook().pipeline.ladder
+    assert [r.stage for r in ladder] == ["owners_committee", "community", "mediation_center", "court"]
+    assert [r.escalates_to for r in ladder] == [r.stage for r in ladder[1:]] + [None]
