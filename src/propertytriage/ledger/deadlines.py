@@ -101,6 +101,25 @@ def case_deadlines(case_id: str, snapshot: dict[str, Any], decision: dict[str, A
     return []
 
 
+_LISTED_FIELDS = ("attempts", "filed_on", "owners", "property_company")
+"""The fields of a case's own snapshot its deadlines and their listing (``recorder.case_listing``) read."""
+
+
+def same_case_deadlines(before: Any, after: Any) -> bool:
+    """Whether the deadline rows of ``after`` (a ``CaseState``) are those of ``before``.
+
+    Why: most new snapshots change a claim amount, a phone or a note, and counting the same dates
+    again, masking the same parties and deleting and inserting the same rows was a tenth of the
+    ledger's own work on such a case. The rows follow from these inputs alone: the attempts and
+    their days, the filing day, the parties listed, the decision's stage and track, and the rules
+    (periods, holidays) by their version.
+    """
+    old, new = before.decision, after.decision
+    return (old["next_stage"] == new["next_stage"] and old.get("court_track") == new.get("court_track")
+            and old.get("rules_version") == new.get("rules_version") and before.attempt_dates == after.attempt_dates
+            and all(before.snapshot.get(key) == after.snapshot.get(key) for key in _LISTED_FIELDS))
+
+
 def company_deadlines(key: str, status: str, deadline: Any) -> list[Due]:
     """A company under rectification must be inspected once its deadline has passed."""
     if status != "rectifying" or deadline is None:

@@ -248,12 +248,15 @@ class Unit:
             "rules_version": rules_version, "data": data, "reason": reason,
         })
 
-    def put_case(self, state: CaseState, deadlines: list[Due]) -> None:
+    def put_case(self, state: CaseState, deadlines: list[Due] | None) -> None:
+        """Write ``state``; ``deadlines`` None: its deadline rows are those of the state it follows
+        (``deadlines.same_case_deadlines``), as stored or as put earlier in this transaction."""
         if state.case_id in self._unread:  # written without being read (no caller does): read it first
             self._read(state.case_id)
         self._cases[state.case_id] = state
         self._dirty_cases[state.case_id] = state
-        self._deadlines[("case", state.case_id)] = (deadlines, lambda: case_listing(state))
+        if deadlines is not None:
+            self._deadlines[("case", state.case_id)] = (deadlines, lambda: case_listing(state))
 
     def put_company(self, state: CompanyState, deadlines: list[Due]) -> None:
         self._companies[state.key] = state

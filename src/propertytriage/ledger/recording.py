@@ -17,7 +17,7 @@ from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger import snapshots
 from propertytriage.ledger.companies import CompanyState, company_key, merged, replayed
-from propertytriage.ledger.deadlines import case_deadlines, company_deadlines
+from propertytriage.ledger.deadlines import Due, case_deadlines, company_deadlines, same_case_deadlines
 from propertytriage.ledger.recorder import Unit
 from propertytriage.ledger.state import CaseState, because, dated_attempts, decision_change, summary
 from propertytriage.models.case import Case
@@ -126,6 +126,13 @@ def _score_events(case: Case, full: dict[str, Any], change: CompanyChange, today
                      "note": f"随案件 {case.case_id} 录入"}], "company_score", again=True)
 
 
+def _deadlines_of(before: CaseState | None, after: CaseState) -> list[Due] | None:
+    """The case's deadlines, or None where they are those of the state before (see ``Unit.put_case``)."""
+    if before is not None and same_case_deadlines(before, after):
+        return None
+    return case_deadlines(after.case_id, after.snapshot, after.decision, after.attempt_dates)
+
+
 def _redecide_others(
     unit: Unit, engine: Triage, change: CompanyChange, exclude: str
 ) -> list[tuple[CaseState, dict[str, Any]]]:
@@ -226,7 +233,7 @@ class Recorder:
                              "decision_change": decision_change(summary(before.decision), summary(decision)),
                              "because": because(before.decision, decision),
                          }, reason=self.reason)
-        self.unit.put_case(after, case_deadlines(after.case_id, after.snapshot, decision, after.attempt_dates))
+        self.unit.put_case(after, _deadlines_of(before, after))
 
     # cases ------------------------------------------------------------------------------------
     def _case(self, document: Any, source: str, validated: Case | None = None) -> Outcome:
@@ -282,4 +289,4 @@ class Recorder:
         state = CaseState(case_id=case.case_id, version=version, digest=fingerprint, snapshot=own,
                           decision=decision, filed_on=case.filed_on, company_key=change.key if change else None,
                           company_version=change.state.version if change else None, attempt_dates=dates)
-        self.unit.put_case(state, case_deadlines(case.case_id, own, decision, dates))
+        self.unit.put_case(state, _deadlines_of(before, state))
