@@ -44,6 +44,20 @@ def test_a_batch_is_recorded_with_the_collector_off_and_it_is_on_again_after(
     assert gc.isenabled()
 
 
+def test_a_batch_is_read_with_the_collector_off_too(tmp_path: Path, collector_on: None) -> None:
+    read: list[bool] = []
+
+    def documents() -> Iterator[Document]:
+        for index, body in enumerate(casegen.cases(7)):
+            read.append(gc.isenabled())
+            yield Document(f"d{index}", body)
+
+    with Ledger(f"sqlite:///{tmp_path / 'l.db'}", batch_size=3) as ledger:
+        assert ledger.import_documents(documents()).new == 7
+    assert read == [False] * 7
+    assert gc.isenabled()
+
+
 def test_a_failed_batch_turns_the_collector_back_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      collector_on: None) -> None:
     def failing(*_: Any, **__: Any) -> Any:

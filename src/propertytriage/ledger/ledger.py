@@ -82,12 +82,6 @@ class ImportSummary:
         return counts
 
 
-def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _company_keys(batch: list[Document]) -> Iterator[str]:
     """The companies a batch names, as far as can be told before validation (to load them at once)."""
     for document in batch:
@@ -167,17 +161,25 @@ class Ledger:
 
     def import_documents(self, documents: Iterable[Document], *, reason: str | None = None) -> ImportSummary:
         """Record ``documents``; ``reason`` (the import's reason for its corrections) goes on every event
-        they record, except a document's that gives its own ``correction_reason``."""
+        they record, except a document's that gives its own ``correction_reason``.
+
+        A batch at a time, each read and recorded with the collector held off. Why the reading too: a
+        batch's documents are read into hundreds of small dicts and lists that live until it is
+        written (gcpause.py); read with the collector on, they were walked by its passes again and
+        again while the batch filled. It runs when each batch is let go.
+        """
         reason = checked_reason(reason, "reason")
         summary = ImportSummary()
-        for batch in _batches(documents, self.batch_size):
-            for outcome in self._record_batch(batch, reason):
+        iterator = iter(documents)
+        while True:
+            with collector_paused():  # gcpause.py: a batch makes no cycles worth the collector's walks
+                batch = list(islice(iterator, self.batch_size))
+                outcomes = self._record_batch_retried(batch, reason) if batch else []
+            if not batch:
+                return summary
+            del batch
+            for outcome in outcomes:
                 summary.add(outcome)
-        return summary
-
-    def _record_batch(self, batch: list[Document], reason: str | None = None) -> list[Outcome]:
-        with collector_paused():  # gcpause.py: a batch makes no cycles worth the collector's walks
-            return self._record_batch_retried(batch, reason)
 
     def _record_batch_retried(self, batch: list[Document], reason: str | None = None) -> list[Outcome]:
         for attempt in range(_RETRIES):
