@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from propertytriage.ledger import Ledger, snapshots
+from propertytriage.ledger.database import WAL_CHECKPOINT_PAGES
 from propertytriage.ledger.queries import show
 from propertytriage.ledger.replay import replay_case, stream
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
@@ -86,6 +87,8 @@ def test_every_commit_of_an_sqlite_ledger_waits_for_the_disk(tmp_path) -> None:
         with ledger.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            # checkpoints every 10,000 pages, not each batch (database.py): durability is the WAL's
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == WAL_CHECKPOINT_PAGES > 1000
 
 
 def test_an_import_killed_midway_then_run_again_leaves_what_one_clean_import_leaves(database_url, tmp_path,
