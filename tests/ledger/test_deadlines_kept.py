@@ -7,12 +7,15 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from propertytriage.ledger import Ledger
 from propertytriage.ledger.deadlines import same_case_deadlines
-from propertytriage.ledger.schema import DEADLINES
+from propertytriage.ledger.documents import Document
+from propertytriage.ledger.replay import rebuild_derived
+from propertytriage.ledger.schema import DEADLINES, EVENTS
 from propertytriage.ledger.state import CaseState
+from tests.ledger import casegen
 from tests.ledger.test_import import fee_case
 
 _STEPS = [{"stage": s, "outcome": "failed", "on": on}
@@ -75,3 +78,29 @@ def test_new_rules_a_new_stage_or_track_or_other_days_count_the_deadlines_again(
                   _state(snapshot={**before.snapshot, "filed_on": "2026-01-06"}),
                   _state(snapshot={**before.snapshot, "property_company": {"name": "另一家"}})):
         assert not same_case_deadlines(before, after)
+
+
+def test_after_rounds_of_snapshots_and_company_changes_the_deadline_rows_are_what_a_rebuild_counts(
+        database_url, clock) -> None:
+    """Every way a case is written again (a new snapshot, its company's new score deciding its other
+    cases again) leaves the rows that counting every case afresh gives (replay.rebuild_derived)."""
+    documents = casegen.cases(60, companies=5)
+    with Ledger(database_url, clock=clock, batch_size=7) as ledger:
+        for step in range(6):
+            if step:
+                documents = [casegen.next_snapshot(d, step) for d in documents]
+            if step == 3:  # one case per company brings a new score: the company's other cases are decided again
+                documents[:5] = [{**d, "company_score": "20.0"} for d in documents[:5]]
+            assert not ledger.import_documents(Document(f"r{step} {i}", d) for i, d in enumerate(documents)).refused
+        with ledger.engine.connect() as connection, connection.begin() as transaction:
+            kept = sorted(_without_ids(_rows_of(connection)))
+            rebuild_derived(connection)
+            assert sorted(_without_ids(_rows_of(connection))) == kept
+            transaction.rollback()
+        with ledger.engine.connect() as connection:
+            changed = connection.scalar(select(func.count()).select_from(EVENTS).where(EVENTS.c.kind == "company_changed"))
+    assert changed and kept
+
+
+def _rows_of(connection: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in connection.execute(select(DEADLINES))]
