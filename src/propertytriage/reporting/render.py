@@ -169,6 +169,7 @@ def report_context(report: Report, *, outlines: bool = True, png: bool = False) 
         "group_rates": any(g.mediation_center.success_rate is not None for g in report.by),
         "groups": groups,
         "group_blocks": _group_blocks(groups) if png else [],
+        "pdf": png,
         "charts": _charts(report, outlines, png),
     }
 
