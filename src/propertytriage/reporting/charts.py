@@ -77,7 +77,7 @@ MAX_GROUP_BARS = 30
 (the table beside it lists every group): 60 bars do not fit a page, and the extremes are what a
 reader looks for."""
 
-_PNG_TEXT = {"text.hinting": "none"}
+_PNG_TEXT: dict[Any, Any] = {"text.hinting": "none"}
 """How the PDF's charts rasterise their text. The bundled fonts carry no hinting instructions, so
 FreeType's default ran its automatic hinter on every glyph of every label, each time a label was
 measured and drawn (a sixth of a chart's time); at 200 dpi the unhinted outlines print the same."""
