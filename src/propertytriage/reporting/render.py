@@ -21,7 +21,7 @@ from propertytriage.errors import InputError, Problem
 from propertytriage.gcpause import collector_paused
 from propertytriage.rendering.templates import environment
 from propertytriage.reporting import charts
-from propertytriage.reporting.figure_lines import RULES, figure_line, pdf_style
+from propertytriage.reporting.figure_lines import figure_line, pdf_style
 from propertytriage.reporting.model import Report
 from propertytriage.reporting.parameters import statistics_parameters
 from propertytriage.reporting.rates import percent_text
@@ -173,7 +173,6 @@ def report_context(report: Report, *, outlines: bool = True, png: bool = False) 
         "group_blocks": _group_blocks(groups) if png else [],
         "pdf": png,
         "pdf_style": Markup(pdf_style()) if png else "",
-        "rules": RULES,
         "charts": _charts(report, outlines, png),
     }
 
