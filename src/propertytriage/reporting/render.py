@@ -89,7 +89,7 @@ def _group_blocks(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
     the seven figures another, one line per group (:mod:`.figure_lines`).
 
     WeasyPrint's cost is per line of text, and a breakdown by company has hundreds of groups: on a
-    million-event ledger with 200 companies, one line per figure was most of the PDF's time. Five
+    million-event ledger with 200 companies, one line per figure was most of WeasyPrint's time. Five
     groups a row and a rule under every fifth, as in a printed statistical table, keep the rows easy
     to follow. A name too long for its column is cut into lines here and its figures' line is
     followed by blank ones, so every name's first line stays level with its figures (the renderer
