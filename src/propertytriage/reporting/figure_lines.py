@@ -97,10 +97,11 @@ def _rules_picture(pt: list[float]) -> str:
     quarter of the table's time; a one-colour gradient WeasyPrint spreads over the whole cell, and a
     stretched pixel or a hard-stopped gradient prints rules of uneven weight on screen.)"""
     width = sum(pt) - RULE_PT
-    lines = "".join(f'<line x1="{x:.3f}" x2="{x:.3f}" y1="0" y2="10" stroke="#000" stroke-width="{RULE_PT}"/>'
-                    for x in (sum(pt[:k]) - RULE_PT / 2 for k in range(1, len(pt))))
+    # one path, not six lines: WeasyPrint styles and draws the picture's nodes again for every cell
+    rules = " ".join(f"M{x:.3f} 0V10" for x in (sum(pt[:k]) - RULE_PT / 2 for k in range(1, len(pt))))
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.3f}pt" height="10pt" '
-           f'viewBox="0 0 {width:.3f} 10" preserveAspectRatio="none">{lines}</svg>')
+           f'viewBox="0 0 {width:.3f} 10" preserveAspectRatio="none">'
+           f'<path d="{rules}" stroke="#000" stroke-width="{RULE_PT}" fill="none"/></svg>')
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
