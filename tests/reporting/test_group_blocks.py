@@ -1,5 +1,6 @@
-"""The PDF's breakdown table: five groups to a ruled row, each line level with its figures, even
-when a group's name is too long for its column; the HTML keeps one row per group."""
+"""The PDF's breakdown table: five groups to a ruled row, each name's first line level with its
+group's line of figures, even when the name is too long for its column; the HTML keeps one row per
+group."""
 
 from __future__ import annotations
 
@@ -54,10 +55,11 @@ def test_every_column_of_a_block_has_as_many_lines_as_its_names(labels: list[str
         height = block["label"].count("\n")
         assert all(text.count("\n") == height for text in block.values())
         first = number * GROUP_BLOCK
-        received = [line for line in block["received"].split("\n") if line]
-        assert received == [str(i) for i in range(first, min(first + GROUP_BLOCK, len(labels)))]
-        # each group's figure on the line of its name's first line
-        starts = [i for i, line in enumerate(block["received"].split("\n")) if line]
+        figures = [line.split() for line in block["figures"].split("\n") if line]
+        numbers = range(first, min(first + GROUP_BLOCK, len(labels)))
+        assert figures == [[str(i), str(i), "0", "—", "0", "—", str(i)] for i in numbers]
+        # each group's figures on the line of its name's first line
+        starts = [i for i, line in enumerate(block["figures"].split("\n")) if line]
         firsts = [sum(len(_label_lines(label)) for label in labels[first:first + k]) for k in range(len(starts))]
         assert starts == firsts
 

@@ -21,6 +21,7 @@ from propertytriage.errors import InputError, Problem
 from propertytriage.gcpause import collector_paused
 from propertytriage.rendering.templates import environment
 from propertytriage.reporting import charts
+from propertytriage.reporting.figure_lines import figure_line, pdf_style
 from propertytriage.reporting.model import Report
 from propertytriage.reporting.parameters import statistics_parameters
 from propertytriage.reporting.rates import percent_text
@@ -84,24 +85,25 @@ def _label_lines(label: str, ems: float = LABEL_EMS) -> list[str]:
 
 
 def _group_blocks(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The breakdown for the PDF: five groups to a table row, each column one text of five lines.
+    """The breakdown for the PDF: five groups to a table row, the names one text of five lines and
+    the seven figures another, one line per group (:mod:`.figure_lines`).
 
-    WeasyPrint's cost is per cell (about 1–2 ms: styles, a line box, borders, drawing), and a
-    breakdown by company has hundreds of rows of eight cells: on a million-event ledger with 200
-    companies the table was 3 of the PDF's 4.7 s. Five groups a row cut the cells fivefold; a rule
-    under every fifth group, as in a printed statistical table, keeps the rows easy to follow. A
-    name too long for its column is cut into lines here and the figures beside it get blank lines,
-    so every line stays level with its figures (the renderer is never left to wrap it).
+    WeasyPrint's cost is per line of text, and a breakdown by company has hundreds of groups: on a
+    million-event ledger with 200 companies, one line per figure was most of WeasyPrint's time. Five
+    groups a row and a rule under every fifth, as in a printed statistical table, keep the rows easy
+    to follow. A name too long for its column is cut into lines here and its figures' line is
+    followed by blank ones, so every name's first line stays level with its figures (the renderer
+    is never left to wrap it).
     """
     blocks = []
     for first in range(0, len(groups), GROUP_BLOCK):
-        block: dict[str, list[str]] = {"label": [], **{name: [] for name in _GROUP_COLUMNS}}
+        labels: list[str] = []
+        figures: list[str] = []
         for group in groups[first:first + GROUP_BLOCK]:
             lines = _label_lines(group["label"])
-            block["label"] += lines
-            for name in _GROUP_COLUMNS:
-                block[name] += [str(group[name]), *[""] * (len(lines) - 1)]
-        blocks.append({name: "\n".join(lines) for name, lines in block.items()})
+            labels += lines
+            figures += [figure_line([str(group[name]) for name in _GROUP_COLUMNS]), *[""] * (len(lines) - 1)]
+        blocks.append({"label": "\n".join(labels), "figures": "\n".join(figures)})
     return blocks
 
 
@@ -169,6 +171,8 @@ def report_context(report: Report, *, outlines: bool = True, png: bool = False) 
         "group_rates": any(g.mediation_center.success_rate is not None for g in report.by),
         "groups": groups,
         "group_blocks": _group_blocks(groups) if png else [],
+        "pdf": png,
+        "pdf_style": Markup(pdf_style()) if png else "",
         "charts": _charts(report, outlines, png),
     }
 
