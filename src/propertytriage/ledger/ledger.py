@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -92,7 +92,7 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 _HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 
-def _storable(value: Any) -> bool:
+def _storable(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is text the database can take as a key: JSON may escape half a character
     (``\\ud800``), which no database stores; validation refuses such a document by name, so the batch's
     look-ups ahead of it must leave it out instead of failing the whole import."""
