@@ -114,3 +114,14 @@ def test_a_company_name_with_a_lone_surrogate_is_refused_by_name_and_the_rest_re
     assert status == 2
     assert "property_company.name" in err and "internal error" not in err
     assert main(["show", "KBS-2025-904", "--db", f"sqlite:///{path}"]) == 0
+
+
+def test_show_of_a_case_id_typed_in_another_encoding_is_an_unknown_case(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _ledger_with_one_case(tmp_path)
+    typed = "KBS-更正".encode("gbk").decode("utf-8", "surrogateescape")
+    capsys.readouterr()
+    status = main(["show", typed, "--db", f"sqlite:///{path}"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "[unknown_case]" in err and "internal error" not in err
