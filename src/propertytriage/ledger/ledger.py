@@ -9,13 +9,14 @@ that loses a race with another writer (PostgreSQL) is redone on the state that w
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -82,6 +83,16 @@ class ImportSummary:
         return counts
 
 
+_HALF_CHARACTER = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> TypeGuard[str]:
+    """Whether ``value`` is text the database can take as a key: JSON may escape half a character
+    (``\\ud800``), which no database stores; validation refuses such a document by name, so the batch's
+    look-ups ahead of it must leave it out instead of failing the whole import."""
+    return isinstance(value, str) and (value.isascii() or _HALF_CHARACTER.search(value) is None)
+
+
 def _company_keys(batch: list[Document]) -> Iterator[str]:
     """The companies a batch names, as far as can be told before validation (to load them at once)."""
     for document in batch:
@@ -90,7 +101,7 @@ def _company_keys(batch: list[Document]) -> Iterator[str]:
         if isinstance(company, dict):
             for field_name, prefix in (("credit_code", "credit:"), ("name", "name:")):
                 value = company.get(field_name)
-                if isinstance(value, str) and value.strip():
+                if _storable(value) and value.strip():
                     yield prefix + value.strip()
                     break
 
@@ -190,7 +201,7 @@ class Ledger:
                                 companies_seen=self._companies_seen)
                     recorder = Recorder(unit, self.triage, today_of(now))
                     unit.prefetch(d.body["case_id"] for d in batch
-                                  if isinstance(d.body, dict) and isinstance(d.body.get("case_id"), str))
+                                  if isinstance(d.body, dict) and _storable(d.body.get("case_id")))
                     unit.prefetch_companies(_company_keys(batch))
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
                                 else recorder.record(d.body, d.source, case=d.case, reason=reason) for d in batch]

@@ -22,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
+from propertytriage.errors import shown
 from propertytriage.ledger.errors import LedgerError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -58,6 +59,8 @@ def upgrade(connection: Connection, target: str = "head") -> str | None:
     start = current_revision(connection)
     if start is None:
         _refuse_a_foreign_database(connection)
+    else:
+        _refuse_a_newer_schema(start)
     goal = head_revision() if target == "head" else target
     if start != goal:
         if start is not None:  # a new database is made, not migrated: nothing to wait for
@@ -101,6 +104,20 @@ def _refuse_a_foreign_database(connection: Connection) -> None:
             f"该数据库不是台账：其中已有其他表（{shown}），没有台账的架构版本；请核对 --db 或 PROPERTYTRIAGE_DB",
             f"this database is not a ledger: it holds other tables ({listed}) and no ledger schema version; "
             "check --db or PROPERTYTRIAGE_DB")
+
+
+def _refuse_a_newer_schema(start: str) -> None:
+    """A schema this version does not know was made by a newer version (one machine of an office upgraded,
+    another not): migrating it is impossible and reading it would misread it, so the clerk is told which,
+    rather than an internal error that blames rules/."""
+    known = {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if start not in known:
+        head, start = head_revision(), shown(start, 40)  # the text of a file: cut, its control characters escaped
+        raise LedgerError(
+            f"该台账由较新版本的 propertytriage 建立（架构 {start}，本程序最高只认识架构 {head}），未作任何改动；"
+            "请升级本机的 propertytriage 后再打开",
+            f"this ledger was made by a newer version of propertytriage (schema {start}; this one knows up to "
+            f"{head}) and is left as it is; upgrade propertytriage on this machine to open it")
 
 
 def _count(connection: Connection, table: str) -> int:
