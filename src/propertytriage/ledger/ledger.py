@@ -9,7 +9,6 @@ that loses a race with another writer (PostgreSQL) is redone on the state that w
 from __future__ import annotations
 
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +29,7 @@ from propertytriage.ledger.errors import LedgerError, database_reason_zh
 from propertytriage.ledger.migrate import current_revision, head_revision, rebuilds_projections, say_migrated, upgrade
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
-from propertytriage.ruledata.corrections import checked_reason
+from propertytriage.ruledata.corrections import HALF_CHARACTER, checked_reason
 
 Clock = Callable[[], datetime]
 _RETRIES = 200
@@ -83,14 +82,11 @@ class ImportSummary:
         return counts
 
 
-_HALF_CHARACTER = re.compile("[\ud800-\udfff]")
-
-
 def _storable(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is text the database can take as a key: JSON may escape half a character
     (``\\ud800``), which no database stores; validation refuses such a document by name, so the batch's
     look-ups ahead of it must leave it out instead of failing the whole import."""
-    return isinstance(value, str) and (value.isascii() or _HALF_CHARACTER.search(value) is None)
+    return isinstance(value, str) and (value.isascii() or HALF_CHARACTER.search(value) is None)
 
 
 def _company_keys(batch: list[Document]) -> Iterator[str]:

@@ -54,7 +54,7 @@ _FREE_TEXT: TypeAdapter[str] = TypeAdapter(LongText)  # the contract's own check
 # Half a character: JSON's ``\ud800`` escape, or bytes of another encoding on the command line (Python hands
 # them over as lone surrogates). The database cannot store it; checked here because pydantic's check of a
 # Python string (unlike the Case's) lets it through.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 
 def checked_reason(value: Any, where: str = KEY) -> str | None:
@@ -81,7 +81,7 @@ def checked_reason(value: Any, where: str = KEY) -> str | None:
             f"{LABEL}过长（{len(text)} 字，最多 {limit} 字）：写明谁要求更正、错在哪里、依据什么即可",
             f"the reason for a correction is too long ({len(text)} characters, at most {limit}): say who "
             "asked for it, what was wrong and what it rests on")])
-    half = _SURROGATE.search(text)
+    half = HALF_CHARACTER.search(text)
     if half is not None:
         code = f"U+{ord(half.group()):04X}"
         raise InputError([Problem(
