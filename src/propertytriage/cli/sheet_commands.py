@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from propertytriage.cli.ledger_url import check_ledger_url
-from propertytriage.errors import InputError, Problem, os_reason_zh, printable, shown
+from propertytriage.errors import InputError, Problem, printable, shown
 
 if TYPE_CHECKING:
     from propertytriage.ledger.ledger import ImportSummary
@@ -77,6 +77,7 @@ def _none_can_be_opened(files: list[str]) -> ImportSummary | None:
     A mistyped file name must not leave a new, empty ledger behind (in the current folder, by
     default) for the clerk to find later and wonder about.
     """
+    from propertytriage.ledger.documents import unreadable
     from propertytriage.ledger.ledger import ImportSummary
     from propertytriage.ledger.recording import Outcome
 
@@ -86,9 +87,7 @@ def _none_can_be_opened(files: list[str]) -> ImportSummary | None:
             with open(path, "rb"):
                 pass
         except OSError as error:
-            summary.add(Outcome("refused", path, problems=[Problem(
-                "", "unreadable", f"无法读取文件：{os_reason_zh(error.errno)}",
-                f"cannot read the file: {error.strerror}")]))
+            summary.add(Outcome("refused", path, problems=list(unreadable(path, error).problems)))
         else:
             return None
     return summary

@@ -81,7 +81,8 @@ def _loads(text: str) -> Any:
     return jsonio.loads(text)
 
 
-def _unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:
+def unreadable(path: str, error: OSError | UnicodeDecodeError) -> Document:
+    """The refusal of a file (or a line of one) that cannot be read, as every reader of files gives it."""
     if isinstance(error, UnicodeDecodeError):
         return Document(path, problems=(Problem("", "encoding", "文件须为 UTF-8 编码", "the file must be UTF-8"),))
     return Document(path, problems=(Problem("", "unreadable", f"无法读取文件：{os_reason_zh(error.errno)}",
@@ -97,7 +98,7 @@ def read_documents(path: str) -> Iterator[Document]:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
-        yield _unreadable(path, error)
+        yield unreadable(path, error)
         return
     try:
         parsed = _loads(text)
@@ -115,7 +116,7 @@ def _json_lines(path: str) -> Iterator[Document]:
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below, once opened
     except OSError as error:
-        yield _unreadable(path, error)
+        yield unreadable(path, error)
         return
     with handle:
         number = 0
@@ -129,4 +130,4 @@ def _json_lines(path: str) -> Iterator[Document]:
                 except InputError as error:
                     yield Document(source, problems=tuple(error.problems))
         except UnicodeDecodeError as error:
-            yield _unreadable(f"{path} line {number + 1}", error)
+            yield unreadable(f"{path} line {number + 1}", error)
