@@ -94,10 +94,11 @@ def case_deadlines(case_id: str, snapshot: dict[str, Any], decision: dict[str, A
         if period is None:
             return []
         return [_counted(subject, f"trial.{track}", period, max(at_court))]
-    if decision["next_stage"] == "closed" and limits.follow_up.days is not None:
+    follow_up = limits.follow_up
+    if decision["next_stage"] == "closed" and (follow_up.days is not None or follow_up.months is not None):
         resolved = [on for a, on in dated if a["outcome"] == "resolved"]
         if resolved:
-            return [_counted(subject, "follow_up", limits.follow_up, max(resolved))]
+            return [_counted(subject, "follow_up", follow_up, max(resolved))]
     return []
 
 
