@@ -42,3 +42,22 @@ def test_a_follow_up_visit_set_in_months_is_listed_like_one_set_in_days(monkeypa
     assert item.kind == "follow_up" and item.starts_on == date(2026, 3, 13)
     nominal = add_months(date(2026, 3, 13), 1) if "months" in length else date(2026, 4, 12)
     assert item.due_on >= nominal and (item.due_on - nominal).days < 10
+
+
+@pytest.mark.parametrize("typed", ["A-1\x00", "\x00"])
+def test_a_nul_character_in_a_looked_up_id_or_filter_finds_nothing_on_either_database(
+        database_url, clock, write_json, typed) -> None:
+    """`GET /v1/cases/%00`, `?company=%00`, `?community=A%00` (and the pages' `?id=`) answered 500 on
+    PostgreSQL, whose text cannot hold NUL, where SQLite answered 404 and an empty list. No stored id,
+    name or community holds one (validation refuses control characters), so it names nothing."""
+    from propertytriage.ledger import Ledger
+    from propertytriage.ledger.queries import count_cases, list_cases, show
+
+    with Ledger(database_url, clock=clock) as ledger:
+        ledger.import_files([write_json("a.json", fee_case(estate={"community": "康和社区"}))])
+        with ledger.engine.connect() as connection:
+            assert show(connection, typed) is None
+            assert list_cases(connection, company=typed) == []
+            assert list_cases(connection, community=typed) == []
+            assert count_cases(connection, company=typed, community=typed) == 0
+            assert [c["case_id"] for c in list_cases(connection, community="康和社区")] == ["A-1"]

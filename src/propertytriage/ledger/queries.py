@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, bindparam, func, null, or_, select, type_coerce
+from sqlalchemy import Connection, String, and_, bindparam, false, func, null, or_, select, type_coerce
 
 from propertytriage.ledger import listed
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
@@ -52,6 +52,8 @@ def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
     from propertytriage.ledger.recorder import company_from_row
     from propertytriage.ledger.replay import company_as_of
 
+    if not _storable(case_id):
+        return None
     row = connection.execute(_CASE, {"case_id": case_id}).first()
     if row is None:
         return None
@@ -80,11 +82,20 @@ def _overdue_clause(on: date) -> Any:
     )
 
 
+def _storable(text: str) -> bool:
+    """Whether ``text`` could be a stored id or name. PostgreSQL's text cannot hold NUL (psycopg
+    refuses the parameter) and validation refuses control characters, so a looked-up text with one
+    names nothing, on either database."""
+    return "\x00" not in text
+
+
 def _case_filters(
     stage: str | None, overdue_on: date | None, community: str | None, company: str | None
 ) -> list[Any]:
     """The WHERE clauses of a filtered list; a company is named by its name or its credit code."""
     clauses: list[Any] = []
+    if not all(_storable(text) for text in (community, company) if text is not None):
+        return [false()]
     if stage is not None:
         clauses.append(_CASES.c.next_stage == stage)
     if overdue_on is not None:
