@@ -94,11 +94,18 @@ def test_a_file_name_with_folders_is_only_its_own_name(client: TestClient, token
     assert not Path("/etc/cron.d/台账.csv").exists() and not Path("/tmp/台账.csv").exists()
 
 
-def test_extra_files_are_ignored_and_the_first_named_file_is_imported(client: TestClient, tokens: dict[str, str],
-                                                                      tmp_path: Path) -> None:
+def test_an_empty_file_field_is_ignored_but_a_second_file_refuses_the_upload(client: TestClient,
+                                                                             tokens: dict[str, str],
+                                                                             tmp_path: Path) -> None:
+    """A browser's unused file input (no file name) is skipped; a second named file was dropped unread
+    with a 200 that counted the first alone, so its cases were lost without a word: it is refused."""
     body = _body(_part("other", b"", ""), _part("file", _csv(tmp_path, "K-7"), "first.csv"),
                  _part("file", _csv(tmp_path, "K-8"), "second.csv"))
     answer = _post(client, tokens["court"], body)
+    assert answer.status_code == 422 and [e["code"] for e in answer.json()["errors"]] == ["too_many_files"]
+    assert client.get("/v1/cases", headers=bearer(tokens["court"])).json()["items"] == []
+    answer = _post(client, tokens["court"], _body(_part("other", b"", ""), _part("file", _csv(tmp_path, "K-7"),
+                                                                                 "first.csv")))
     assert answer.status_code == 200 and answer.json()["new"] == 1
     assert [c["case_id"] for c in client.get("/v1/cases", headers=bearer(tokens["court"])).json()["items"]] == ["K-7"]
 

@@ -107,8 +107,9 @@ class _FormReader:
     """A ``multipart/form-data`` body fed in chunks to python-multipart's streaming parser.
 
     The first part with a file name goes to ``sink`` as it arrives, byte for byte (an .xlsx is a zip);
-    other files are dropped unread; text fields are kept, each at most ``FIELD_LIMIT`` bytes. Every
-    breach of shape is an InputError naming it, never an exception of the parser's own.
+    a file part without a name is dropped unread and a second named one refused (recording the first
+    alone would lose it); text fields are kept, each at most ``FIELD_LIMIT`` bytes. Every breach of
+    shape is an InputError naming it, never an exception of the parser's own.
     """
 
     def __init__(self, content_type: str, sink: BinaryIO) -> None:
@@ -174,7 +175,10 @@ class _FormReader:
         name = options[b"name"].decode("utf-8", "replace")
         if b"filename" in options:
             filename = options[b"filename"].decode("utf-8", "replace")
-            self._target = "file" if filename and self.filename is None else "drop"
+            if filename and self.filename is not None:  # recording the first alone would lose the second
+                raise _problem("too_many_files", "一次只能上传一个台账文件，请分别上传",
+                               "upload one spreadsheet at a time; send each file in its own request", "body")
+            self._target = "file" if filename else "drop"
             if self._target == "file":
                 self.filename = filename
         else:
