@@ -23,8 +23,26 @@ from propertytriage.ledger.queries import show
 from propertytriage.ledger.replay import replay_case, stream
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
 from tests.ledger import casegen
+from tests.ledger.conftest import Clock
 
-_CLI = "import sys; from propertytriage.cli.main import main; sys.exit(main(sys.argv[1:]))"
+# Every import these tests start records on one instant, whatever the wall clock says: the tests compare
+# the ledgers of several processes, and events carry the day they were recorded on (a company's score
+# "on" that day), so a run crossing midnight in Beijing (16:00 UTC) would date a killed import a day
+# before the clean one. The process gets the ledger's clock (``Ledger(clock=...)``, as the tests in this
+# folder give it) and today (``clock.today_is``) before the command builds its ledger.
+_NOW = Clock().now
+_CLI = f"""
+import sys
+from datetime import datetime
+from propertytriage.cli.main import main
+from propertytriage.ledger import Ledger
+from propertytriage.models.clock import today_is
+from propertytriage.ledger.recorder import today_of
+now = datetime.fromisoformat({_NOW.isoformat()!r})
+Ledger.__init__.__kwdefaults__["clock"] = lambda: now
+with today_is(today_of(now)):
+    sys.exit(main(sys.argv[1:]))
+"""
 
 
 def _import_command(url: str, *paths: str, batch: int = 200) -> list[str]:
