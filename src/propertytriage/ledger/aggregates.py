@@ -50,18 +50,23 @@ def case_columns(snapshot: Mapping[str, Any], decision: Mapping[str, Any], filed
     attempt that resolved the dispute, at whatever stage.
     """
     estate = snapshot.get("estate") or {}
-    attempts = snapshot.get("attempts") or []
-    dated = [(a, _day(d)) for a, d in zip(attempts, attempt_dates, strict=False)]
-    resolved = next(((a["stage"], d) for a, d in dated if a["outcome"] == "resolved"), (None, None))
+    resolved_stage = resolved_on = last_failed = None
+    for attempt, day in zip(snapshot.get("attempts") or [], attempt_dates, strict=False):
+        outcome = attempt["outcome"]
+        if outcome == "failed":
+            if attempt["stage"] != "court":
+                last_failed = day
+        elif outcome == "resolved" and resolved_stage is None:
+            resolved_stage, resolved_on = attempt["stage"], day
     court_on = None
     if decision["next_stage"] == "court":
-        failed = [d for a, d in dated if a["stage"] != "court" and a["outcome"] == "failed"]
-        court_on = failed[-1] if failed else filed_on
+        court_on = filed_on if last_failed is None else _day(last_failed)
     return {
         "dispute_type": snapshot.get("dispute_type"), "claimant": snapshot.get("claimant"),
         "street": estate.get("street"), "community": estate.get("community"),
         "company_name": (snapshot.get("property_company") or {}).get("name"),
-        "court_on": court_on, "resolved_stage": resolved[0], "resolved_on": resolved[1],
+        "court_on": court_on, "resolved_stage": resolved_stage,
+        "resolved_on": None if resolved_on is None else _day(resolved_on),
     }
 
 

@@ -40,6 +40,28 @@ _UNINDEXED_CASE_COLUMNS = ("case_id", *(c.name for c in CASES.columns
                                         if c.name not in INDEXED_CASE_COLUMNS and not c.primary_key))
 
 
+_ALWAYS_SET = ("case_id", "version", "digest", "updated_at")
+_OF_SNAPSHOT = ("snapshot", *(c for c in _UNINDEXED_CASE_COLUMNS if c in ("dispute_type", "claimant", "company_name")))
+"""The unindexed columns that follow from the snapshot alone (aggregates.case_columns)."""
+
+
+def _changed_columns(before: CaseState, after: CaseState) -> tuple[str, ...]:
+    """The unindexed columns of ``cases`` an update of ``before`` to ``after`` must set.
+
+    ``before`` is the case as its row holds it; a value that is the same object is not compared.
+    """
+    columns: tuple[str, ...] = _ALWAYS_SET
+    if after.snapshot is not before.snapshot and after.snapshot != before.snapshot:
+        columns += _OF_SNAPSHOT
+    if after.decision is not before.decision and after.decision != before.decision:
+        columns += ("decision",)
+    if after.attempt_dates != before.attempt_dates:
+        columns += ("attempt_dates",)
+    if after.company_version != before.company_version:
+        columns += ("company_version",)
+    return columns
+
+
 def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -285,12 +307,15 @@ class Unit:
                 **aggregates.case_columns_of(state)}
 
     def _flush_cases(self) -> None:
-        """Insert the new cases; update the others, setting of the indexed columns only those that changed.
+        """Insert the new cases; update the others, setting only the columns that changed.
 
         An UPDATE rewrites the entries of every index on a column it sets, changed or not, and the
         report's covering indexes make that most of an update's cost: a new snapshot that changes
         only a claim amount or a note changes none of them, and one that adds a failed attempt
         moves the case's stage but not its company or its opening (so not ``ix_cases_company_open``).
+        Of the other columns, the JSON ones are left out when they are as stored, so that their text
+        is not written again: a decision a new claim amount leaves as it was, the snapshot of a case
+        decided again for its company's sake, attempt days no attempt changed (``_changed_columns``).
         The rows are sent in one statement per set of changed columns (a few per batch).
         """
         new: list[dict[str, Any]] = []
@@ -298,13 +323,15 @@ class Unit:
         for case_id, state in self._dirty_cases.items():
             row = {"case_id": case_id, **self._case_values(state)}
             indexed = tuple(row[c] for c in INDEXED_CASE_COLUMNS)
-            if case_id not in self._stored_cases:
+            before = self._stored_cases.get(case_id)
+            if before is None:
                 new.append(row)
             else:
                 stored = self._stored_case_indexed[case_id]
                 moved = tuple(c for c, old, now in zip(INDEXED_CASE_COLUMNS, stored, indexed, strict=True)
                               if old != now)
-                updates.setdefault(moved, []).append({c: row[c] for c in (*_UNINDEXED_CASE_COLUMNS, *moved)})
+                columns = (*_changed_columns(before, state), *moved)
+                updates.setdefault(columns, []).append({c: row[c] for c in columns})
             self._stored_cases[case_id] = state
             self._stored_case_indexed[case_id] = indexed
         self._dirty_cases = {}
