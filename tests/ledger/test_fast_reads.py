@@ -18,7 +18,13 @@ from sqlalchemy import select
 
 from propertytriage.ledger import Ledger
 from propertytriage.ledger.documents import Document
-from propertytriage.ledger.recorder import INDEXED_CASE_COLUMNS, case_from_row, stored_cases_sqlite
+from propertytriage.ledger.recorder import (
+    INDEXED_CASE_COLUMNS,
+    case_from_row,
+    raw_cases_sqlite,
+    state_of_raw,
+    stored_cases_sqlite,
+)
 from propertytriage.ledger.schema import CASES
 from tests.strategies import cases
 
@@ -62,7 +68,12 @@ def test_the_driver_read_gives_what_sqlalchemy_gives(documents: list[dict[str, A
     with _LEDGER.engine.connect() as connection:
         slow = {row.case_id: _state(row) for row in connection.execute(select(CASES).where(CASES.c.case_id.in_(ids)))}
         fast = {row.case_id: _state(row) for row in stored_cases_sqlite(connection, ids)}
+        direct = {raw[0]: state_of_raw(raw) for raw in raw_cases_sqlite(connection, ids)}
     assert fast == slow
+    assert direct == slow
+    for state, indexed in direct.values():
+        assert [type(v) for v in indexed] == [type(v) for v in slow[state.case_id][1]]
+        assert type(state.filed_on) is type(slow[state.case_id][0].filed_on)
     assert set(fast) <= set(ids)
     for state, indexed in fast.values():  # the same types, not only equal values
         assert [type(v) for v in indexed] == [type(v) for v in slow[state.case_id][1]]

@@ -30,6 +30,13 @@ def snapshots_read(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         return reader
 
     monkeypatch.setattr(recorder, "_CASE_READERS", [(i, counted(i, r)) for i, r in recorder._CASE_READERS])
+    whole = recorder.state_of_raw
+
+    def state_of_raw(raw: tuple[Any, ...]) -> Any:  # the recorder's own read of a changed case
+        seen.append(orjson.loads(raw[at]))
+        return whole(raw)
+
+    monkeypatch.setattr(recorder, "state_of_raw", state_of_raw)
     return seen
 
 
