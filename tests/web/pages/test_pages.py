@@ -170,3 +170,23 @@ def test_the_stylesheet_is_served_and_pages_load_nothing_from_elsewhere(client: 
     for path in ["/cases", "/case?id=KBS-2025-011", "/due", "/scoring/sheet?id=KBS-2025-011", "/cases/new"]:
         page = client.get(path).text
         assert not re.search(r'(src|href)="(https?:)?//', page), path
+
+
+@pytest.mark.parametrize(("role", "full"), [("court", True), ("mediation_center", True), ("admin", True),
+                                            ("community", False), ("housing_center", False),
+                                            ("owners_committee", False)])
+def test_a_downloaded_form_shows_the_parties_numbers_as_the_users_page_does(
+        client: TestClient, role: str, full: bool) -> None:
+    """The court's inquiry form prints ID and phone numbers in full; a role whose pages mask them must not get
+    them one click away, in the PDF it downloads from the same page."""
+    import subprocess
+
+    login(client, role)
+    page = client.get("/case?id=KBS-2025-011").text
+    assert ("已按本角色的权限遮蔽" in page) is not full
+    answer = client.get("/case/forms/inquiry_form.pdf?id=KBS-2025-011")
+    assert answer.status_code == 200, answer.text
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=answer.content, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    assert ("13904770000" in text) is full
+    assert ("139****0000" in text) is not full

@@ -18,6 +18,8 @@ from starlette.responses import Response
 from propertytriage.ledger import queries
 from propertytriage.ledger.snapshots import COMPANY_FIELDS
 from propertytriage.models import clock
+from propertytriage.models.case import Case
+from propertytriage.models.validation import validate
 from propertytriage.models.vocabulary import FORM_IDS, STAGES
 from propertytriage.rendering.forms import file_name
 from propertytriage.ruledata import default_rulebook
@@ -29,6 +31,7 @@ from propertytriage.web.pages.site import (
     PageError,
     case_url,
     masked_case,
+    masked_model,
     pages_of,
     read_form,
     redirect,
@@ -205,12 +208,15 @@ async def record_attempt(request: Request, case_id: CaseIdQuery = "") -> Respons
 
 @router.get("/case/forms/{form_id}.pdf", include_in_schema=False)
 async def case_form_pdf(request: Request, form_id: str, case_id: CaseIdQuery = "") -> Response:
-    require(request)
+    user = require(request)
     record = _show(request, case_id)
     if form_id not in FORM_IDS:
         raise PageError(404, "没有此文书", f"没有名为「{form_id}」的文书。")
+    case: Any = record["case"]
+    if not sees_personal_data(user):  # the form shows the parties' numbers as this user's page does
+        case = masked_model(validate(Case, case, subject="case"))
     # one render at a time per process, under the API's own lock (WeasyPrint is not thread-safe)
-    pdf = await anyio.to_thread.run_sync(form_routes._render, form_id, record["case"])
+    pdf = await anyio.to_thread.run_sync(form_routes._render, form_id, case)
     name = file_name(case_id, form_id, "pdf")
     ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in name)
     return Response(pdf, media_type="application/pdf", headers={

@@ -22,17 +22,18 @@ from propertytriage.ledger import Ledger
 from propertytriage.ledger.documents import Document
 from propertytriage.ledger.ledger import ImportSummary
 from propertytriage.ledger.masking import mask_id_number, mask_phone
+from propertytriage.models.case import Case
 from propertytriage.web.pages import labels
 from propertytriage.web.pages.sessions import COOKIE, Session, Signer, anonymous
 from propertytriage.web.pages.users import User, UserStore
-from propertytriage.web.roles import ROLES, Role
+from propertytriage.web.roles import PERSONAL_DATA_ROLES, ROLES, Role
 
 FORM_LIMIT = 256 * 1024  # a filled form is a few kilobytes; anything larger is not a clerk typing
 
-# Who sees ID and phone numbers in full on the pages: the bodies that print the court's and the
-# mediation center's forms and must reach the parties. The others (scoring bodies, the community)
-# see them masked as the ledger's lists mask them (docs/api.md).
-FULL_PERSONAL_DATA: frozenset[Role] = frozenset({"admin", "court", "mediation_center"})
+# Who sees ID and phone numbers in full on the pages and in the forms they download: the bodies that
+# print the court's and the mediation center's forms and must reach the parties, as in the API. The
+# others (scoring bodies, the community) see them masked as the ledger's lists mask them (docs/api.md).
+FULL_PERSONAL_DATA: frozenset[Role] = PERSONAL_DATA_ROLES
 IMPORT_ROLES: frozenset[Role] = frozenset({"admin", "court", "mediation_center", "community"})
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -220,3 +221,15 @@ def masked_case(case: dict[str, Any]) -> dict[str, Any]:
         company["phone"] = mask_phone(company.get("phone"))
         result["property_company"] = company
     return result
+
+
+def masked_model(case: Case) -> Case:
+    """:func:`masked_case` for a validated Case, so that a form printed for such a role masks them too.
+
+    The masked numbers would not pass validation (a masked ID number has no check digit), so the
+    copy is made after it, without validating again.
+    """
+    owners = [o.model_copy(update={"phone": mask_phone(o.phone), "id_number": mask_id_number(o.id_number)})
+              for o in case.owners or []]
+    company = case.property_company.model_copy(update={"phone": mask_phone(case.property_company.phone)})
+    return case.model_copy(update={"owners": owners, "property_company": company})
