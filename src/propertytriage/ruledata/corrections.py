@@ -94,3 +94,18 @@ def checked_reason(value: Any, where: str = KEY) -> str | None:
     except ValidationError as error:
         raise InputError([Problem(where, p.code, f"{LABEL}{p.zh}", f"the reason for a correction {p.en}")
                           for p in problems_of(error)]) from None
+
+
+def without_reason(document: Any) -> Any:
+    """``document`` as a Case for triage: its ``correction_reason`` checked as the ledger checks it, then
+    taken off (InputError at ``correction_reason`` if it is bad).
+
+    Why: ``triage`` is how a clerk checks the file they are about to ``import``; refusing there the key
+    that import takes would call a good document wrong. The reason says why the ledger changes, so it
+    plays no part in a decision: with it or without, the decision is the same.
+    """
+    if not isinstance(document, dict) or KEY not in document:
+        return document
+    checked_reason(document[KEY])
+    return {key: value for key, value in document.items() if key != KEY}
+
