@@ -88,16 +88,70 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+class _Pairs(list[tuple[str, Any]]):
+    """An object's pairs as read, in order: what the search for a repeated key walks."""
+
+
+def _path_of_repeat(text: str) -> str | None:
+    """The path of the first key given twice (``property_company.name``, ``owners[1].phone``), found by
+    reading ``text`` again without refusing it; None when the rest of the text cannot be read.
+
+    Why a second reading: the refusal happens where the inner object closes, before the objects around it
+    exist, so the first reading cannot say where it sits. It runs only for a refused document.
+    """
+    first: list[_Pairs] = []
+
+    def remember(pairs: list[tuple[str, Any]]) -> _Pairs:
+        found = _Pairs(pairs)
+        if not first and len({key for key, _ in pairs}) < len(pairs):
+            first.append(found)  # objects close inner first, as the refusing reading met them
+        return found
+
+    try:
+        root = json.JSONDecoder(object_pairs_hook=remember, parse_int=str, parse_float=str,
+                                parse_constant=str).decode(text)
+    except (ValueError, RecursionError):
+        return None
+    if not first:
+        return None
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        value, path = stack.pop()
+        if value is first[0]:
+            return _joined(path, _repeated_key(value))
+        if isinstance(value, _Pairs):
+            stack += [(item, _joined(path, key)) for key, item in value]
+        elif isinstance(value, list):
+            stack += [(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    return None
+
+
+def _repeated_key(pairs: _Pairs) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    raise AssertionError("unreachable: the object was remembered for a repeated key")
+
+
+def _joined(path: str, key: str) -> str:
+    name = shown(key, 40, quote=False)  # a key is input too, as in a validation problem's location
+    return f"{path}.{name}" if path else name
+
+
 def _decoder() -> json.JSONDecoder:
     return json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int, object_pairs_hook=_refuse_duplicate_keys)
 
 
-def loads(text: str, *, subject: str = "", line: int = 1, column: int = 1, lines: bool = False) -> Any:
+def loads(text: str, *, subject: str = "", line: int = 1, column: int = 1, lines: bool = False,
+          at: str = "") -> Any:
     """Parse JSON with exact decimals; InputError with the line and column if it is malformed.
 
     ``line`` and ``column`` say where ``text`` starts in its file, so an item of a list or a line
     of JSON lines is placed in the file, not in itself; ``lines`` says the text is one line of
-    JSON lines (a hint about JSON lines would then suggest what is already done).
+    JSON lines (a hint about JSON lines would then suggest what is already done); ``at`` is the
+    text's place in its document (``[3]``, an item of a list), put before the path of a key given twice.
     """
     try:
         return _decoder().decode(text.removeprefix("\ufeff"))
@@ -109,8 +163,10 @@ def loads(text: str, *, subject: str = "", line: int = 1, column: int = 1, lines
         raise _too_deep(subject, f"line {line}") from None
     except _DuplicateKeyError as error:
         key = shown(str(error), 40)
+        path = _path_of_repeat(text.removeprefix("\ufeff")) or shown(str(error), 40, quote=False)  # else the key
+        where = f"{at}{path}" if not at or path.startswith("[") else f"{at}.{path}"
         raise InputError(
-            [Problem(key, "duplicate_key", f"键 {key} 在同一对象中出现两次",
+            [Problem(where, "duplicate_key", f"键 {key} 在同一对象中出现两次",
                      f"key {key} appears twice in one object")],
             subject=subject,
         ) from None
@@ -177,8 +233,9 @@ def read_cases(path: str) -> Iterator[Cases]:
 def list_items(handle: IO[str], start: str, path: str) -> Iterator[Any]:
     """The parsed items of a JSON list whose text begins with ``start`` and goes on in ``handle``."""
     try:
-        for item in jsonstream.items(handle, start, _decoder().raw_decode):
-            yield item.value if item.parsed else loads(item.text, subject=path, line=item.line, column=item.column)
+        for index, item in enumerate(jsonstream.items(handle, start, _decoder().raw_decode)):
+            yield item.value if item.parsed else loads(item.text, subject=path, line=item.line, column=item.column,
+                                                       at=f"[{index}]")
     except jsonstream.SplitError as error:
         if error.msg.startswith("nested"):
             raise _too_deep(path, f"line {error.line} column {error.column}") from None

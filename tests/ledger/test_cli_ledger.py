@@ -137,8 +137,8 @@ def test_a_ledger_file_that_cannot_be_created_is_a_ledger_error(tmp_path, capsys
     """Exit 1 and the code ``ledger`` (docs/errors.md), not an output error: nothing was being written."""
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
-    cases = tmp_path / "cases.json"
-    cases.write_text("[]", encoding="utf-8")
+    cases = tmp_path / "cases.json"  # a document that can be read: a ledger is made only for one
+    cases.write_text(json.dumps([fee_case()], ensure_ascii=False), encoding="utf-8")
     assert main(["import", str(cases), "--db", f"sqlite:///{blocker / 'ledger.db'}"]) == 1
     err = capsys.readouterr().err
     assert "[ledger]" in err and "无法创建台账数据库" in err and "Traceback" not in err

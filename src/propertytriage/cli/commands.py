@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 import propertytriage.jsonio as jsonio
 from propertytriage.cli.caseforms import write_case_forms
-from propertytriage.cli.decide import decide_every, subject
+from propertytriage.cli.decide import case_of, decide_every, subject
 from propertytriage.cli.labels import STAGE_ZH
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, OutputError
@@ -92,7 +92,8 @@ def triage_command(args: argparse.Namespace) -> int:
         with _output(args.out) as out:
             line_by_line = out is sys.stdout  # a reader of the pipe sees each decision when made
             for number, item in jsonio.iter_lines(args.input):
-                decision = engine.decide(item, subject=subject(f"line {number}", item))
+                label = subject(f"line {number}", item)
+                decision = engine.decide(case_of(item, label), subject=label)
                 out.write(jsonio.dumps(decision.model_dump(mode="json"), pretty=False) + "\n")
                 if line_by_line:
                     out.flush()
@@ -100,7 +101,8 @@ def triage_command(args: argparse.Namespace) -> int:
     with jsonio.read_cases(args.input) as cases:
         if not cases.is_list:
             item = next(cases.values)
-            decision = engine.decide(item, subject=subject("case", item))
+            label = subject("case", item)
+            decision = engine.decide(case_of(item, label), subject=label)
             with _output(args.out) as out:
                 out.write(jsonio.dumps(decision.model_dump(mode="json")) + "\n")
             return 0

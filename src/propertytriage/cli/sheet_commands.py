@@ -9,6 +9,8 @@ messages and the ``--errors`` workbook.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,11 +66,20 @@ def _checked_import_options(files: list[str], errors: str | None) -> None:
 
 
 def import_files(ledger: Any, files: list[str], *, sheet: str | None = None,
-                 reason: str | None = None) -> tuple[Any, list[Any]]:
+                 reason: str | None = None, batch_size: int | None = None) -> tuple[Any, list[Any]]:
     """Import ``files`` into ``ledger`` (``ledger.file_import``, shared with ``POST /v1/import``)."""
     from propertytriage.ledger.file_import import import_files as shared
 
-    return shared(ledger, files, sheet=sheet, reason=reason)
+    return shared(ledger, files, sheet=sheet, reason=reason, batch_size=batch_size)
+
+
+def _not_there_yet(given: str | None) -> bool:
+    """Whether ``--db`` names a SQLite file that does not exist: the ledger ``import`` would create."""
+    from propertytriage.ledger.location import resolve_url
+    from propertytriage.ledger.reading import sqlite_file
+
+    path = sqlite_file(resolve_url(given))
+    return path is not None and not os.path.exists(path)
 
 
 def _none_can_be_opened(files: list[str]) -> ImportSummary | None:
@@ -126,8 +137,15 @@ def import_command(args: argparse.Namespace) -> int:
     if unopened is not None:  # nothing to record: no ledger is created or opened for it
         summary = unopened
     else:
-        with Ledger(args.db, batch_size=max(1, args.batch_size)) as ledger:
-            summary, jobs = import_files(ledger, args.files, sheet=args.sheet, reason=reason)
+        batch_size = max(1, args.batch_size)
+        with contextlib.ExitStack() as opened:
+            def ledger() -> Ledger:
+                return opened.enter_context(Ledger(args.db, batch_size=batch_size))
+
+            # a new ledger is created only once a document could be read; one that exists is opened (and
+            # migrated) first, as always
+            summary, jobs = import_files(ledger if _not_there_yet(args.db) else ledger(), args.files,
+                                         sheet=args.sheet, reason=reason, batch_size=batch_size)
     for outcome in summary.refused:
         # the case id and the file name are the input's own text: an escape sequence in either would
         # rewrite the clerk's terminal, and a pasted paragraph would bury the problem

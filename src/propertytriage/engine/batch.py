@@ -15,6 +15,7 @@ from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem, shown
 from propertytriage.models import Case, Decision
 from propertytriage.models.validation import validate
+from propertytriage.ruledata.corrections import without_reason
 from propertytriage.ruledata.paths import safe_stem
 
 #: Problems listed in one message; a file of 100,000 bad cases would otherwise fill the terminal
@@ -26,6 +27,15 @@ def subject(label: str, item: Any) -> str:
     """How a message names one input: its place (``case[3]``, ``line 4``) and, if it has one, its id."""
     case_id = item.get("case_id") if isinstance(item, dict) else None
     return label + (f" {shown(case_id, 40, quote=False)}" if isinstance(case_id, str) else "")
+
+
+def case_of(item: Any, subject: str = "") -> Any:
+    """The case a clerk's document holds: a ``correction_reason`` beside its keys (what ``import`` takes,
+    ruledata/corrections.py) checked and left out of the decision; InputError naming ``subject``."""
+    try:
+        return without_reason(item)
+    except InputError as error:
+        raise error.within(subject) if subject else error from None
 
 
 class _Problems:
@@ -74,7 +84,7 @@ def decide_every(
     for index, item in enumerate(items):
         label = subject(f"case[{index}]", item)
         try:
-            case = validate(Case, item)
+            case = validate(Case, without_reason(item))
             decision = engine.decide(case)
             if check is not None:
                 check(case)

@@ -14,14 +14,15 @@ so that events and refusals never record the temporary path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.ledger import ImportSummary, Ledger
+from propertytriage.ledger.recording import Outcome
 from propertytriage.sheets import SHEET_SUFFIXES
 from propertytriage.sheets.first_rows import FirstRows
 from propertytriage.sheets.importing import SheetImport
@@ -75,16 +76,38 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
-def import_files(ledger: Ledger, files: list[str], *, sheet: str | None = None,
-                 names: Mapping[str, str] | None = None,
-                 reason: str | None = None) -> tuple[ImportSummary, list[SheetImport]]:
+def _until_readable(items: Iterator[Item]) -> tuple[list[Item], bool]:
+    """The items up to and including the first document that could be read, and whether there was one."""
+    taken: list[Item] = []
+    for item in items:
+        taken.append(item)
+        if not item[0].problems:
+            return taken, True
+    return taken, False
+
+
+def import_files(ledger: Ledger | Callable[[], Ledger], files: list[str], *, sheet: str | None = None,
+                 names: Mapping[str, str] | None = None, reason: str | None = None,
+                 batch_size: int | None = None) -> tuple[ImportSummary, list[SheetImport]]:
     """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows).
 
+    ``ledger``: the ledger, or what opens it once a document could be read (``import`` into a SQLite file
+    not yet there): an empty file, ``[]`` or broken JSON would otherwise leave an empty ledger behind,
+    made for nothing. Their refusals are then the ledger's own (a document that could not be read).
     ``reason``: the import's reason for its corrections (``--reason``), on every event it records but
     those of a document or row that gives its own."""
     summary = ImportSummary()
     jobs: list[SheetImport] = []
-    for batch in _batches(_documents(files, sheet, jobs, names or {}), ledger.batch_size):
+    items: Iterator[Item] = _documents(files, sheet, jobs, names or {})
+    if not isinstance(ledger, Ledger):
+        taken, readable = _until_readable(items)
+        if not readable:
+            for document, _, _ in taken:
+                summary.add(Outcome("refused", document.source, problems=list(document.problems)))
+            return summary, jobs
+        ledger = ledger()
+        items = chain(taken, items)
+    for batch in _batches(items, batch_size or ledger.batch_size):
         result = ledger.import_documents([document for document, _, _ in batch], reason=reason)
         summary.merge(result)
         read_well = {document.source: (row, job) for document, row, job in batch

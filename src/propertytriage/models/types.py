@@ -143,6 +143,25 @@ def _clean(value: str, *, limit: int, multiline: bool) -> str:
     return value
 
 
+HALF_CHARACTER = re.compile("[\ud800-\udfff]")
+"""Half a character: JSON's ``\\ud800`` escape, or bytes of another encoding (Python hands them over as
+lone surrogates, as the command line and the web service's reading of a reason do). No database stores it."""
+
+
+def half_character(text: str) -> tuple[str, str] | None:
+    """What to tell the clerk of half a character in ``text``, (English, Chinese); None when it holds none.
+
+    One wording for every field and for the reason of a correction (ruledata/corrections.py), so a clerk
+    meets the same words wherever the encoding went wrong."""
+    half = HALF_CHARACTER.search(text)
+    if half is None:
+        return None
+    code, position = f"U+{ord(half.group()):04X}", half.start() + 1
+    return (f"has half a character ({code}) at position {position}, often text in another encoding than UTF-8; "
+            "type it again",
+            f"第 {position} 个字符不是完整的字符（{code}，常因文字不是 UTF-8 编码），请重新输入")
+
+
 def _text(value: Any) -> Any:
     """A phone number or an area typed as a JSON number is still text on a form: keep its digits."""
     if isinstance(value, bool):

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from propertytriage.errors import InputError, Problem, shown
+from propertytriage.models.types import half_character
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,6 +59,13 @@ def _problem(error: Any) -> Problem:
             location = f"{location}.{field}" if location else field
         en, _, zh = message.partition("|")
         return Problem(location, "invalid_value", zh or f"取值无效：{en}", en)
+    if kind == "string_unicode" and isinstance(error.get("input"), str):
+        # pydantic refuses half a character in every text of every model before any check of ours runs
+        # ("unable to parse raw data as a unicode string"); said here once, for all of them, in the words
+        # the reason checker uses, and at no cost to text that is whole
+        said = half_character(error["input"])
+        if said is not None:
+            return Problem(location, "invalid_value", said[1], said[0])
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         zh = f"取值不在允许范围内，可选：{allowed}"

@@ -12,14 +12,14 @@ a product limit in ``rules/parameters/ledger.yaml``, not a rule of law.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.models.types import LongText
+from propertytriage.models.types import HALF_CHARACTER as HALF_CHARACTER  # the ledger's batch look-ups use it
+from propertytriage.models.types import LongText, half_character
 from propertytriage.models.validation import problems_of
 from propertytriage.ruledata.loader import parse_file
 from propertytriage.ruledata.paths import rules_dir
@@ -51,10 +51,6 @@ def ledger_parameters() -> LedgerParameters:
 
 
 _FREE_TEXT: TypeAdapter[str] = TypeAdapter(LongText)  # the contract's own check of free text (hidden characters)
-# Half a character: JSON's ``\ud800`` escape, or bytes of another encoding on the command line (Python hands
-# them over as lone surrogates). The database cannot store it; checked here because pydantic's check of a
-# Python string (unlike the Case's) lets it through.
-HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 
 def checked_reason(value: Any, where: str = KEY) -> str | None:
@@ -81,16 +77,29 @@ def checked_reason(value: Any, where: str = KEY) -> str | None:
             f"{LABEL}过长（{len(text)} 字，最多 {limit} 字）：写明谁要求更正、错在哪里、依据什么即可",
             f"the reason for a correction is too long ({len(text)} characters, at most {limit}): say who "
             "asked for it, what was wrong and what it rests on")])
-    half = HALF_CHARACTER.search(text)
+    # half a character, in the words of every field (models/types.py); checked here because pydantic's check
+    # of a Python string (unlike the Case's) lets it through
+    half = half_character(text)
     if half is not None:
-        code = f"U+{ord(half.group()):04X}"
-        raise InputError([Problem(
-            where, "invalid_value",
-            f"{LABEL}第 {half.start() + 1} 个字符不是完整的字符（{code}，常因文字不是 UTF-8 编码），请重新输入",
-            f"the reason for a correction has half a character ({code}) at position {half.start() + 1}, often "
-            "text in another encoding than UTF-8; type it again")])
+        raise InputError([Problem(where, "invalid_value", f"{LABEL}{half[1]}",
+                                  f"the reason for a correction {half[0]}")])
     try:
         return _FREE_TEXT.validate_python(text)
     except ValidationError as error:
         raise InputError([Problem(where, p.code, f"{LABEL}{p.zh}", f"the reason for a correction {p.en}")
                           for p in problems_of(error)]) from None
+
+
+def without_reason(document: Any) -> Any:
+    """``document`` as a Case for triage: its ``correction_reason`` checked as the ledger checks it, then
+    taken off (InputError at ``correction_reason`` if it is bad).
+
+    Why: ``triage`` is how a clerk checks the file they are about to ``import``; refusing there the key
+    that import takes would call a good document wrong. The reason says why the ledger changes, so it
+    plays no part in a decision: with it or without, the decision is the same.
+    """
+    if not isinstance(document, dict) or KEY not in document:
+        return document
+    checked_reason(document[KEY])
+    return {key: value for key, value in document.items() if key != KEY}
+

@@ -196,7 +196,9 @@ class _FormReader:
 
     def _part_end(self) -> None:
         if self._target.startswith("field:"):
-            self.fields.setdefault(self._target.removeprefix("field:"), self._data.decode("utf-8", "replace"))
+            # bytes that are not UTF-8 stay half characters, which the field's checker refuses by name
+            # (the reason's: invalid_value); replaced by U+FFFD they would be recorded as if typed so
+            self.fields.setdefault(self._target.removeprefix("field:"), self._data.decode("utf-8", "surrogateescape"))
 
     def _end(self) -> None:
         self.ended = True

@@ -95,7 +95,9 @@ class Signer:
         return self._mac(b"csrf\0" + session.nonce.encode())
 
     def csrf_ok(self, session: Session | None, token: str | None) -> bool:
-        return session is not None and bool(token) and hmac.compare_digest(self.csrf_token(session), token or "")
+        # compare_digest takes ASCII text only: a forged token in other characters is a wrong one, not a 500
+        return (session is not None and bool(token) and (token or "").isascii()
+                and hmac.compare_digest(self.csrf_token(session), token or ""))
 
     def set_cookie(self, request: Request, response: Response, session: Session) -> None:
         secure = self.secure or request.url.scheme == "https"

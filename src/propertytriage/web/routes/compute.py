@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter
 
+from propertytriage.engine.batch import case_of
 from propertytriage.errors import InputError
 from propertytriage.models import Case, Decision, Scorecard
 from propertytriage.models.validation import validate
@@ -34,13 +35,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _DECISIONS = TypeAdapter(list[Decision])
 
 
+_TRIAGE_BODY = ("a Case, or a list of cases (all or nothing); a `correction_reason` beside a case's keys, as "
+                "`POST /v1/import` takes it, is checked and plays no part in the decision")
+
+
 def _one_or_many(model: dict[str, str]) -> dict[str, Any]:
     return {"anyOf": [model, {"type": "array", "items": model}]}
 
 
 @router.post(
     "/triage", name="triage", tags=["compute"],
-    openapi_extra=json_body(_one_or_many(ref(Case, "validation")), "a Case, or a list of cases (all or nothing)"),
+    openapi_extra=json_body(_one_or_many(ref(Case, "validation")), _TRIAGE_BODY),
     responses={200: json_response(_one_or_many(ref(Decision, "serialization")), "the decision, or one per case"),
                **_ERRORS},
 )
@@ -51,7 +56,7 @@ async def triage(request: Request, caller: Annotated[Principal, Depends(allowed(
     if isinstance(document, list):
         decisions = await anyio.to_thread.run_sync(decide_all, engine, document)
         return Response(_DECISIONS.dump_json(decisions), media_type="application/json")
-    decision = engine.decide(document)
+    decision = engine.decide(case_of(document))
     return Response(decision.model_dump_json(), media_type="application/json")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import urllib.parse
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any, Literal
@@ -114,10 +115,22 @@ def _answer(result: ImportResult) -> dict[str, Any]:
     return result.model_dump(mode="json", exclude=None if result.unchanged_with_reason else {"unchanged_with_reason"})
 
 
+def _query_text(request: Request, name: str) -> str | None:
+    """``?name=`` as sent, with bytes that are not UTF-8 kept as half characters (surrogate escapes).
+
+    Starlette's reading turns them into U+FFFD, which a checker cannot tell from a character the clerk
+    typed; kept, the reason checker refuses them by name. Percent-escapes and raw bytes alike."""
+    for pair in request.scope.get("query_string", b"").split(b"&"):
+        key, _, value = pair.partition(b"=")
+        if urllib.parse.unquote_to_bytes(key.replace(b"+", b" ")) == name.encode():
+            return urllib.parse.unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8", "surrogateescape")
+    return None
+
+
 def _reason_of(request: Request, form: str | None = None) -> str | None:
     """The import's reason: ``?reason=`` (given, it must say something), else a form upload's ``reason``."""
     if "reason" in request.query_params:
-        return checked_reason(request.query_params["reason"], "reason")
+        return checked_reason(_query_text(request, "reason"), "reason")
     return form
 
 
