@@ -199,17 +199,16 @@ class Recorder:
                 prepared.append(None)  # not a case (refused, a scorecard, a history): recorded the long way
                 continue
             if item is not None and item[1] is not None:
-                prepared.append(Prepared(item[1]))
+                prepared.append(Prepared(item[1], snapshots.canonical(item[1])))
                 continue
             if REASON_KEY in body:
                 body = {k: v for k, v in body.items() if k != REASON_KEY}
             try:
-                prepared.append(Prepared(validate(Case, body)))
+                case = validate(Case, body)
             except InputError as error:
                 prepared.append(Prepared(None, error=error))
-        for entry in prepared:
-            if entry is not None and entry.case is not None:
-                entry.canonical = snapshots.canonical(entry.case)
+            else:
+                prepared.append(Prepared(case, snapshots.canonical(case)))
         for entry in prepared:
             if entry is None or entry.case is None or not self._decided_as_it_stands(entry, companies):
                 continue
