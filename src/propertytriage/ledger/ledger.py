@@ -198,9 +198,12 @@ class Ledger:
                     recorder = Recorder(unit, self.triage, today_of(now))
                     unit.prefetch(d.body["case_id"] for d in batch
                                   if isinstance(d.body, dict) and _storable(d.body.get("case_id")))
-                    unit.prefetch_companies(_company_keys(batch))
+                    companies = set(_company_keys(batch))
+                    unit.prefetch_companies(companies)
+                    prepared = recorder.prepare([None if d.problems else (d.body, d.case) for d in batch], companies)
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems
-                                else recorder.record(d.body, d.source, case=d.case, reason=reason) for d in batch]
+                                else recorder.record(d.body, d.source, reason=reason, prepared=ahead)
+                                for d, ahead in zip(batch, prepared, strict=True)]
                     unit.flush()
                 if len(self._companies_seen) > _COMPANIES_SEEN:
                     self._companies_seen.clear()
