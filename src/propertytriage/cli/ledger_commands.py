@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import re
 import shutil
 import sys
 import tempfile
@@ -30,8 +31,15 @@ _STAGES = ("owners_committee", "community", "mediation_center", "court", "closed
 _MAX_DAYS = 366  # as the API's /v1/due: a year ahead is the longest look a clerk needs
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _day(text: str) -> date:
+    """The day as the message asks for it: Python's ISO reading also takes ``20260325`` and ``2026-W13-3``,
+    which a clerk who mistyped a date should be told about, not given another day's list."""
     try:
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"须为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD: {text}") from None

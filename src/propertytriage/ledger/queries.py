@@ -52,6 +52,7 @@ def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
     from propertytriage.ledger.recorder import company_from_row
     from propertytriage.ledger.replay import company_as_of
 
+    case_id = case_id.strip()  # as a case id is stored (models/types.py): " A-1" typed or pasted is A-1
     if not _storable(case_id):
         return None
     row = connection.execute(_CASE, {"case_id": case_id}).first()
