@@ -80,3 +80,21 @@ def test_a_utf8_reason_in_a_query_or_a_form_is_kept_as_sent(client: TestClient, 
     events = client.get(f"/v1/cases/{GOOD[0]}", headers=bearer(token)).json()["events"]
     assert events[-1]["reason"] == "修正金额"
     assert second  # the samples hold more than one case
+
+
+def test_a_sheet_name_that_is_not_utf8_is_refused_at_sheet_not_a_server_error(
+        client: TestClient, tokens: dict[str, str], tmp_path: Path) -> None:
+    """The form's text fields keep bytes that are not UTF-8 as half characters so that a reason in GBK is
+    refused by name; the sheet's name is such a field too, and must be refused the same way (it was a 500,
+    the refusal's text not encodable), with nothing recorded."""
+    from tests.sheets.books import workbook
+
+    sheet = workbook(tmp_path / "a.xlsx", [HEADER, GOOD]).read_bytes()
+    body = (_part("sheet", "台账".encode("gbk")) + _part("file", sheet, "台账.xlsx") + f"--{BOUNDARY}--\r\n".encode())
+    answer = client.post("/v1/import", content=body, headers={
+        **bearer(tokens["court"]), "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+    assert answer.status_code == 422, answer.text
+    errors = answer.json()["errors"]
+    assert [(e["loc"], e["code"]) for e in errors] == [("sheet", "invalid_value")]
+    assert "UTF-8" in errors[0]["message_zh"] and "UTF-8" in errors[0]["message_en"]
+    assert not _held(client, tokens["court"], GOOD[0])

@@ -31,6 +31,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from propertytriage.errors import InputError, Problem
 from propertytriage.ledger import ImportSummary, Ledger
 from propertytriage.ledger.file_import import import_files
+from propertytriage.models.types import half_character
 from propertytriage.ruledata.corrections import checked_reason
 from propertytriage.sheets.importing import SheetImport
 from propertytriage.web.schemas import RefusedCell, RefusedRow
@@ -212,7 +213,11 @@ def _chosen(filename: str | None, fields: dict[str, str], size: int, data: bytes
     if not size:
         raise _problem("empty_file", f"上传的文件是空的：{name}", f"the uploaded file {name!r} is empty")
     reason = checked_reason(fields["reason"], "reason") if fields.get("reason", "").strip() else None
-    return Upload(name, data, fields.get("sheet", "").strip() or None, reason=reason)
+    sheet = fields.get("sheet", "").strip() or None
+    said = half_character(sheet) if sheet else None
+    if said is not None:  # bytes that are not UTF-8 (kept as half characters by _part_end): no sheet is named so
+        raise _problem("invalid_value", f"工作表名称{said[1]}", f"the sheet's name {said[0]}", "sheet")
+    return Upload(name, data, sheet, reason=reason)
 
 
 def from_multipart(content_type: str, body: bytes) -> Upload:
