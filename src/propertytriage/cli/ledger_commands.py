@@ -209,10 +209,8 @@ def dispatch(args: argparse.Namespace) -> int:
 
     with Ledger(args.db) as ledger, ledger.engine.connect() as connection, collector_paused():
         if args.command == "show":
-            # a case id typed in another encoding than UTF-8 (lone surrogates) names no case and no
-            # database takes it as a parameter
-            typed = args.case_id.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-            record = queries.show(connection, args.case_id) if typed == args.case_id else None
+            # a case id typed in another encoding than UTF-8 names no case (queries.storable)
+            record = queries.show(connection, args.case_id)
             if record is None:
                 raise InputError([Problem("case_id", "unknown_case", f"台账中没有案件 {args.case_id}",
                                           f"the ledger holds no case {args.case_id}")])

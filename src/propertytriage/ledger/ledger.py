@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any, TypeGuard
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -27,9 +27,10 @@ from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError, database_reason_zh
 from propertytriage.ledger.migrate import current_revision, head_revision, rebuilds_projections, say_migrated, upgrade
+from propertytriage.ledger.queries import storable
 from propertytriage.ledger.recorder import Unit, today_of
 from propertytriage.ledger.recording import Outcome, Recorder
-from propertytriage.ruledata.corrections import HALF_CHARACTER, checked_reason
+from propertytriage.ruledata.corrections import checked_reason
 
 Clock = Callable[[], datetime]
 _RETRIES = 200
@@ -82,13 +83,6 @@ class ImportSummary:
         return counts
 
 
-def _storable(value: Any) -> TypeGuard[str]:
-    """Whether ``value`` is text the database can take as a key: JSON may escape half a character
-    (``\\ud800``), which no database stores; validation refuses such a document by name, so the batch's
-    look-ups ahead of it must leave it out instead of failing the whole import."""
-    return isinstance(value, str) and (value.isascii() or HALF_CHARACTER.search(value) is None)
-
-
 def _company_keys(batch: list[Document]) -> Iterator[str]:
     """The companies a batch names, as far as can be told before validation (to load them at once)."""
     for document in batch:
@@ -97,7 +91,7 @@ def _company_keys(batch: list[Document]) -> Iterator[str]:
         if isinstance(company, dict):
             for field_name, prefix in (("credit_code", "credit:"), ("name", "name:")):
                 value = company.get(field_name)
-                if _storable(value) and value.strip():
+                if storable(value) and value.strip():
                     yield prefix + value.strip()
                     break
 
@@ -197,7 +191,7 @@ class Ledger:
                                 companies_seen=self._companies_seen)
                     recorder = Recorder(unit, self.triage, today_of(now))
                     unit.prefetch(d.body["case_id"] for d in batch
-                                  if isinstance(d.body, dict) and _storable(d.body.get("case_id")))
+                                  if isinstance(d.body, dict) and storable(d.body.get("case_id")))
                     companies = set(_company_keys(batch))
                     unit.prefetch_companies(companies)
                     prepared = recorder.prepare([None if d.problems else (d.body, d.case) for d in batch], companies)

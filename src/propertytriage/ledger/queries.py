@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import Connection, String, and_, bindparam, false, func, null, or_, select, type_coerce
 
@@ -53,7 +53,7 @@ def show(connection: Connection, case_id: str) -> dict[str, Any] | None:
     from propertytriage.ledger.replay import company_as_of
 
     case_id = case_id.strip()  # as a case id is stored (models/types.py): " A-1" typed or pasted is A-1
-    if not _storable(case_id):
+    if not storable(case_id):
         return None
     row = connection.execute(_CASE, {"case_id": case_id}).first()
     if row is None:
@@ -83,11 +83,23 @@ def _overdue_clause(on: date) -> Any:
     )
 
 
-def _storable(text: str) -> bool:
-    """Whether ``text`` could be a stored id or name. PostgreSQL's text cannot hold NUL (psycopg
-    refuses the parameter) and validation refuses control characters, so a looked-up text with one
-    names nothing, on either database."""
-    return "\x00" not in text
+def storable(value: Any) -> TypeGuard[str]:
+    """Whether ``value`` is text both databases take as a parameter, so that it may name a stored id or name.
+
+    PostgreSQL's text cannot hold NUL (psycopg refuses the parameter), and no database stores half a
+    character (JSON's ``\\ud800``, or a command line in another encoding: lone surrogates, which UTF-8 cannot
+    encode). Validation refuses both by name, so a look-up with one names nothing, on either database,
+    and the import's batch look-ups ahead of validation leave it out instead of failing the whole batch.
+    """
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _case_filters(
@@ -95,7 +107,7 @@ def _case_filters(
 ) -> list[Any]:
     """The WHERE clauses of a filtered list; a company is named by its name or its credit code."""
     clauses: list[Any] = []
-    if not all(_storable(text) for text in (community, company) if text is not None):
+    if not all(storable(text) for text in (community, company) if text is not None):
         return [false()]
     if stage is not None:
         clauses.append(_CASES.c.next_stage == stage)

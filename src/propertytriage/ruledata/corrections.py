@@ -18,7 +18,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from propertytriage.errors import InputError, Problem
-from propertytriage.models.types import HALF_CHARACTER as HALF_CHARACTER  # the ledger's batch look-ups use it
 from propertytriage.models.types import LongText, half_character
 from propertytriage.models.validation import problems_of
 from propertytriage.ruledata.loader import parse_file
