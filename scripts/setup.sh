@@ -20,8 +20,9 @@ if [ "${1:-}" = "--test" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/l
 fi
 # The page tests drive Debian's headless chromium through its WebDriver (selenium), in Chinese:
 # chromium-l10n holds every locale but en-US (without it a date field reads MM/DD/YYYY).
+# poppler-utils: pdftotext, with which tests read the text and word boxes of the PDFs they download.
 if [ "${1:-}" = "--test" ]; then
-  for pkg in chromium chromium-driver chromium-l10n; do
+  for pkg in chromium chromium-driver chromium-l10n poppler-utils; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -Eq "ok (installed|triggers-)" || missing="$missing $pkg"
   done
 fi
