@@ -1,5 +1,6 @@
 """``bulk.write_many`` on SQLite (tuples to the driver, each date, time and flag processed once per
-distinct value) stores exactly the text SQLAlchemy's own insert and update store."""
+distinct value, JSON as bytes on the ledger's engine) stores exactly the text SQLAlchemy's own insert
+and update store."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import bindparam, create_engine, insert, update
+from sqlalchemy import JSON, bindparam, create_engine, insert, null, update
 
 from propertytriage.ledger.bulk import write_many
+from propertytriage.ledger.database import make_engine
 from propertytriage.ledger.schema import CASES, COMPANY_EVENTS, EVENTS, Base
 
 _NUMBERS = itertools.count()
@@ -23,6 +25,11 @@ _FOLDER = Path(tempfile.mkdtemp(prefix="bulk-"))
 atexit.register(shutil.rmtree, _FOLDER, True)  # the databases of this module, gone with the run
 _ENGINES = {name: create_engine(f"sqlite:///{_FOLDER / name}.db") for name in ("fast", "slow")}
 for _engine in _ENGINES.values():
+    Base.metadata.create_all(_engine)
+
+# the ledger's own engines (orjson's text for JSON, which write_many sends as bytes)
+_LEDGER_ENGINES = {name: make_engine(f"sqlite:///{_FOLDER / name}-ledger.db") for name in ("fast", "slow")}
+for _engine in _LEDGER_ENGINES.values():
     Base.metadata.create_all(_engine)
 
 days = st.one_of(st.none(), st.dates(date(2024, 12, 25), date(2025, 1, 5)))
@@ -93,3 +100,44 @@ def test_an_update_stores_what_sqlalchemy_stores(changes: list[tuple[date | None
     query = f"SELECT * FROM cases WHERE case_id LIKE '{prefix}-%' ORDER BY case_id"
     with _ENGINES["fast"].connect() as fast, _ENGINES["slow"].connect() as slow:
         assert fast.exec_driver_sql(query).fetchall() == slow.exec_driver_sql(query).fetchall()
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)  # no half characters (storable)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53), texts,
+              st.sampled_from(["第1物业服务有限公司", "𠀀𪚥", "\u0000\n\"\\", "鸿雁街道 某社区"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(texts, inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.one_of(json_values, st.just(JSON.NULL)), min_size=1, max_size=6),
+       update_to=json_values, dates=st.one_of(json_values, st.just(JSON.NULL), st.just(null())))
+def test_json_sent_as_bytes_is_the_text_sqlalchemy_stores(values: list[Any], update_to: Any, dates: Any) -> None:
+    """Every JSON value, Chinese text and the two nulls (SQL's ``null()``, in a column that may be
+    NULL, and JSON's) included, is stored as the same text, of the same type (text, or NULL), as
+    through SQLAlchemy's own processor."""
+    stream = f"j{next(_NUMBERS)}"
+    rows = [{"stream_type": "case", "stream_id": stream, "version": i + 1, "kind": "filed",
+             "recorded_at": datetime(2026, 1, 1, tzinfo=UTC), "recorded_by": None, "source": "x",
+             "rules_version": "r", "data": value, "reason": None} for i, value in enumerate(values)]
+    with _LEDGER_ENGINES["fast"].begin() as connection:
+        write_many(connection, EVENTS, rows)
+    with _LEDGER_ENGINES["slow"].begin() as connection:
+        connection.execute(insert(EVENTS), rows)
+    key = f"{stream}-case"
+    case = {"case_id": key, "version": 1, "digest": "d", "company_key": None, "company_version": None,
+            "snapshot": values[0], "decision": {"next_stage": "court"}, "next_stage": "court", "court_track": None,
+            "is_open": True, "filed_on": date(2025, 1, 1), "attempt_dates": dates,
+            "updated_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    with _LEDGER_ENGINES["fast"].begin() as connection:
+        write_many(connection, CASES, [case])
+        write_many(connection, CASES, [{"case_id": key, "snapshot": update_to}], key="case_id")
+    with _LEDGER_ENGINES["slow"].begin() as connection:
+        connection.execute(insert(CASES), [case])
+        connection.execute(update(CASES).where(CASES.c.case_id == key).values(snapshot=update_to))
+    for query in (f"SELECT version, data, typeof(data) FROM events WHERE stream_id = '{stream}' ORDER BY version",
+                  f"SELECT snapshot, typeof(snapshot), attempt_dates, typeof(attempt_dates) FROM cases "
+                  f"WHERE case_id = '{key}'"):
+        with _LEDGER_ENGINES["fast"].connect() as fast, _LEDGER_ENGINES["slow"].connect() as slow:
+            assert fast.exec_driver_sql(query).fetchall() == slow.exec_driver_sql(query).fetchall()

@@ -93,12 +93,16 @@ _READ_CASE_COLUMNS = ("case_id", "version", "digest", "snapshot", "decision", "c
                       *INDEXED_CASE_COLUMNS)
 _READ_CASE = namedtuple("_READ_CASE", _READ_CASE_COLUMNS)  # type: ignore[misc]
 _CASE_READERS = [(i, r) for i, r in enumerate(_reader(_CASES.c[name]) for name in _READ_CASE_COLUMNS) if r]
+_READ_CASE_SELECTED = ", ".join(f"CAST({name} AS BLOB)" if isinstance(_CASES.c[name].type, JSON) else name
+                                for name in _READ_CASE_COLUMNS)
+"""The JSON columns as their UTF-8 bytes, which orjson parses as they are: read as text, each was
+decoded into a Python string that orjson then encoded back into the same bytes to parse it."""
 
 
 def raw_cases_sqlite(connection: Connection, case_ids: list[str]) -> list[tuple[Any, ...]]:
     """The rows of ``case_ids`` with the columns a case's state needs, as SQLite's driver gives them
-    (JSON and dates as text): :func:`read_case` makes one a row of SQLAlchemy's values."""
-    sql = (f"SELECT {', '.join(_READ_CASE_COLUMNS)} FROM cases "
+    (JSON as its UTF-8 bytes, dates as text): :func:`read_case` makes one a row of SQLAlchemy's values."""
+    sql = (f"SELECT {_READ_CASE_SELECTED} FROM cases "
            f"WHERE case_id IN ({', '.join('?' * len(case_ids))})")
     return list(connection.exec_driver_sql(sql, tuple(case_ids)).fetchall())
 
