@@ -31,8 +31,9 @@ from propertytriage.web.roles import EVALUATOR_ROLES, Role
 SOURCE = "request"
 JSON_LINES_TYPES = frozenset({"application/x-ndjson", "application/jsonl", "application/json-lines",
                               "application/jsonlines"})
-SPREADSHEET_TYPES = frozenset({
+SPREADSHEET_TYPES = frozenset({  # each a suffix the command line's import reads as a sheet (web/sheet_upload.py)
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
+    "application/vnd.ms-excel.sheet.macroenabled.12", "application/vnd.oasis.opendocument.spreadsheet",
     "text/csv", "multipart/form-data",
 })
 

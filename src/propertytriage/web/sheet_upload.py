@@ -33,12 +33,20 @@ from propertytriage.ledger import ImportSummary, Ledger
 from propertytriage.ledger.file_import import import_files
 from propertytriage.models.types import half_character
 from propertytriage.ruledata.corrections import checked_reason
+from propertytriage.sheets import SHEET_SUFFIXES
 from propertytriage.sheets.importing import SheetImport
 from propertytriage.web.schemas import RefusedCell, RefusedRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-_SUFFIX_OF_TYPE = {XLSX: ".xlsx", "text/csv": ".csv"}
+XLSM = "application/vnd.ms-excel.sheet.macroenabled.12"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+UPLOAD_SUFFIXES = SHEET_SUFFIXES
+"""Every file the command line's ``import`` reads as a sheet (.xlsx, .xlsm, .xls, .ods, .csv): a clerk who
+uploads the file gets what ``propertytriage import`` of it gives, whichever program saved it (WPS and
+LibreOffice save .ods)."""
+_SUFFIX_OF_TYPE = {XLSX: ".xlsx", XLSM: ".xlsm", ODS: ".ods", "text/csv": ".csv"}
+_SUFFIXES_ZH = "、".join(UPLOAD_SUFFIXES[:-1]) + f" 或 {UPLOAD_SUFFIXES[-1]}"
+_SUFFIXES_EN = ", ".join(UPLOAD_SUFFIXES[:-1]) + f" and {UPLOAD_SUFFIXES[-1]}"
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,10 @@ def _base_name(filename: str) -> str:
 
 
 def _sniffed_suffix(data: bytes) -> str:
-    """What ``application/vnd.ms-excel`` holds: a zip is an .xlsx, an OLE file an .xls, else CSV text."""
+    """What ``application/vnd.ms-excel`` holds: a zip is an .xlsx, or an .ods when its first entry is the
+    OpenDocument ``mimetype`` (stored uncompressed, as ODF requires); an OLE file an .xls, else CSV text."""
     if data.startswith(b"PK\x03\x04"):
-        return ".xlsx"
+        return ".ods" if data[30:38] == b"mimetype" and data[38:38 + len(ODS)] == ODS.encode() else ".xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return ".xls"
     return ".csv"
@@ -74,8 +83,8 @@ def checked_name(filename: str) -> str:
     """The upload's name if it is a spreadsheet this service reads, else a 422 naming the file field."""
     name = _base_name(filename)
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise _problem("not_a_sheet", f"只能上传 .xlsx、.xls 或 .csv 文件：{name or '（无文件名）'}",
-                       f"only .xlsx, .xls and .csv files can be uploaded, not {name or '(no name)'!r}")
+        raise _problem("not_a_sheet", f"只能上传 {_SUFFIXES_ZH} 文件：{name or '（无文件名）'}",
+                       f"only {_SUFFIXES_EN} files can be uploaded, not {name or '(no name)'!r}")
     return name
 
 

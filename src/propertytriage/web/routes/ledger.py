@@ -92,12 +92,14 @@ _REASON = {"type": "string", "minLength": 1}
 _IMPORT_BODY = {"requestBody": {"required": True, "description": (
     "documents as `propertytriage import` reads a file: a Case (SPEC §2.1), a Scorecard (§2.3) or a company "
     "history, a JSON list of them, or JSON lines with Content-Type application/x-ndjson; or a 台账 "
-    "spreadsheet (SPEC §4) as the body (.xlsx or CSV) or as a form upload with a `file` and an optional "
+    "spreadsheet (SPEC §4) as the body (.xlsx, .xlsm, .xls, .ods or CSV) or as a form upload with a `file` and an "
+    "optional "
     "`sheet`; a `correction_reason` beside a Case's keys (a sheet's 更正原因 column) says why it corrects the "
     "case, kept on the events it records"), "content": {
     "application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
     "application/x-ndjson": {"schema": {"type": "string"}},
     sheet_upload.XLSX: {"schema": _FILE},
+    sheet_upload.ODS: {"schema": _FILE},
     "text/csv": {"schema": {"type": "string"}},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": _FILE, "sheet": {"type": "string"}, "reason": _REASON}}},
