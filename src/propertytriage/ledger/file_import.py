@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from propertytriage.engine import Triage
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.ledger import ImportSummary, Ledger
 from propertytriage.ledger.recording import Outcome
@@ -62,10 +62,11 @@ def _documents(files: list[str], sheet: str | None, jobs: list[SheetImport],
                 if isinstance(case_id, str) and not problems:
                     first = first_row.setdefault(case_id, row.number)
                     if first != row.number:
+                        said = echoed(case_id, quote=False)
                         problems = (Problem(
                             "case_id", "duplicate_case_id",
-                            f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
-                            f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; "
+                            f"案件编号 {said} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
+                            f"case_id {said} is already on row {first}: a case takes one row of the sheet; "
                             "merge the two rows"),)
                 case = row.case if not problems else None  # validated by the reader: not again by the ledger
                 yield Document(_shown(row.source, path, name), row.document, problems, case), row, job

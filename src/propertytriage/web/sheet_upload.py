@@ -28,7 +28,7 @@ from typing import BinaryIO
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import ImportSummary, Ledger
 from propertytriage.ledger.file_import import import_files
 from propertytriage.models.types import half_character
@@ -83,8 +83,8 @@ def checked_name(filename: str) -> str:
     """The upload's name if it is a spreadsheet this service reads, else a 422 naming the file field."""
     name = _base_name(filename)
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise _problem("not_a_sheet", f"只能上传 {_SUFFIXES_ZH} 文件：{name or '（无文件名）'}",
-                       f"only {_SUFFIXES_EN} files can be uploaded, not {name or '(no name)'!r}")
+        raise _problem("not_a_sheet", f"只能上传 {_SUFFIXES_ZH} 文件：{echoed(name, quote=False) or '（无文件名）'}",
+                       f"only {_SUFFIXES_EN} files can be uploaded, not {echoed(name) if name else repr('(no name)')}")
     return name
 
 
@@ -200,9 +200,9 @@ class _FormReader:
         elif self._target.startswith("field:"):
             self._data += data[start:end]
             if len(self._data) > FIELD_LIMIT:
-                field = self._target.removeprefix("field:")
+                field = echoed(self._target.removeprefix("field:"), quote=False)
                 raise _problem("field_too_large", f"表单字段「{field}」超过 {FIELD_LIMIT // 1024} KB",
-                               f"the form field {field!r} exceeds {FIELD_LIMIT // 1024} KB", field)
+                               f"the form field '{field}' exceeds {FIELD_LIMIT // 1024} KB", field)
 
     def _part_end(self) -> None:
         if self._target.startswith("field:"):
@@ -220,7 +220,8 @@ def _chosen(filename: str | None, fields: dict[str, str], size: int, data: bytes
                        "no file in the upload; choose an .xlsx or .csv file")
     name = checked_name(filename)
     if not size:
-        raise _problem("empty_file", f"上传的文件是空的：{name}", f"the uploaded file {name!r} is empty")
+        raise _problem("empty_file", f"上传的文件是空的：{echoed(name, quote=False)}",
+                       f"the uploaded file {echoed(name)} is empty")
     reason = checked_reason(fields["reason"], "reason") if fields.get("reason", "").strip() else None
     sheet = fields.get("sheet", "").strip() or None
     said = half_character(sheet) if sheet else None

@@ -18,7 +18,7 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import ImportSummary, Ledger, queries
 from propertytriage.ledger.calendar_file import calendar_bytes
 from propertytriage.models import clock
@@ -51,12 +51,13 @@ def known_query(*names: str) -> Any:
         query = request.query_params
         unknown = [key for key in query if key not in names]
         repeated = {key: len(query.getlist(key)) for key in query if key in names and len(query.getlist(key)) > 1}
-        problems = [Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
-                            f"unknown query parameter {key!r}; expected one of {', '.join(names)}")
+        problems = [Problem(echoed(key, quote=False), "unknown_parameter",
+                            f"不认识的查询参数「{echoed(key, quote=False)}」，可用：{', '.join(names)}",
+                            f"unknown query parameter {echoed(key)}; expected one of {', '.join(names)}")
                     for key in unknown]
         problems += [Problem(key, "repeated_parameter", f"查询参数「{key}」只能给一次，却给了 {times} 次",
                              f"query parameter {key!r} takes one value but was given {times} times")
-                     for key, times in repeated.items()]
+                     for key, times in repeated.items()]  # a name the route takes: plain text
         if problems:
             raise InputError(problems)
 
@@ -174,8 +175,8 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
         raise InputError([Problem("sheet", "not_a_workbook", "只有上传 .xlsx 表格时才能指定工作表（sheet）",
                                   "sheet is taken only with an uploaded workbook")])
     if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
-        raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{kind}",
-                           f"unsupported content type {kind!r}; send application/json or application/x-ndjson")
+        raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{echoed(kind, quote=False)}",
+                           f"unsupported content type {echoed(kind)}; send application/json or application/x-ndjson")
     reason = _reason_of(request)  # refused before the body is read or anything recorded
     ledger = ledger_of(request)
     raw = await request.body()
@@ -215,7 +216,8 @@ async def show_case(
 
     record = await anyio.to_thread.run_sync(read)
     if record is None:
-        raise ProblemError(404, "unknown_case", f"台账中没有案件 {case_id}", f"the ledger holds no case {case_id}")
+        shown = echoed(case_id, quote=False)  # as typed in the path: a newline or a pasted paragraph stays out
+        raise ProblemError(404, "unknown_case", f"台账中没有案件 {shown}", f"the ledger holds no case {shown}")
     return JSONResponse(for_role(record, caller.role))
 
 
