@@ -95,9 +95,10 @@ def _until_recordable(opener: Callable[[Triage], Ledger], items: Iterator[Item],
 
     Whether a document would be recorded is asked of an empty ledger in memory: the ledger's own
     recording answers it (the contract, the company's lifecycle, triage), so a document refused there
-    is refused as the new file would refuse it, in the same words, and nothing is judged twice over.
-    The one found is recorded again in the ledger opened, with every item after it. The rules engine
-    is loaded only once a document could be read, and lent to the ledger opened."""
+    is refused as the new file, empty as well, would refuse it, in the same words, and is not tried
+    again. The first one recorded there is recorded again in the ledger opened, with every item after
+    it (the in-memory one is dropped). The rules engine is loaded only once a document could be read,
+    and lent to the ledger opened."""
     trial: Ledger | None = None
     try:
         for item in items:
