@@ -41,6 +41,17 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+ECHO_LIMIT = 80
+"""How much of a clerk's own text (a case id, a company's name, a file or parameter name) a refusal echoes: a
+whole id as typed, and no pasted paragraph."""
+
+
+def echoed(value: Any, *, quote: bool = True) -> str:
+    """A clerk's text as a refusal quotes it (:func:`shown` at :data:`ECHO_LIMIT`): one line, escaped, bounded,
+    whether the refusal is printed, sent as JSON or shown on a page."""
+    return shown(value, ECHO_LIMIT, quote=quote)
+
+
 def shown(value: Any, limit: int = 60, *, quote: bool = True) -> str:
     """A value as a message may echo it: quoted, invisible characters escaped, cut to ``limit``.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -46,4 +47,35 @@ def workbook(path: Path, rows: list[list[Any]], *, title: str | None = None, she
 def csv_file(path: Path, rows: list[list[Any]], *, encoding: str) -> Path:
     with open(path, "w", encoding=encoding, newline="") as handle:
         csv.writer(handle).writerows(rows)
+    return path
+
+
+_ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODS_NAMESPACES = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                   'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def ods_file(path: Path, rows: list[list[Any]], *, sheet: str = "台账") -> Path:
+    """An OpenDocument spreadsheet (.ods, as LibreOffice and WPS save it), every cell text, written by hand:
+    no dependency of the project writes .ods. The ``mimetype`` entry comes first and uncompressed, as ODF
+    requires and as a reader sniffs it."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: Any) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} office:version="1.2">'
+               f"<office:body><office:spreadsheet><table:table table:name={quoteattr(sheet)}>{body}</table:table>"
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{_ODS_TYPE}"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), _ODS_TYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path

@@ -22,7 +22,7 @@ from typing import Any, cast
 from propertytriage.cli import sheet_commands
 from propertytriage.cli.ledger_url import check_ledger_url
 from propertytriage.cli.listing import SPOOL_IN_MEMORY, write_json_list, write_table
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.gcpause import collector_paused
 from propertytriage.models import clock
 
@@ -212,8 +212,9 @@ def dispatch(args: argparse.Namespace) -> int:
             # a case id typed in another encoding than UTF-8 names no case (queries.storable)
             record = queries.show(connection, args.case_id)
             if record is None:
-                raise InputError([Problem("case_id", "unknown_case", f"台账中没有案件 {args.case_id}",
-                                          f"the ledger holds no case {args.case_id}")])
+                said = echoed(args.case_id, quote=False)
+                raise InputError([Problem("case_id", "unknown_case", f"台账中没有案件 {said}",
+                                          f"the ledger holds no case {said}")])
             print(jsonio.dumps(record))
             return 0
         return _listed(args, today, functools.partial(queries.case_rows, connection),

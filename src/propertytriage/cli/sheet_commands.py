@@ -19,6 +19,7 @@ from propertytriage.cli.ledger_url import check_ledger_url
 from propertytriage.errors import InputError, Problem, printable, shown
 
 if TYPE_CHECKING:
+    from propertytriage.engine import Triage
     from propertytriage.ledger.ledger import ImportSummary
     from propertytriage.sheets.importing import SheetImport
 
@@ -139,11 +140,11 @@ def import_command(args: argparse.Namespace) -> int:
     else:
         batch_size = max(1, args.batch_size)
         with contextlib.ExitStack() as opened:
-            def ledger() -> Ledger:
-                return opened.enter_context(Ledger(args.db, batch_size=batch_size))
+            def ledger(triage: Triage | None = None) -> Ledger:
+                return opened.enter_context(Ledger(args.db, batch_size=batch_size, triage=triage))
 
-            # a new ledger is created only once a document could be read; one that exists is opened (and
-            # migrated) first, as always
+            # a new ledger is created only once a document would be recorded in it (file_import.py); one
+            # that exists is opened (and migrated) first, as always
             summary, jobs = import_files(ledger if _not_there_yet(args.db) else ledger(), args.files,
                                          sheet=args.sheet, reason=reason, batch_size=batch_size)
     for outcome in summary.refused:

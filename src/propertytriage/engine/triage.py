@@ -22,7 +22,7 @@ from propertytriage.engine.facts import (
     CaseFacts,
     base_facts,
 )
-from propertytriage.errors import InputError
+from propertytriage.errors import InputError, shown
 from propertytriage.models.case import Case
 from propertytriage.models.decision import Decision, Reason
 from propertytriage.models.validation import validate
@@ -111,7 +111,7 @@ class Triage:
         """Decisions one by one, so a large batch streams in constant memory."""
         for index, case in enumerate(cases):
             case_id = case.get("case_id") if isinstance(case, dict) else getattr(case, "case_id", None)
-            label = f" {case_id}" if isinstance(case_id, str) else ""
+            label = f" {shown(case_id, 40, quote=False)}" if isinstance(case_id, str) else ""  # as engine/batch.py
             yield self.decide(case, subject=f"case[{index}]{label}")
 
     def _ensure(self, names: list[str], facts: CaseFacts, case: Case) -> None:

@@ -19,7 +19,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.engine import Triage
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.ledger import ImportSummary, Ledger
 from propertytriage.ledger.recording import Outcome
@@ -61,10 +62,11 @@ def _documents(files: list[str], sheet: str | None, jobs: list[SheetImport],
                 if isinstance(case_id, str) and not problems:
                     first = first_row.setdefault(case_id, row.number)
                     if first != row.number:
+                        said = echoed(case_id, quote=False)
                         problems = (Problem(
                             "case_id", "duplicate_case_id",
-                            f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
-                            f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; "
+                            f"案件编号 {said} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
+                            f"case_id {said} is already on row {first}: a case takes one row of the sheet; "
                             "merge the two rows"),)
                 case = row.case if not problems else None  # validated by the reader: not again by the ledger
                 yield Document(_shown(row.source, path, name), row.document, problems, case), row, job
@@ -76,44 +78,69 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
-def _until_readable(items: Iterator[Item]) -> tuple[list[Item], bool]:
-    """The items up to and including the first document that could be read, and whether there was one."""
-    taken: list[Item] = []
-    for item in items:
-        taken.append(item)
-        if not item[0].problems:
-            return taken, True
-    return taken, False
+def _matched(result: ImportSummary, batch: list[Item]) -> None:
+    """The ledger's refusals of rows that read well, told to their sheets (for ``--errors`` and ``rows``)."""
+    read_well = {document.source: (row, job) for document, row, job in batch
+                 if row is not None and job is not None and not row.refused}
+    for outcome in result.refused:
+        found = read_well.get(outcome.source)
+        if found is not None:
+            found[1].refuse(found[0], outcome.problems)
 
 
-def import_files(ledger: Ledger | Callable[[], Ledger], files: list[str], *, sheet: str | None = None,
+def _until_recordable(opener: Callable[[Triage], Ledger], items: Iterator[Item], summary: ImportSummary,
+                      reason: str | None) -> tuple[Ledger, Iterator[Item]] | None:
+    """The ledger ``opener`` opens once a document would be recorded, and the items from that one on;
+    None when not one would be, each refusal then in ``summary``.
+
+    Whether a document would be recorded is asked of an empty ledger in memory: the ledger's own
+    recording answers it (the contract, the company's lifecycle, triage), so a document refused there
+    is refused as the new file, empty as well, would refuse it, in the same words, and is not tried
+    again. The first one recorded there is recorded again in the ledger opened, with every item after
+    it (the in-memory one is dropped). The rules engine is loaded only once a document could be read,
+    and lent to the ledger opened."""
+    trial: Ledger | None = None
+    try:
+        for item in items:
+            document = item[0]
+            if document.problems:  # refused by its reader: no ledger needed to say so
+                summary.add(Outcome("refused", document.source, problems=list(document.problems)))
+                continue
+            if trial is None:
+                trial = Ledger("sqlite://", triage=Triage(), batch_size=1)
+            result = trial.import_documents([document], reason=reason)
+            if not result.refused:
+                return opener(trial.triage), chain([item], items)
+            summary.merge(result)
+            _matched(result, [item])
+        return None
+    finally:
+        if trial is not None:
+            trial.close()
+
+
+def import_files(ledger: Ledger | Callable[[Triage], Ledger], files: list[str], *, sheet: str | None = None,
                  names: Mapping[str, str] | None = None, reason: str | None = None,
                  batch_size: int | None = None) -> tuple[ImportSummary, list[SheetImport]]:
     """Import ``files`` into ``ledger``; the summary and the sheets read (each knowing its refused rows).
 
-    ``ledger``: the ledger, or what opens it once a document could be read (``import`` into a SQLite file
-    not yet there): an empty file, ``[]`` or broken JSON would otherwise leave an empty ledger behind,
-    made for nothing. Their refusals are then the ledger's own (a document that could not be read).
+    ``ledger``: the ledger, or what opens it, given the rules engine to decide with, once a document
+    would be recorded (``import`` into a SQLite file not yet there): an empty file, ``[]``, broken JSON,
+    or documents the contract refuses (``{}``, ``7``, a case without its filing date) would otherwise
+    leave an empty ledger behind, made for nothing. Their refusals are then those the new ledger would
+    have given (see :func:`_until_recordable`).
     ``reason``: the import's reason for its corrections (``--reason``), on every event it records but
     those of a document or row that gives its own."""
     summary = ImportSummary()
     jobs: list[SheetImport] = []
     items: Iterator[Item] = _documents(files, sheet, jobs, names or {})
     if not isinstance(ledger, Ledger):
-        taken, readable = _until_readable(items)
-        if not readable:
-            for document, _, _ in taken:
-                summary.add(Outcome("refused", document.source, problems=list(document.problems)))
+        opened = _until_recordable(ledger, items, summary, reason)
+        if opened is None:
             return summary, jobs
-        ledger = ledger()
-        items = chain(taken, items)
+        ledger, items = opened
     for batch in _batches(items, batch_size or ledger.batch_size):
         result = ledger.import_documents([document for document, _, _ in batch], reason=reason)
         summary.merge(result)
-        read_well = {document.source: (row, job) for document, row, job in batch
-                     if row is not None and job is not None and not row.refused}
-        for outcome in result.refused:
-            found = read_well.get(outcome.source)
-            if found is not None:
-                found[1].refuse(found[0], outcome.problems)
+        _matched(result, batch)
     return summary, jobs

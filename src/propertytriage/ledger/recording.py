@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from propertytriage.engine import Triage
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import snapshots
 from propertytriage.ledger.companies import CompanyState, company_key, merged, replayed
 from propertytriage.ledger.deadlines import Due, case_deadlines, company_deadlines, same_case_deadlines
@@ -158,7 +158,7 @@ def _redecide_others(
         try:
             decision = _decide(engine, snapshots.compose(state.snapshot, change.state))
         except InputError as error:
-            raise error.within(f"案件 case {state.case_id}") from None
+            raise error.within(f"案件 case {echoed(state.case_id, quote=False)}") from None
         result.append((state, decision))
     return result
 
@@ -242,6 +242,8 @@ class Recorder:
         ``correction_reason``, taken off before it is validated (it is not part of the snapshot), wins.
         """
         subject = document.get("case_id", "") if isinstance(document, dict) else ""
+        # the case as the refusal names it: whatever was sent as its id, on one line and bounded
+        subject = echoed(subject, quote=False) if subject != "" else ""
         try:
             if isinstance(document, dict) and REASON_KEY in document:
                 own = checked_reason(document[REASON_KEY])
@@ -254,7 +256,7 @@ class Recorder:
             outcome.reason = reason
             return outcome
         except InputError as error:
-            return Outcome("refused", source, str(subject), list(error.problems))
+            return Outcome("refused", source, subject, list(error.problems))
 
     # companies --------------------------------------------------------------------------------
     def _company(self, document: Any, source: str, kind: str) -> Outcome:

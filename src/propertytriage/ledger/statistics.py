@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Integer, and_, extract, func, literal, or_, s
 from sqlalchemy import case as when
 from sqlalchemy import cast as sql_cast
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger.schema import CASE_ATTEMPTS, CASES, COMPANIES, COMPANY_EVENTS, DEADLINES
 from propertytriage.models import clock
 from propertytriage.models.vocabulary import STAGES
@@ -257,8 +257,9 @@ def check_request(period_from: date | None, period_to: date | None, by: str | No
                                 f"统计期间 {start} 至 {end} 超过 {longest} 个月，请检查年份是否输错",
                                 f"the period {start} to {end} spans more than {longest} months; check the years"))
     if by is not None and by not in get_args(GroupBy):
-        problems.append(Problem("by", "unknown_grouping", f"分组方式须为 month、street、community 或 company：{by}",
-                                f"by must be month, street, community or company, not {by!r}"))
+        problems.append(Problem("by", "unknown_grouping",
+                                f"分组方式须为 month、street、community 或 company：{echoed(by, quote=False)}",
+                                f"by must be month, street, community or company, not {echoed(by)}"))
     if problems:
         raise InputError(problems)
     return start, end, cast(GroupBy | None, by)

@@ -11,7 +11,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.models.scorecard import Scorecard
 from propertytriage.models.validation import validate
 from propertytriage.models.vocabulary import EVALUATOR_NAMES, Evaluator
@@ -31,8 +31,9 @@ def _item_problem(where: str, item_id: str, points: Decimal | None, maxima: dict
     if item_id not in maxima:
         return Problem(
             where, "unknown_item",
-            f"评分细则中没有编号为「{item_id}」的评分项（运行 propertytriage rubric 查看全部编号）",
-            f"no rubric item has id {item_id!r} (run `propertytriage rubric` to list them)",
+            f"评分细则中没有编号为「{echoed(item_id, quote=False)}」的评分项"
+            "（运行 propertytriage rubric 查看全部编号）",
+            f"no rubric item has id {echoed(item_id)} (run `propertytriage rubric` to list them)",
         )
     if points is not None and points > maxima[item_id]:
         return Problem(
@@ -65,7 +66,7 @@ def _problems(card: Scorecard, rules: ScoringRules) -> list[Problem]:
                 f"evaluator {sheet.evaluator} has no weight in scoring/combination.yaml",
             ))
         for item_id, points in sheet.items.items():
-            problem = _item_problem(f"{where}.items.{item_id}", item_id, points, maxima)
+            problem = _item_problem(f"{where}.items.{echoed(item_id, quote=False)}", item_id, points, maxima)
             if problem is not None:
                 problems.append(problem)
         if sheet.evaluator in combination.complete_sheets:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.models.history import Event, NoticeEvent, RectificationHistory, ScoreEvent
 from propertytriage.models.validation import validate
 from propertytriage.ruledata.schema import Effects, PhaseFile, RuleSpec, ScoringFile
@@ -173,9 +173,10 @@ def replay_with(
         if isinstance(event, NoticeEvent):
             unknown = [i for i in event.items if i not in known]
             if unknown:
+                listed = "、".join(echoed(i, quote=False) for i in unknown)
                 raise InputError([Problem(run.where(index, ".items"), "unknown_item",
-                                          f"评分细则中没有这些评分项：{'、'.join(unknown)}",
-                                          f"no rubric items with ids {unknown}")])
+                                          f"评分细则中没有这些评分项：{listed}",
+                                          f"no rubric items with ids [{', '.join(echoed(i) for i in unknown)}]")])
         _apply(run, index, event, _choose(rules, _facts(run, event), evaluator))
     return _state(run, valid)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.models import Case
 from propertytriage.models.validation import problems_of
 from propertytriage.ruledata.corrections import KEY as REASON_KEY
@@ -167,10 +167,11 @@ class SheetReader:
         first = first_rows.setdefault(case_id, row.number)
         if first == row.number:
             return row
+        said = echoed(case_id, quote=False)  # an id of up to 300 characters: the message needs its start
         problem = self._problem(
             row.number, self.header.by_key.get("case_id"), "duplicate_case_id",
-            f"案件编号 {case_id} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
-            f"case_id {case_id} is already on row {first}: a case takes one row of the sheet; merge the two rows")
+            f"案件编号 {said} 已在第 {first} 行：一个案件在台账中只占一行，请合并这两行",
+            f"case_id {said} is already on row {first}: a case takes one row of the sheet; merge the two rows")
         return SheetRow(row.source, row.sheet, row.number, row.values, None, None, (problem,))
 
     def _problem(self, row: int, index: int | None, code: str, zh: str, en: str) -> CellProblem:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.jsonio import loads
 from propertytriage.ledger import ImportSummary, Ledger
 from propertytriage.ledger.documents import Document
@@ -31,8 +31,9 @@ from propertytriage.web.roles import EVALUATOR_ROLES, Role
 SOURCE = "request"
 JSON_LINES_TYPES = frozenset({"application/x-ndjson", "application/jsonl", "application/json-lines",
                               "application/jsonlines"})
-SPREADSHEET_TYPES = frozenset({
+SPREADSHEET_TYPES = frozenset({  # each a suffix the command line's import reads as a sheet (web/sheet_upload.py)
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
+    "application/vnd.ms-excel.sheet.macroenabled.12", "application/vnd.oasis.opendocument.spreadsheet",
     "text/csv", "multipart/form-data",
 })
 
@@ -89,14 +90,18 @@ def _sheets(body: Any, where: str) -> Iterator[tuple[str, Any]]:
                 yield from _sheets(event["scorecard"], f"{where}events[{index}].scorecard.")
 
 
+def _evaluator(sheet: Any) -> Any:
+    return sheet.get("evaluator") if isinstance(sheet, dict) else None
+
+
 def own_sheets_only(document: Document, role: Role) -> Document:
     """The document, or the same document refused if an evaluator role sends another's sheet."""
     if role not in EVALUATOR_ROLES or document.problems:
         return document
     problems = [
         Problem(f"{where}.evaluator", "foreign_sheet",
-                f"这是「{sheet.get('evaluator')}」的评分表，角色「{role}」只能提交自己的",
-                f"this is the sheet of {sheet.get('evaluator')!r}; role {role!r} submits only its own")
+                f"这是「{echoed(_evaluator(sheet), quote=False)}」的评分表，角色「{role}」只能提交自己的",
+                f"this is the sheet of {echoed(_evaluator(sheet))}; role {role!r} submits only its own")
         for where, sheet in _sheets(document.body, "")
         if not isinstance(sheet, dict) or sheet.get("evaluator") != role
     ]

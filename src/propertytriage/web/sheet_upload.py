@@ -28,17 +28,25 @@ from typing import BinaryIO
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import ImportSummary, Ledger
 from propertytriage.ledger.file_import import import_files
 from propertytriage.models.types import half_character
 from propertytriage.ruledata.corrections import checked_reason
+from propertytriage.sheets import SHEET_SUFFIXES
 from propertytriage.sheets.importing import SheetImport
 from propertytriage.web.schemas import RefusedCell, RefusedRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-_SUFFIX_OF_TYPE = {XLSX: ".xlsx", "text/csv": ".csv"}
+XLSM = "application/vnd.ms-excel.sheet.macroenabled.12"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+UPLOAD_SUFFIXES = SHEET_SUFFIXES
+"""Every file the command line's ``import`` reads as a sheet (.xlsx, .xlsm, .xls, .ods, .csv): a clerk who
+uploads the file gets what ``propertytriage import`` of it gives, whichever program saved it (WPS and
+LibreOffice save .ods)."""
+_SUFFIX_OF_TYPE = {XLSX: ".xlsx", XLSM: ".xlsm", ODS: ".ods", "text/csv": ".csv"}
+_SUFFIXES_ZH = "、".join(UPLOAD_SUFFIXES[:-1]) + f" 或 {UPLOAD_SUFFIXES[-1]}"
+_SUFFIXES_EN = ", ".join(UPLOAD_SUFFIXES[:-1]) + f" and {UPLOAD_SUFFIXES[-1]}"
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,10 @@ def _base_name(filename: str) -> str:
 
 
 def _sniffed_suffix(data: bytes) -> str:
-    """What ``application/vnd.ms-excel`` holds: a zip is an .xlsx, an OLE file an .xls, else CSV text."""
+    """What ``application/vnd.ms-excel`` holds: a zip is an .xlsx, or an .ods when its first entry is the
+    OpenDocument ``mimetype`` (stored uncompressed, as ODF requires); an OLE file an .xls, else CSV text."""
     if data.startswith(b"PK\x03\x04"):
-        return ".xlsx"
+        return ".ods" if data[30:38] == b"mimetype" and data[38:38 + len(ODS)] == ODS.encode() else ".xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return ".xls"
     return ".csv"
@@ -74,8 +83,8 @@ def checked_name(filename: str) -> str:
     """The upload's name if it is a spreadsheet this service reads, else a 422 naming the file field."""
     name = _base_name(filename)
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise _problem("not_a_sheet", f"只能上传 .xlsx、.xls 或 .csv 文件：{name or '（无文件名）'}",
-                       f"only .xlsx, .xls and .csv files can be uploaded, not {name or '(no name)'!r}")
+        raise _problem("not_a_sheet", f"只能上传 {_SUFFIXES_ZH} 文件：{echoed(name, quote=False) or '（无文件名）'}",
+                       f"only {_SUFFIXES_EN} files can be uploaded, not {echoed(name) if name else repr('(no name)')}")
     return name
 
 
@@ -191,9 +200,9 @@ class _FormReader:
         elif self._target.startswith("field:"):
             self._data += data[start:end]
             if len(self._data) > FIELD_LIMIT:
-                field = self._target.removeprefix("field:")
+                field = echoed(self._target.removeprefix("field:"), quote=False)
                 raise _problem("field_too_large", f"表单字段「{field}」超过 {FIELD_LIMIT // 1024} KB",
-                               f"the form field {field!r} exceeds {FIELD_LIMIT // 1024} KB", field)
+                               f"the form field '{field}' exceeds {FIELD_LIMIT // 1024} KB", field)
 
     def _part_end(self) -> None:
         if self._target.startswith("field:"):
@@ -211,7 +220,8 @@ def _chosen(filename: str | None, fields: dict[str, str], size: int, data: bytes
                        "no file in the upload; choose an .xlsx or .csv file")
     name = checked_name(filename)
     if not size:
-        raise _problem("empty_file", f"上传的文件是空的：{name}", f"the uploaded file {name!r} is empty")
+        raise _problem("empty_file", f"上传的文件是空的：{echoed(name, quote=False)}",
+                       f"the uploaded file {echoed(name)} is empty")
     reason = checked_reason(fields["reason"], "reason") if fields.get("reason", "").strip() else None
     sheet = fields.get("sheet", "").strip() or None
     said = half_character(sheet) if sheet else None

@@ -15,6 +15,7 @@ import anyio
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from propertytriage.errors import echoed
 from propertytriage.ledger import queries
 from propertytriage.ledger.snapshots import COMPANY_FIELDS
 from propertytriage.models import clock
@@ -56,14 +57,14 @@ def _day(text: str | None, default: date) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise PageError(400, "日期无效", f"日期「{text}」应写作 YYYY-MM-DD。") from None
+        raise PageError(400, "日期无效", f"日期「{echoed(text, quote=False)}」应写作 YYYY-MM-DD。") from None
 
 
 def _show(request: Request, case_id: str) -> dict[str, Any]:
     with pages_of(request).ledger.engine.connect() as connection:
         record = queries.show(connection, case_id)
     if record is None:
-        raise PageError(404, "没有此案件", f"台账中没有编号为「{case_id}」的案件。")
+        raise PageError(404, "没有此案件", f"台账中没有编号为「{echoed(case_id, quote=False)}」的案件。")
     return record
 
 

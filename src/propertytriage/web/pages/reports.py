@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from propertytriage.errors import InputError
+from propertytriage.errors import InputError, echoed
 from propertytriage.ledger import ImportSummary, statistics
 from propertytriage.ledger.statistics import check_request
 from propertytriage.reporting.render import GROUP_TITLES, report_context
@@ -43,7 +43,7 @@ def _day(text: str, field: str, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.append(f"「{field}」不是有效日期（应为 年-月-日）：{text}")
+        errors.append(f"「{field}」不是有效日期（应为 年-月-日）：{echoed(text, quote=False)}")
         return None
 
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
+from propertytriage.errors import echoed
 from propertytriage.ledger import queries
 from propertytriage.ledger.companies import company_key
 from propertytriage.ledger.recorder import company_from_row
@@ -65,7 +66,7 @@ def _record(request: Request, case_id: str) -> dict[str, Any]:
     with pages_of(request).ledger.engine.connect() as connection:
         record = queries.show(connection, case_id)
     if record is None:
-        raise PageError(404, "没有此案件", f"台账中没有编号为「{case_id}」的案件。")
+        raise PageError(404, "没有此案件", f"台账中没有编号为「{echoed(case_id, quote=False)}」的案件。")
     key = company_key(PropertyCompany.model_validate(record["case"].get("property_company", {})))
     if key is None:
         raise PageError(422, "无法评分", "该案件未写明物业企业名称或统一社会信用代码，无法为企业评分。")

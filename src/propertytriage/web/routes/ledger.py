@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import urllib.parse
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any, Literal
@@ -18,11 +19,11 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import ImportSummary, Ledger, queries
 from propertytriage.ledger.calendar_file import calendar_bytes
 from propertytriage.models import clock
-from propertytriage.models.types import IsoDate
+from propertytriage.models.types import IsoDate, half_character
 from propertytriage.models.vocabulary import NextStage
 from propertytriage.ruledata.corrections import checked_reason
 from propertytriage.web import importing, sheet_upload
@@ -42,21 +43,45 @@ _ICS = "text/calendar"
 MAX_PAGE = 500
 
 
+_OWN_CHECKER = frozenset({"reason"})
+"""Query parameters whose checker refuses half a character itself, in its own words (the reason's)."""
+
+
+def _raw_query(request: Request) -> Iterator[tuple[str, str]]:
+    """Each ``name=value`` of the query as sent, bytes that are not UTF-8 kept as half characters (surrogate
+    escapes). Starlette's reading turns them into U+FFFD, which a checker cannot tell from a character the
+    clerk typed. Percent-escapes and raw bytes alike."""
+    for pair in request.scope.get("query_string", b"").split(b"&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition(b"=")
+        yield (urllib.parse.unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8", "surrogateescape"),
+               urllib.parse.unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8", "surrogateescape"))
+
+
 def known_query(*names: str) -> Any:
     """A dependency refusing query parameters the route does not take: ``?stag=court`` is a typo that
     would otherwise list every case as if it were filtered. Each parameter takes one value: given
-    twice (``?company=A&company=B``), the framework would silently keep the last and filter by it."""
+    twice (``?company=A&company=B``), the framework would silently keep the last and filter by it.
+    A value in bytes that are not UTF-8 (``?company=%FF``) is refused at its parameter (``invalid_value``,
+    in the words of every field's half character), where the framework would filter by U+FFFD, a
+    company nobody named."""
 
     async def check(request: Request) -> None:  # async: a dictionary look-up needs no thread of its own
         query = request.query_params
         unknown = [key for key in query if key not in names]
         repeated = {key: len(query.getlist(key)) for key in query if key in names and len(query.getlist(key)) > 1}
-        problems = [Problem(key, "unknown_parameter", f"不认识的查询参数「{key}」，可用：{', '.join(names)}",
-                            f"unknown query parameter {key!r}; expected one of {', '.join(names)}")
+        halves = {key: said for key, value in _raw_query(request)
+                  if key in names and key not in _OWN_CHECKER and (said := half_character(value)) is not None}
+        problems = [Problem(echoed(key, quote=False), "unknown_parameter",
+                            f"不认识的查询参数「{echoed(key, quote=False)}」，可用：{', '.join(names)}",
+                            f"unknown query parameter {echoed(key)}; expected one of {', '.join(names)}")
                     for key in unknown]
         problems += [Problem(key, "repeated_parameter", f"查询参数「{key}」只能给一次，却给了 {times} 次",
                              f"query parameter {key!r} takes one value but was given {times} times")
-                     for key, times in repeated.items()]
+                     for key, times in repeated.items()]  # a name the route takes: plain text
+        problems += [Problem(key, "invalid_value", f"查询参数「{key}」{zh}", f"query parameter {key!r} {en}")
+                     for key, (en, zh) in halves.items()]
         if problems:
             raise InputError(problems)
 
@@ -92,12 +117,14 @@ _REASON = {"type": "string", "minLength": 1}
 _IMPORT_BODY = {"requestBody": {"required": True, "description": (
     "documents as `propertytriage import` reads a file: a Case (SPEC §2.1), a Scorecard (§2.3) or a company "
     "history, a JSON list of them, or JSON lines with Content-Type application/x-ndjson; or a 台账 "
-    "spreadsheet (SPEC §4) as the body (.xlsx or CSV) or as a form upload with a `file` and an optional "
+    "spreadsheet (SPEC §4) as the body (.xlsx, .xlsm, .xls, .ods or CSV) or as a form upload with a `file` and an "
+    "optional "
     "`sheet`; a `correction_reason` beside a Case's keys (a sheet's 更正原因 column) says why it corrects the "
     "case, kept on the events it records"), "content": {
     "application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
     "application/x-ndjson": {"schema": {"type": "string"}},
     sheet_upload.XLSX: {"schema": _FILE},
+    sheet_upload.ODS: {"schema": _FILE},
     "text/csv": {"schema": {"type": "string"}},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": _FILE, "sheet": {"type": "string"}, "reason": _REASON}}},
@@ -116,15 +143,9 @@ def _answer(result: ImportResult) -> dict[str, Any]:
 
 
 def _query_text(request: Request, name: str) -> str | None:
-    """``?name=`` as sent, with bytes that are not UTF-8 kept as half characters (surrogate escapes).
-
-    Starlette's reading turns them into U+FFFD, which a checker cannot tell from a character the clerk
-    typed; kept, the reason checker refuses them by name. Percent-escapes and raw bytes alike."""
-    for pair in request.scope.get("query_string", b"").split(b"&"):
-        key, _, value = pair.partition(b"=")
-        if urllib.parse.unquote_to_bytes(key.replace(b"+", b" ")) == name.encode():
-            return urllib.parse.unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8", "surrogateescape")
-    return None
+    """``?name=`` as sent, with bytes that are not UTF-8 kept as half characters (see ``_raw_query``): kept,
+    the reason checker refuses them by name."""
+    return next((value for key, value in _raw_query(request) if key == name), None)
 
 
 def _reason_of(request: Request, form: str | None = None) -> str | None:
@@ -172,8 +193,8 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
         raise InputError([Problem("sheet", "not_a_workbook", "只有上传 .xlsx 表格时才能指定工作表（sheet）",
                                   "sheet is taken only with an uploaded workbook")])
     if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
-        raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{kind}",
-                           f"unsupported content type {kind!r}; send application/json or application/x-ndjson")
+        raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{echoed(kind, quote=False)}",
+                           f"unsupported content type {echoed(kind)}; send application/json or application/x-ndjson")
     reason = _reason_of(request)  # refused before the body is read or anything recorded
     ledger = ledger_of(request)
     raw = await request.body()
@@ -213,7 +234,8 @@ async def show_case(
 
     record = await anyio.to_thread.run_sync(read)
     if record is None:
-        raise ProblemError(404, "unknown_case", f"台账中没有案件 {case_id}", f"the ledger holds no case {case_id}")
+        shown = echoed(case_id, quote=False)  # as typed in the path: a newline or a pasted paragraph stays out
+        raise ProblemError(404, "unknown_case", f"台账中没有案件 {shown}", f"the ledger holds no case {shown}")
     return JSONResponse(for_role(record, caller.role))
 
 
