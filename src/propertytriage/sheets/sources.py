@@ -423,4 +423,5 @@ def open_source(
             if stream:
                 return StreamedWorkbook(path, sheet)
         return Workbook(path, sheet)
-    raise _unreadable(path, "只能读取 .xlsx、.xls 或 .csv 文件", "only .xlsx, .xls and .csv files can be read")
+    raise _unreadable(path, "只能读取 .xlsx、.xlsm、.xls、.ods 或 .csv 文件",
+                      "only .xlsx, .xlsm, .xls, .ods and .csv files can be read")

@@ -3,8 +3,9 @@
 A body is read as ``propertytriage import`` reads a file: a JSON document or a list of them, or JSON
 lines (``Content-Type: application/x-ndjson`` or ``application/jsonl``), numbers exact, a key given
 twice refused. Each document is named the way the command line names it (``request [3]``,
-``request line 12``) so a refusal points at it. Spreadsheets come in through the sheets reader once
-the ledger's import takes them; until then they are refused with 415 (see the route).
+``request line 12``) so a refusal points at it. Spreadsheets (.xlsx, .xlsm, .xls, .ods, .csv) go
+through the sheets reader, as the command line's import reads them (web/sheet_upload.py); any other
+content type is refused with 415 (see the route).
 
 An evaluator (SPEC §6) submits only its own sheet: a document from such a role that carries another
 evaluator's sheet (a Scorecard, a Case's ``scorecard``, a history's ``score`` event) is refused by

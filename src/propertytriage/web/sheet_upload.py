@@ -216,8 +216,8 @@ class _FormReader:
 
 def _chosen(filename: str | None, fields: dict[str, str], size: int, data: bytes = b"") -> Upload:
     if not filename:
-        raise _problem("missing_file", "未上传文件：请选择一个 .xlsx 或 .csv 文件",
-                       "no file in the upload; choose an .xlsx or .csv file")
+        raise _problem("missing_file", "未上传文件：请选择一个 .xlsx、.xlsm、.xls、.ods 或 .csv 文件",
+                       "no file in the upload; choose an .xlsx, .xlsm, .xls, .ods or .csv file")
     name = checked_name(filename)
     if not size:
         raise _problem("empty_file", f"上传的文件是空的：{echoed(name, quote=False)}",
