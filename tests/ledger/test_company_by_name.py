@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from propertytriage import triage
 from propertytriage.cli.main import main
@@ -215,3 +215,36 @@ def test_batches_of_any_size_join_the_same_records(tmp_path: Path, write_json, o
         code = (COMPANY if card == 0 else other)["credit_code"]
         expected = f"credit:{code}" if place[card] < place[index] else f"name:{name}"
         assert results[0][case_id][0] == expected, case_id
+
+
+def test_a_company_recorded_before_the_name_index_is_found_by_name_after_the_migration(database_url,
+                                                                                      write_json) -> None:
+    from datetime import UTC, datetime
+
+    from propertytriage.ledger.database import make_engine
+    from propertytriage.ledger.migrate import current_revision, head_revision, upgrade
+
+    key = f"credit:{COMPANY['credit_code']}"
+    engine = make_engine(database_url)
+    with engine.connect().execution_options(write=True) as connection, connection.begin():
+        upgrade(connection, "0008")
+        now = datetime(2026, 3, 2, tzinfo=UTC)
+        score = {"kind": "score", "on": "2026-03-01", "total": "75"}
+        for version, kind, data in ((1, "registered", {"company": COMPANY}), (2, "score", {"event": score})):
+            connection.execute(
+                text("INSERT INTO events (stream_type, stream_id, version, kind, recorded_at, source, rules_version, "
+                     "data) VALUES ('company', :key, :version, :kind, :at, 'old.json', 'old', :data)"),
+                {"key": key, "version": version, "kind": kind, "at": now, "data": json.dumps(data)})
+        connection.execute(
+            text("INSERT INTO companies (company_key, version, name, credit_code, history, status, updated_at) "
+                 "VALUES (:key, 2, :name, :code, :history, 'passing', :at)"),
+            {"key": key, "name": NAME, "code": COMPANY["credit_code"], "history": json.dumps([score]), "at": now})
+    engine.dispose()
+    with Ledger(database_url, clock=Clock()) as ledger:
+        with ledger.engine.connect() as connection:
+            assert current_revision(connection) == head_revision() == "0009"
+        ledger.import_files([write_json("case.json", _at_center("A-1"))])
+        shown = record(ledger, "A-1")
+        keys = _keys(ledger)
+    assert keys == [key]
+    assert shown["case"]["company_score"] == "75" and shown["decision"]["rectification_required"] is False
