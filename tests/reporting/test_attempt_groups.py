@@ -35,7 +35,9 @@ DAY0 = date(2026, 1, 1)
 COMMUNITIES = ("喆园社区", "堃安社区", "丽水社区")
 STREETS = {"喆园社区": "天骄街道", "堃安社区": "天骄街道", "丽水社区": "昭君街道"}
 COMPANIES = ({"name": "恒安物业服务有限公司", "credit_code": "91150602MA0N0XXXX1"},
-             {"name": "恒安物业服务有限公司"},  # the same name without its code: another key (name:…)
+             # named without a code, and no coded record carries the name: a key by name (name:…); the same
+             # name as the first would join the first's record (ledger/companies.py resolved_by_name)
+             {"name": "恒泰物业服务有限公司"},
              {"name": "锦泰物业有限公司", "credit_code": "91150602MA0N0YYYY2"})
 
 
@@ -86,7 +88,7 @@ def test_a_case_that_moves_to_another_community_and_company_takes_its_attempts_a
         database_url, clock, tmp_path) -> None:
     first = [_case("M-1", "喆园社区", COMPANIES[1], MEDIATION),
              _case("M-2", "喆园社区", COMPANIES[1], [*MEDIATION[:2], ("mediation_center", "failed", 21)])]
-    # M-1 is re-entered under another community and with its company's credit code (another key),
+    # M-1 is re-entered under another community and another company (a coded one: another key),
     # nothing else changed; M-2 gets a further attempt and stays where it was
     moved = [_case("M-1", "丽水社区", COMPANIES[0], MEDIATION),
              _case("M-2", "喆园社区", COMPANIES[1], [*MEDIATION[:2], ("mediation_center", "failed", 21),

@@ -282,3 +282,36 @@ def test_a_case_twice_in_one_sheet_is_refused_on_its_second_row(tmp_path, db, ca
     assert [r[0] for r in rows[1:]] == ["D-1"] and "第 2 行" in str(rows[1][-1])
     assert load_workbook(errors).active["A2"].fill == BAD_FILL
     assert _events(tmp_path / "ledger.db") == 2
+
+
+def test_a_sheet_naming_companies_by_name_alone_joins_their_coded_records_or_is_refused_at_that_cell(
+        tmp_path, db, capsys):
+    """A 台账 without a credit-code column: a name that one coded record carries joins it (with its score);
+    a name that two carry is refused at the name's cell, asking for the code, and the rest recorded."""
+    def case(case_id, name, code):
+        return {"case_id": case_id, "filed_on": "2025-03-01", "province": "内蒙古自治区", "dispute_type": "fee_arrears",
+                "claimant": "property_company", "company_score": "52",
+                "property_company": {"name": name, "credit_code": code}}
+
+    coded = tmp_path / "coded.json"
+    coded.write_text(json.dumps([case("J-1", "某某物业服务有限公司", "91150602MA0N0AAAA1"),
+                                 case("J-2", "两家物业服务有限公司", "91150602MA0N0BBBB2"),
+                                 case("J-3", "两家物业服务有限公司", "91150602MA0N0CCCC3")], ensure_ascii=False),
+                     encoding="utf-8")
+    assert main(["import", str(coded), "--db", db]) == 0
+    rows = [HEADER, good_row("S-1"), good_row("S-2", c8="两家物业服务有限公司")]
+    sheet = csv_file(tmp_path / "names.csv", rows, encoding="utf-8")
+    capsys.readouterr()
+    errors = tmp_path / "改正.xlsx"
+    assert main(["import", str(sheet), "--errors", str(errors), "--db", db]) == 2
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if "[company_name_ambiguous]" in line)
+    assert "names.csv 第3行 S-2: property_company.name" in line
+    assert "统一社会信用代码" in line and "property_company.credit_code" in line and "91150602MA0N0CCCC3" in line
+    returned = load_workbook(errors).active
+    assert [c.coordinate for row in returned.iter_rows() for c in row if c.fill == BAD_FILL] == ["I2"]
+    assert "统一社会信用代码" in list(returned.iter_rows(values_only=True))[1][-1]
+    joined = _show(db, "S-1", capsys)
+    assert joined["case"]["company_score"] == "52"  # the coded record's score, not "awaiting a score"
+    assert joined["events"][0]["company"]["key"] == "credit:91150602MA0N0AAAA1"
+    assert main(["show", "S-2", "--db", db]) == 2

@@ -1,7 +1,10 @@
 """A property company's record: who it is, and its scores, notices and inspections in date order.
 
 The record is keyed by the unified social credit code (统一社会信用代码) when one is known, else by
-the exact name: two spellings of a name are two companies until a clerk gives the code. Events are
+the exact name: two spellings of a name are two companies until a clerk gives the code. A document
+that names its company by name alone joins the one coded record registered with exactly that name
+(:func:`resolved_by_name`), so a clerk's sheet without the code reaches the company's scores; two
+coded records of one name make the name alone ambiguous, and the document is refused. Events are
 merged, never replaced: an event the record already holds is not recorded again, and a new one is
 placed after every event of an earlier or equal date, so the replayed lifecycle sees them in the
 order they happened.
@@ -9,23 +12,56 @@ order they happened.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from propertytriage.errors import InputError, Problem
+from propertytriage.errors import InputError, Problem, shown
 from propertytriage.models.details import PropertyCompany
 from propertytriage.scoring import RectificationHistory, RectificationState, replay_with
 from propertytriage.scoring.rubric import default_scoring_rules
 
 
 def company_key(company: PropertyCompany) -> str | None:
-    """``credit:<code>`` or ``name:<name>``; None when the company is not identified at all."""
+    """``credit:<code>`` or ``name:<name>``; None when the company is not identified at all.
+
+    The key the document itself gives: a ``name:`` key is where a name-only reference goes only while
+    no coded record carries the name (``Recorder.company_key_of`` resolves it, :func:`resolved_by_name`).
+    """
     if company.credit_code:
         return f"credit:{company.credit_code}"
     if company.name:
         return f"name:{company.name}"
     return None
+
+
+CODED = "credit:"
+"""The prefix of a record keyed by its credit code."""
+
+
+def resolved_by_name(name: str, coded: Collection[str], where: str) -> str:
+    """The record a company named by ``name`` alone belongs to, given ``coded``: the keys of the coded
+    records registered with exactly that name.
+
+    The one coded record, if there is one (the company was identified by its code before, as a
+    scorecard names it); else ``name:<name>``, existing or new. Two or more: the name alone does not
+    say which company is meant, and guessing would decide a case from another company's score, so
+    InputError at ``where`` (``property_company.name``, ``company.name``) asking for the code.
+    """
+    if not coded:
+        return f"name:{name}"
+    if len(coded) == 1:
+        return next(iter(coded))
+    codes = sorted(key.removeprefix(CODED) for key in coded)
+    listed = ", ".join(shown(code, 30, quote=False) for code in codes[:5]) + (", …" if len(codes) > 5 else "")
+    field_ = where.rsplit(".", 1)[0] + ".credit_code" if "." in where else "credit_code"
+    raise InputError([Problem(
+        where, "company_name_ambiguous",
+        f"台账中有 {len(codes)} 家物业企业名为 {shown(name)}（统一社会信用代码 {listed}），仅凭名称无法确定是哪一家；"
+        f"请填写 {field_}（统一社会信用代码）",
+        f"{len(codes)} property companies in the ledger are named {shown(name)} (credit codes {listed}); the name "
+        f"alone does not say which: give {field_} (the unified social credit code)")])
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -83,8 +83,15 @@ class ImportSummary:
         return counts
 
 
-def _company_keys(batch: list[Document]) -> Iterator[str]:
-    """The companies a batch names, as far as can be told before validation (to load them at once)."""
+def _companies_named(batch: list[Document]) -> tuple[set[str], set[str]]:
+    """The companies a batch names, as far as can be told before validation (to load them at once):
+    (their keys as the documents give them, the names given without a credit code).
+
+    A name without a code may belong to a coded record that carries it (``companies.resolved_by_name``):
+    those are looked up by name for the whole batch at once, then loaded with the others.
+    """
+    keys: set[str] = set()
+    names: set[str] = set()
     for document in batch:
         body = document.body if isinstance(document.body, dict) else {}
         company = body.get("property_company") or body.get("company")
@@ -92,8 +99,11 @@ def _company_keys(batch: list[Document]) -> Iterator[str]:
             for field_name, prefix in (("credit_code", "credit:"), ("name", "name:")):
                 value = company.get(field_name)
                 if storable(value) and value.strip():
-                    yield prefix + value.strip()
+                    keys.add(prefix + value.strip())
+                    if field_name == "name":
+                        names.add(value.strip())
                     break
+    return keys, names
 
 
 def _retryable(error: DBAPIError) -> bool:
@@ -192,7 +202,8 @@ class Ledger:
                     recorder = Recorder(unit, self.triage, today_of(now))
                     unit.prefetch(d.body["case_id"] for d in batch
                                   if isinstance(d.body, dict) and storable(d.body.get("case_id")))
-                    companies = set(_company_keys(batch))
+                    companies, names = _companies_named(batch)
+                    companies |= unit.prefetch_names(names)
                     unit.prefetch_companies(companies)
                     prepared = recorder.prepare([None if d.problems else (d.body, d.case) for d in batch], companies)
                     outcomes = [Outcome("refused", d.source, problems=list(d.problems)) if d.problems

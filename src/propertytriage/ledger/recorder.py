@@ -22,9 +22,10 @@ from sqlalchemy import JSON, Boolean, Column, Connection, Date, delete, select, 
 
 from propertytriage.ledger import aggregates
 from propertytriage.ledger.bulk import write_many
-from propertytriage.ledger.companies import CompanyState
+from propertytriage.ledger.companies import CODED, CompanyState
 from propertytriage.ledger.deadlines import Due
 from propertytriage.ledger.masking import parties
+from propertytriage.ledger.queries import storable
 from propertytriage.ledger.schema import CASES, COMPANIES, DEADLINES, EVENTS
 from propertytriage.ledger.state import CaseState
 from propertytriage.models.clock import CHINA_STANDARD_TIME
@@ -189,6 +190,10 @@ class Unit:
         """Results worth computing once (a company's replayed lifecycle, by its history)."""
         self.companies_seen: dict[str, CompanyState] = {} if companies_seen is None else companies_seen
         """Company records as earlier transactions committed them (see :meth:`prefetch_companies`)."""
+        self._coded_by_name: dict[str, set[str]] = {}
+        """The keys of the coded records the database holds under each name looked up (:meth:`prefetch_names`)."""
+        self._coded_put: dict[str, set[str]] = {}
+        """The keys of the coded records this transaction wrote, by name (not yet seen by a look-up)."""
 
     # reading ---------------------------------------------------------------------------------
     def prefetch(self, case_ids: Iterable[str]) -> None:
@@ -264,6 +269,33 @@ class Unit:
             for key in chunk:
                 self._companies.setdefault(key, None)
 
+    def prefetch_names(self, names: Iterable[str]) -> set[str]:
+        """Look up, with one query each 500 names, the coded records that carry each of ``names`` (the
+        companies a batch names without a credit code); returns their keys, for :meth:`prefetch_companies`.
+
+        A record's name is the one it was registered with and never changes, so a name looked up once
+        stays right for the transaction, with the records it registers itself (:meth:`coded_named`).
+        The look-up reads ``ix_companies_name`` alone (name, key: migration 0009) and locks nothing; the
+        records found are locked by :meth:`prefetch_companies` with the others, in key order.
+        """
+        names = set(names)
+        wanted = sorted(n for n in names if n not in self._coded_by_name and storable(n))
+        for chunk in _chunks(wanted):
+            query = select(_COMPANIES.c.name, _COMPANIES.c.company_key).where(_COMPANIES.c.name.in_(chunk))
+            for name, key in self.connection.execute(query):
+                if key.startswith(CODED):
+                    self._coded_by_name.setdefault(name, set()).add(key)
+            for name in chunk:
+                self._coded_by_name.setdefault(name, set())
+        return {key for name in names for key in self._coded_by_name.get(name, ())}
+
+    def coded_named(self, name: str) -> set[str]:
+        """The keys of the coded records carrying exactly ``name``, in the database or written by this
+        transaction (a scorecard with code and name earlier in the same batch)."""
+        if name not in self._coded_by_name:
+            self.prefetch_names([name])  # the import looks its batch's names up at once; this is for the rest
+        return self._coded_by_name.get(name, set()) | self._coded_put.get(name, set())
+
     def _remember_company(self, state: CompanyState) -> None:
         self._companies[state.key] = state
         self._stored_company_versions[state.key] = state.version
@@ -307,6 +339,8 @@ class Unit:
             self._deadlines[("case", state.case_id)] = (deadlines, lambda: case_listing(state))
 
     def put_company(self, state: CompanyState, deadlines: list[Due]) -> None:
+        if state.name and state.key.startswith(CODED):
+            self._coded_put.setdefault(state.name, set()).add(state.key)
         self._companies[state.key] = state
         self._dirty_companies[state.key] = state
         self._deadlines[("company", state.key)] = (deadlines, lambda: company_listing(state))
@@ -369,9 +403,12 @@ class Unit:
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         for key, state in self._dirty_companies.items():
-            values = {"version": state.version, "name": state.name, "credit_code": state.credit_code,
-                      "history": state.history, "status": state.status, "updated_at": self.now}
-            (changed if key in self._stored_company_versions else new).append({"company_key": key, **values})
+            values = {"version": state.version, "history": state.history, "status": state.status,
+                      "updated_at": self.now}
+            if key in self._stored_company_versions:  # who it is was written once, by its registration:
+                changed.append({"company_key": key, **values})  # not set again (nor its index entry)
+            else:
+                new.append({"company_key": key, "name": state.name, "credit_code": state.credit_code, **values})
             self._stored_company_versions[key] = state.version
         self._dirty_companies = {}
         if new:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import snapshots
-from propertytriage.ledger.companies import CompanyState, company_key, merged, replayed
+from propertytriage.ledger.companies import CompanyState, company_key, merged, replayed, resolved_by_name
 from propertytriage.ledger.deadlines import Due, case_deadlines, company_deadlines, same_case_deadlines
 from propertytriage.ledger.recorder import Unit
 from propertytriage.ledger.state import CaseState, because, dated_attempts, decision_change, summary
@@ -173,6 +173,15 @@ class Recorder:
         self.rules_version = engine.book.rules_version
         self.reason: str | None = None  # the document's being recorded, on each event it makes
 
+    def company_key_of(self, identity: PropertyCompany, where: str) -> str | None:
+        """The key of the record a document's company belongs to (None: not identified): its credit
+        code's, else the one coded record carrying its exact name, else its name's; InputError at
+        ``where`` (the name's field) when two or more coded records carry the name."""
+        key = company_key(identity)
+        if key is None or identity.credit_code or identity.name is None:
+            return key
+        return resolved_by_name(identity.name, self.unit.coded_named(identity.name), where)
+
     def prepare(self, documents: list[tuple[Any, Case | None] | None],
                 companies: Collection[str]) -> list[Prepared | None]:
         """Each case document of a batch validated, its canonical form and, where it will be decided as
@@ -223,7 +232,10 @@ class Recorder:
         assert case is not None and entry.canonical is not None
         if self.unit.stored_digest(case.case_id) == entry.canonical[1]:
             return False
-        key = company_key(case.property_company)
+        try:
+            key = self.company_key_of(case.property_company, "property_company.name")
+        except InputError:
+            return False  # refused by the recording
         if key is None:
             return True
         if case.company_score is None or case.scorecard is not None or case.rectification_history is not None:
@@ -269,7 +281,7 @@ class Recorder:
             history = validate(RectificationHistory, document)
             identity = history.company
             events = snapshots.as_json(history).get("events", [])
-        key = company_key(identity)
+        key = self.company_key_of(identity, "company.name")
         if key is None:
             raise InputError([Problem("company", "company_unidentified",
                                       "须写明企业的统一社会信用代码（credit_code）或名称（name）",
@@ -327,7 +339,7 @@ class Recorder:
         if self.unit.stored_digest(case.case_id) == fingerprint:
             return Outcome("unchanged", source, case.case_id)
         before = self.unit.case(case.case_id)
-        key = company_key(case.property_company)
+        key = self.company_key_of(case.property_company, "property_company.name")
         change = CompanyChange(self.unit, key, case.property_company) if key else None
         if change is not None:
             _score_events(case, full, change, self.today)

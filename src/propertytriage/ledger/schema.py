@@ -103,6 +103,11 @@ class CompanyRow(Base):
     """The current record of a property company: who it is and its history of scores and notices."""
 
     __tablename__ = "companies"
+    __table_args__ = (
+        # a company named without its credit code is looked up by name (0009, ledger/companies.py): the
+        # key beside the name, so the look-up reads the index alone
+        Index("ix_companies_name", "name", "company_key"),
+    )
 
     company_key: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)

@@ -190,3 +190,28 @@ def test_a_downloaded_form_shows_the_parties_numbers_as_the_users_page_does(
                           check=True).stdout.decode("utf-8")
     assert ("13904770000" in text) is full
     assert ("139****0000" in text) is not full
+
+
+def test_the_scoring_sheet_of_a_case_naming_its_company_by_name_alone_is_its_coded_record(
+        client: TestClient, ledger: Ledger) -> None:
+    company = {"name": "名称物业服务有限公司", "credit_code": "91150602MA0N0NAME1"}
+    case = {"filed_on": "2026-05-01", "province": "内蒙古自治区", "dispute_type": "fee_arrears",
+            "claimant": "property_company", "claim_amount": "1200.00",
+            "attempts": [{"stage": "owners_committee", "outcome": "failed"}, {"stage": "community", "outcome": "failed"}]}
+    from propertytriage.ledger.documents import Document
+
+    ledger.import_documents([Document("coded", {**case, "case_id": "CODED-1", "property_company": company,
+                                                "company_score": "58"}),
+                             Document("named", {**case, "case_id": "NAMED-1",
+                                                "property_company": {"name": company["name"]}})])
+    login(client, "mediation_center")
+    page = client.get("/scoring/sheet?id=NAMED-1").text
+    assert re.search(r'id="joint-total">58<', page)  # the company's record, held under its credit code
+    token = csrf_of(page)
+    assert client.post("/scoring/sheet?id=NAMED-1", data=_sheet(token, 0.9)).status_code == 303
+    with ledger.engine.connect() as connection:
+        rows = connection.execute(select(COMPANIES.c.company_key, COMPANIES.c.history)
+                                  .where(COMPANIES.c.name == company["name"])).all()
+    assert [row.company_key for row in rows] == [f"credit:{company['credit_code']}"]
+    cards = [e["scorecard"] for e in rows[0].history if "scorecard" in e]
+    assert [c["company"] for c in cards] == [company]  # the sheet named the record's code with its name

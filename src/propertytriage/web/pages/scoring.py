@@ -21,11 +21,9 @@ from starlette.responses import Response
 
 from propertytriage.errors import echoed
 from propertytriage.ledger import queries
-from propertytriage.ledger.companies import company_key
 from propertytriage.ledger.recorder import company_from_row
 from propertytriage.ledger.schema import COMPANIES
 from propertytriage.models import clock
-from propertytriage.models.details import PropertyCompany
 from propertytriage.models.vocabulary import EVALUATOR_NAMES, EVALUATORS, Evaluator
 from propertytriage.scoring import default_scoring_rules, rubric_items, score
 from propertytriage.web.pages.cases import CaseIdQuery
@@ -67,13 +65,29 @@ def _record(request: Request, case_id: str) -> dict[str, Any]:
         record = queries.show(connection, case_id)
     if record is None:
         raise PageError(404, "没有此案件", f"台账中没有编号为「{echoed(case_id, quote=False)}」的案件。")
-    key = company_key(PropertyCompany.model_validate(record["case"].get("property_company", {})))
+    key = _held_under(record)
     if key is None:
         raise PageError(422, "无法评分", "该案件未写明物业企业名称或统一社会信用代码，无法为企业评分。")
     with pages_of(request).ledger.engine.connect() as connection:
         row = connection.execute(select(COMPANIES).where(COMPANIES.c.company_key == key)).first()
-    record["company_history"] = company_from_row(row).history if row is not None else []
+    company = company_from_row(row) if row is not None else None
+    record["company_history"] = company.history if company is not None else []
+    # the sheet names the company as its record does, so it lands on that record (the code with the name)
+    given = record["case"].get("property_company", {})
+    record["company_identity"] = (company.identity() if company is not None
+                                  else {k: v for k, v in given.items() if k in ("name", "credit_code")})
     return record
+
+
+def _held_under(record: dict[str, Any]) -> str | None:
+    """The key of the company record the case is held under, as its latest event naming one says: a
+    case that names its company by name alone may be held under the coded record carrying that name
+    (ledger/companies.py ``resolved_by_name``), which the case's own fields do not name."""
+    for event in reversed(record["events"]):
+        if "company" in event:
+            held = event["company"]
+            return str(held["key"]) if held else None
+    return None
 
 
 @router.get("/scoring", include_in_schema=False)
@@ -151,8 +165,7 @@ async def submit_sheet(request: Request, case_id: CaseIdQuery = "") -> Response:
     latest = _latest_scorecard(record)
     others = [s for s in latest["evaluations"] if s["evaluator"] != who] if latest and latest["evaluated_on"] == on \
         else []
-    company = {k: v for k, v in record["case"].get("property_company", {}).items() if k in ("name", "credit_code")}
-    card = {"company": company, "evaluated_on": on, "evaluations": [*others, own]}
+    card = {"company": record["company_identity"], "evaluated_on": on, "evaluations": [*others, own]}
     if not own["items"]:
         return _sheet_view(request, record, who, values, on, {}, ["请至少为一项评分。"], status=422)
     summary = await anyio.to_thread.run_sync(pages_of(request).import_one, card, "网页评分表", user)
