@@ -144,3 +144,20 @@ def test_an_unknown_grouping_is_named_escaped(client: TestClient, tokens: dict[s
     assert answer.status_code == 422 and answer.json()["errors"][0]["code"] == "unknown_grouping"
     _bounded(answer, "month")
     assert re.search(r"not '\\x0amonth\\x1b'$", answer.json()["errors"][0]["message_en"])
+
+
+@pytest.mark.parametrize("sheet", HOSTILE)
+def test_a_sheet_name_the_upload_lacks_is_named_escaped_and_cut(client: TestClient, tokens: dict[str, str],
+                                                                tmp_path: Any, sheet: str) -> None:
+    from urllib.parse import quote
+
+    from tests.sheets.books import HEADER, good_row, ods_file
+
+    book = ods_file(tmp_path / "t.ods", [HEADER, good_row("D-1")])
+    answer = client.post(f"/v1/import?sheet={quote(sheet)}", content=book.read_bytes(), headers={
+        **bearer(tokens["court"]), "Content-Type": "application/vnd.oasis.opendocument.spreadsheet"})
+    assert answer.status_code == 422, answer.text[:300]
+    [error] = answer.json()["errors"]
+    assert error["code"] == "no_such_sheet"
+    for message in (error["message_zh"], error["message_en"]):
+        _one_line(message, sheet)

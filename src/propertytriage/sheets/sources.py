@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from propertytriage.errors import Problem
+from propertytriage.errors import Problem, echoed
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
@@ -144,9 +144,12 @@ def _chosen(path: Path, names: list[str], sheet: str | None, hidden: set[str] | 
             raise _unreadable(path, "工作簿中没有工作表", "the workbook has no sheet")
         return next((name for name in names if name not in hidden), names[0])
     if sheet not in names:
+        # the name asked for and the workbook's own names are the clerk's text: quoted on one line and cut
+        said = echoed(sheet, quote=False)
+        has = [echoed(name, quote=False) for name in names[:10]] + (["…"] if len(names) > 10 else [])
         raise SourceError(Problem(
-            "--sheet", "no_such_sheet", f"{path.name} 中没有名为「{sheet}」的工作表（有：{'、'.join(names)}）",
-            f"{path.name} has no sheet named {sheet!r} (it has: {', '.join(names)})",
+            "--sheet", "no_such_sheet", f"{path.name} 中没有名为「{said}」的工作表（有：{'、'.join(has)}）",
+            f"{path.name} has no sheet named '{said}' (it has: {', '.join(has)})",
         ))
     return sheet
 
