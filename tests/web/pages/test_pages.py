@@ -215,3 +215,34 @@ def test_the_scoring_sheet_of_a_case_naming_its_company_by_name_alone_is_its_cod
     assert [row.company_key for row in rows] == [f"credit:{company['credit_code']}"]
     cards = [e["scorecard"] for e in rows[0].history if "scorecard" in e]
     assert [c["company"] for c in cards] == [company]  # the sheet named the record's code with its name
+
+
+def test_the_scoring_sheet_of_a_case_held_under_a_record_of_its_name_alone_does_not_score_another_record(
+        client: TestClient, ledger: Ledger) -> None:
+    """A case filed by name alone before a coded record of that name was registered stays held under the
+    record of the name (docs/ledger.md). A sheet naming that company by name would now land on the coded
+    record, not on the one the page shows and the case is decided from: the page says so and records
+    nothing, instead of scoring another record while the case stays awaiting its score."""
+    company = {"name": "先名物业服务有限公司", "credit_code": "91150602MA0N0NAME2"}
+    case = {"filed_on": "2026-05-01", "province": "内蒙古自治区", "dispute_type": "fee_arrears",
+            "claimant": "property_company", "claim_amount": "1200.00",
+            "attempts": [{"stage": "owners_committee", "outcome": "failed"}, {"stage": "community", "outcome": "failed"}]}
+    from propertytriage.ledger.documents import Document
+
+    ledger.import_documents([Document("named", {**case, "case_id": "NAMED-2",
+                                                "property_company": {"name": company["name"]}})])
+    ledger.import_documents([Document("coded", {**case, "case_id": "CODED-2", "property_company": company,
+                                                "company_score": "58"})])
+    with ledger.engine.connect() as connection:
+        before = connection.execute(select(COMPANIES.c.company_key, COMPANIES.c.version)
+                                    .order_by(COMPANIES.c.company_key)).all()
+    login(client, "mediation_center")
+    page = client.get("/scoring/sheet?id=NAMED-2").text
+    assert company["credit_code"] in page  # warned before the sheet is filled in
+    answer = client.post("/scoring/sheet?id=NAMED-2", data=_sheet(csrf_of(page), 0.9))
+    assert answer.status_code == 422, answer.text
+    assert "统一社会信用代码" in answer.text and company["credit_code"] in answer.text
+    with ledger.engine.connect() as connection:
+        after = connection.execute(select(COMPANIES.c.company_key, COMPANIES.c.version)
+                                   .order_by(COMPANIES.c.company_key)).all()
+    assert after == before  # neither record scored

@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from propertytriage.errors import echoed
 from propertytriage.ledger import queries
+from propertytriage.ledger.companies import CODED
 from propertytriage.ledger.recorder import company_from_row
 from propertytriage.ledger.schema import COMPANIES
 from propertytriage.models import clock
@@ -76,7 +77,33 @@ def _record(request: Request, case_id: str) -> dict[str, Any]:
     given = record["case"].get("property_company", {})
     record["company_identity"] = (company.identity() if company is not None
                                   else {k: v for k, v in given.items() if k in ("name", "credit_code")})
+    record["shadowed_by"] = _coded_of_name(request, key, record["company_identity"])
     return record
+
+
+def _coded_of_name(request: Request, key: str, identity: dict[str, Any]) -> list[str]:
+    """The credit codes of the coded records carrying the name of the record of the name alone ``key``
+    the case is held under (empty for a coded record, or while none carries the name). A sheet naming
+    the company by name would land on such a record (ledger/companies.py ``resolved_by_name``) or be
+    refused as ambiguous, never on the record the page shows and the case is decided from."""
+    name = identity.get("name")
+    if not key.startswith("name:") or not name:
+        return []
+    with pages_of(request).ledger.engine.connect() as connection:
+        keys = connection.scalars(select(COMPANIES.c.company_key).where(COMPANIES.c.name == name)).all()
+    return sorted(k.removeprefix(CODED) for k in keys if k.startswith(CODED))
+
+
+def _shadowed(record: dict[str, Any]) -> list[str]:
+    """What the page says of a case held under a record of its name alone that a coded record's name
+    now resolves elsewhere (docs/ledger.md, "How a company is found")."""
+    codes = record["shadowed_by"]
+    if not codes:
+        return []
+    listed = "、".join(echoed(code, quote=False) for code in codes[:5]) + ("……" if len(codes) > 5 else "")
+    return [f"该案件登记在仅有名称的企业记录「{echoed(record['company_identity']['name'], quote=False)}」下，"
+            f"而台账中已有同名且带统一社会信用代码的企业记录（{listed}）：按名称提交的评分不会记入本案件所依据的记录。"
+            "请先为该案件填写物业企业的统一社会信用代码（property_company.credit_code）并重新导入，再评分。"]
 
 
 def _held_under(record: dict[str, Any]) -> str | None:
@@ -142,7 +169,7 @@ async def sheet_page(request: Request, case_id: CaseIdQuery = "", evaluator: str
         for sheet in latest["evaluations"]:
             if sheet["evaluator"] == who:
                 values = {k: str(v) for k, v in sheet["items"].items()}
-    return _sheet_view(request, record, who, values, on, {}, [], saved=bool(saved))
+    return _sheet_view(request, record, who, values, on, {}, _shadowed(record), saved=bool(saved))
 
 
 @router.get("/scoring/{case_id:path}", include_in_schema=False)
@@ -168,6 +195,8 @@ async def submit_sheet(request: Request, case_id: CaseIdQuery = "") -> Response:
     card = {"company": record["company_identity"], "evaluated_on": on, "evaluations": [*others, own]}
     if not own["items"]:
         return _sheet_view(request, record, who, values, on, {}, ["请至少为一项评分。"], status=422)
+    if record["shadowed_by"]:  # the sheet would score another record than the case's: nothing recorded
+        return _sheet_view(request, record, who, values, on, {}, _shadowed(record), status=422)
     summary = await anyio.to_thread.run_sync(pages_of(request).import_one, card, "网页评分表", user)
     if summary.refused:
         errors: dict[str, list[str]] = {}
