@@ -246,3 +246,21 @@ def test_the_scoring_sheet_of_a_case_held_under_a_record_of_its_name_alone_does_
         after = connection.execute(select(COMPANIES.c.company_key, COMPANIES.c.version)
                                    .order_by(COMPANIES.c.company_key)).all()
     assert after == before  # neither record scored
+
+
+def test_the_scoring_sheet_reads_the_record_the_case_is_held_under_now_not_at_filing(
+        client: TestClient, ledger: Ledger) -> None:
+    """A case filed without its company, which a later snapshot names, is scored on that company's record:
+    the latest event naming a company says where the case is held, not the first."""
+    company = {"name": "后补物业服务有限公司", "credit_code": "91150602MA0N0NAME3"}
+    case = {"case_id": "LATER-1", "filed_on": "2026-05-01", "province": "内蒙古自治区", "dispute_type": "fee_arrears",
+            "claimant": "property_company", "claim_amount": "1200.00",
+            "attempts": [{"stage": "owners_committee", "outcome": "failed"}, {"stage": "community", "outcome": "failed"}]}
+    from propertytriage.ledger.documents import Document
+
+    ledger.import_documents([Document("first", case)])
+    ledger.import_documents([Document("second", {**case, "property_company": company, "company_score": "58"})])
+    login(client, "mediation_center")
+    answer = client.get("/scoring/sheet?id=LATER-1")
+    assert answer.status_code == 200, answer.text[:300]
+    assert re.search(r'id="joint-total">58<', answer.text)
