@@ -58,3 +58,15 @@ def test_a_company_named_in_utf8_still_filters(client: TestClient, tokens: dict[
     assert listed.status_code == 200 and listed.json()["total"] >= 1
     plus = client.get("/v1/cases?company=" + quote(name).replace("%20", "+"), headers=bearer(tokens["court"]))
     assert plus.json()["total"] == listed.json()["total"]
+
+
+def test_a_reason_that_is_not_utf8_is_refused_once_in_the_reasons_own_words(client: TestClient,
+                                                                           tokens: dict[str, str]) -> None:
+    """The reason's checker refuses half a character itself (as it does in a form or a document): the query's
+    generic check leaves it alone, so the clerk reads one refusal of the reason, not two."""
+    answer = client.post("/v1/import?reason=%FF", content=json.dumps(sample_cases()[:1], ensure_ascii=False),
+                         headers={**bearer(tokens["court"]), "Content-Type": "application/json"})
+    assert answer.status_code == 422, answer.text[:300]
+    [error] = answer.json()["errors"]
+    assert (error["loc"], error["code"]) == ("reason", "invalid_value")
+    assert error["message_zh"].startswith("更正原因")
