@@ -248,3 +248,28 @@ def test_a_company_recorded_before_the_name_index_is_found_by_name_after_the_mig
         keys = _keys(ledger)
     assert keys == [key]
     assert shown["case"]["company_score"] == "75" and shown["decision"]["rectification_required"] is False
+
+
+def test_a_file_recorded_before_the_coded_record_arrived_changes_nothing_imported_again(database_url, clock,
+                                                                                         write_json) -> None:
+    """A scorecard naming the company by name alone, recorded on the record of the name while no coded record
+    carried it, is the same document when its file is imported again after a coded record of the name arrived
+    (here later in the same file): the record of the name holds it, so it is unchanged, not recorded a second
+    time on the coded record (importing the same file twice changes nothing)."""
+    path = write_json("all.json", [_scorecard({"name": NAME}, on="2026-02-01"), _scorecard(COMPANY),
+                                   _at_center("A-1")])
+    with Ledger(database_url, clock=clock) as ledger:
+        first = ledger.import_files([path])
+        with ledger.engine.connect() as connection:
+            before = connection.execute(select(COMPANIES.c.company_key, COMPANIES.c.version)
+                                        .order_by(COMPANIES.c.company_key)).all()
+            events = connection.scalar(text("SELECT count(*) FROM events"))
+        clock.advance(1)
+        again = ledger.import_files([path])
+        with ledger.engine.connect() as connection:
+            after = connection.execute(select(COMPANIES.c.company_key, COMPANIES.c.version)
+                                       .order_by(COMPANIES.c.company_key)).all()
+            events_after = connection.scalar(text("SELECT count(*) FROM events"))
+    assert (first.new, len(first.refused)) == (3, 0)
+    assert (again.new, again.changed, again.unchanged, len(again.refused)) == (0, 0, 3, 0)
+    assert after == before and events_after == events

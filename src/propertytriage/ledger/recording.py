@@ -18,7 +18,7 @@ from typing import Any, Literal
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import snapshots
-from propertytriage.ledger.companies import CompanyState, company_key, merged, replayed, resolved_by_name
+from propertytriage.ledger.companies import CODED, CompanyState, company_key, merged, replayed, resolved_by_name
 from propertytriage.ledger.deadlines import Due, case_deadlines, company_deadlines, same_case_deadlines
 from propertytriage.ledger.recorder import Unit
 from propertytriage.ledger.state import CaseState, because, dated_attempts, decision_change, summary
@@ -286,6 +286,9 @@ class Recorder:
             raise InputError([Problem("company", "company_unidentified",
                                       "须写明企业的统一社会信用代码（credit_code）或名称（name）",
                                       "give the company's credit_code or name")])
+        held = self._held_by_name_alone(identity, key, events)
+        if held is not None:
+            return Outcome("unchanged", source, held, kind="company")
         change = CompanyChange(self.unit, key, identity)
         change.add(events, "scorecard" if kind == "scorecard" else "")
         if not change.added and change.before is not None:
@@ -295,6 +298,19 @@ class Recorder:
         for state, decision in others:
             self._company_changed(state, decision, change, source)
         return Outcome("new" if change.before is None else "changed", source, key, kind="company")
+
+    def _held_by_name_alone(self, identity: PropertyCompany, key: str, events: list[dict[str, Any]]) -> str | None:
+        """The record of the name alone, if a document naming its company by name alone, now resolved to the
+        coded record ``key`` carrying the name, was recorded there before that record arrived: it holds every
+        event of the document. Such a document is unchanged (its file imported again), as a case's identical
+        snapshot is, rather than recorded a second time on the coded record."""
+        if identity.credit_code or not identity.name or not events or not key.startswith(CODED):
+            return None
+        own = f"name:{identity.name}"
+        state = self.unit.company(own)
+        if state is None or merged(state.history, events)[1]:
+            return None
+        return own
 
     def _apply_company(self, change: CompanyChange, source: str) -> None:
         state = change.state
