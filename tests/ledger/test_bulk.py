@@ -141,3 +141,31 @@ def test_json_sent_as_bytes_is_the_text_sqlalchemy_stores(values: list[Any], upd
                   f"WHERE case_id = '{key}'"):
         with _LEDGER_ENGINES["fast"].connect() as fast, _LEDGER_ENGINES["slow"].connect() as slow:
             assert fast.exec_driver_sql(query).fetchall() == slow.exec_driver_sql(query).fetchall()
+
+
+def test_a_ledger_file_made_utf16_before_its_tables_keeps_its_json_whole(tmp_path) -> None:
+    """The import writes and reads JSON as UTF-8 bytes cast to text only where the database stores UTF-8:
+    a file set to UTF-16 (``PRAGMA encoding``) before the ledger created its tables read those bytes as
+    UTF-16, and stored events and snapshots that were no longer JSON (``cases`` then failed)."""
+    import sqlite3
+
+    from propertytriage.cli.main import main
+
+    path = tmp_path / "utf16.db"
+    made = sqlite3.connect(path)
+    made.execute("PRAGMA encoding = 'UTF-16le'")
+    made.execute("CREATE TABLE t (x)")
+    made.execute("DROP TABLE t")
+    made.commit()
+    made.close()
+    examples = Path(__file__).parents[2] / "examples"
+    db = f"sqlite:///{path}"
+    assert main(["import", str(examples / "cases.json"), "--db", db]) == 0
+    assert main(["import", str(examples / "cases.json"), "--db", db]) == 0  # read back, unchanged
+    assert main(["cases", "--db", db]) == 0
+    stored = sqlite3.connect(path)
+    for table, column in [("events", "data"), ("cases", "snapshot"), ("cases", "decision"),
+                          ("companies", "history"), ("deadlines", "parties")]:
+        bad = stored.execute(f"SELECT count(*) FROM {table} WHERE json_valid({column}) = 0").fetchone()[0]
+        assert bad == 0, (table, column)
+    stored.close()

@@ -30,10 +30,10 @@ Processor = Callable[[Any], Any] | None
 
 @functools.lru_cache(maxsize=64)
 def _sqlite_statement(table: Table, columns: tuple[str, ...], key: str | None,
-                      dialect: Dialect) -> tuple[str, list[Processor], list[str]]:
+                      dialect: Dialect, utf8: bool = True) -> tuple[str, list[Processor], list[str]]:
     """``INSERT`` of ``columns`` (or ``UPDATE`` of them ``WHERE key = ?``), each column's processor and kind."""
     names = [*columns, key] if key else list(columns)
-    as_bytes = {name for name in names if _json_as_bytes(table.c[name], dialect)}
+    as_bytes = {name for name in names if utf8 and _json_as_bytes(table.c[name], dialect)}
     processors: list[Processor] = [_json_bytes if name in as_bytes
                                    else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                                    for name in names]
@@ -65,13 +65,24 @@ def write_many(connection: Connection, table: Table, rows: list[dict[str, Any]],
             connection.execute(update(table).where(table.c[key] == bindparam("b_" + key)).values(values), renamed)
         return
     columns = tuple(k for k in rows[0] if k != key)
-    sql, processors, kinds = _sqlite_statement(table, columns, key, connection.dialect)
+    sql, processors, kinds = _sqlite_statement(table, columns, key, connection.dialect, utf8_database(connection))
     names = [*columns, key] if key else list(columns)
     # column by column, so that each value costs one call of its processor and nothing else
     by_column = list(zip(*map(operator.itemgetter(*names), rows), strict=True))  # every table has 2+ columns
     processed = [column if p is None else list(map(p, column)) if kind == "each" else _once_each(p, column, kind)
                  for column, p, kind in zip(by_column, processors, kinds, strict=True)]
     connection.exec_driver_sql(sql, list(zip(*processed, strict=True)))
+
+
+def utf8_database(connection: Connection) -> bool:
+    """Whether the SQLite database stores its text as UTF-8, as every ledger the ledger creates does: only
+    then is ``CAST`` between the bytes orjson writes and reads and the stored text the same text. A file
+    made UTF-16 before the ledger's tables were created (``PRAGMA encoding``) reads the bytes as UTF-16,
+    so its JSON goes through the column's own processor as text. Asked once per database connection."""
+    info = connection.info
+    if "utf8" not in info:
+        info["utf8"] = connection.exec_driver_sql("PRAGMA encoding").scalar() == "UTF-8"
+    return bool(info["utf8"])
 
 
 def _json_as_bytes(column: Any, dialect: Dialect) -> bool:

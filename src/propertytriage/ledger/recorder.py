@@ -21,7 +21,7 @@ import orjson
 from sqlalchemy import JSON, Boolean, Column, Connection, Date, delete, select, tuple_
 
 from propertytriage.ledger import aggregates
-from propertytriage.ledger.bulk import write_many
+from propertytriage.ledger.bulk import utf8_database, write_many
 from propertytriage.ledger.companies import CODED, CompanyState
 from propertytriage.ledger.deadlines import Due
 from propertytriage.ledger.masking import parties
@@ -103,7 +103,8 @@ decoded into a Python string that orjson then encoded back into the same bytes t
 def raw_cases_sqlite(connection: Connection, case_ids: list[str]) -> list[tuple[Any, ...]]:
     """The rows of ``case_ids`` with the columns a case's state needs, as SQLite's driver gives them
     (JSON as its UTF-8 bytes, dates as text): :func:`read_case` makes one a row of SQLAlchemy's values."""
-    sql = (f"SELECT {_READ_CASE_SELECTED} FROM cases "
+    selected = _READ_CASE_SELECTED if utf8_database(connection) else ", ".join(_READ_CASE_COLUMNS)
+    sql = (f"SELECT {selected} FROM cases "
            f"WHERE case_id IN ({', '.join('?' * len(case_ids))})")
     return list(connection.exec_driver_sql(sql, tuple(case_ids)).fetchall())
 
