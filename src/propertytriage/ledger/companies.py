@@ -22,6 +22,11 @@ from propertytriage.models.details import PropertyCompany
 from propertytriage.scoring import RectificationHistory, RectificationState, replay_with
 from propertytriage.scoring.rubric import default_scoring_rules
 
+CODED = "credit:"
+"""The prefix of a record keyed by its credit code."""
+NAMED = "name:"
+"""The prefix of a record keyed by its name alone."""
+
 
 def company_key(company: PropertyCompany) -> str | None:
     """``credit:<code>`` or ``name:<name>``; None when the company is not identified at all.
@@ -30,14 +35,10 @@ def company_key(company: PropertyCompany) -> str | None:
     no coded record carries the name (``Recorder.company_key_of`` resolves it, :func:`resolved_by_name`).
     """
     if company.credit_code:
-        return f"credit:{company.credit_code}"
+        return f"{CODED}{company.credit_code}"
     if company.name:
-        return f"name:{company.name}"
+        return f"{NAMED}{company.name}"
     return None
-
-
-CODED = "credit:"
-"""The prefix of a record keyed by its credit code."""
 
 
 def resolved_by_name(name: str, coded: Collection[str], where: str) -> str:
@@ -50,7 +51,7 @@ def resolved_by_name(name: str, coded: Collection[str], where: str) -> str:
     InputError at ``where`` (``property_company.name``, ``company.name``) asking for the code.
     """
     if not coded:
-        return f"name:{name}"
+        return f"{NAMED}{name}"
     if len(coded) == 1:
         return next(iter(coded))
     codes = sorted(key.removeprefix(CODED) for key in coded)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from propertytriage.engine import Triage
 from propertytriage.gcpause import collector_paused
-from propertytriage.ledger.companies import CompanyState
+from propertytriage.ledger.companies import CODED, NAMED, CompanyState
 from propertytriage.ledger.database import make_engine, resolve_url
 from propertytriage.ledger.documents import Document, read_documents
 from propertytriage.ledger.errors import LedgerError, database_reason_zh
@@ -96,7 +96,7 @@ def _companies_named(batch: list[Document]) -> tuple[set[str], set[str]]:
         body = document.body if isinstance(document.body, dict) else {}
         company = body.get("property_company") or body.get("company")
         if isinstance(company, dict):
-            for field_name, prefix in (("credit_code", "credit:"), ("name", "name:")):
+            for field_name, prefix in (("credit_code", CODED), ("name", NAMED)):
                 value = company.get(field_name)
                 if storable(value) and value.strip():
                     keys.add(prefix + value.strip())

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from propertytriage.engine import Triage
 from propertytriage.errors import InputError, Problem, echoed
 from propertytriage.ledger import snapshots
-from propertytriage.ledger.companies import CODED, CompanyState, company_key, merged, replayed, resolved_by_name
+from propertytriage.ledger.companies import CODED, NAMED, CompanyState, company_key, merged, replayed, resolved_by_name
 from propertytriage.ledger.deadlines import Due, case_deadlines, company_deadlines, same_case_deadlines
 from propertytriage.ledger.recorder import Unit
 from propertytriage.ledger.state import CaseState, because, dated_attempts, decision_change, summary
@@ -306,7 +306,7 @@ class Recorder:
         snapshot is, rather than recorded a second time on the coded record."""
         if identity.credit_code or not identity.name or not events or not key.startswith(CODED):
             return None
-        own = f"name:{identity.name}"
+        own = f"{NAMED}{identity.name}"
         state = self.unit.company(own)
         if state is None or merged(state.history, events)[1]:
             return None

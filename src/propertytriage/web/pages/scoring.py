@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from propertytriage.errors import echoed
 from propertytriage.ledger import queries
-from propertytriage.ledger.companies import CODED
+from propertytriage.ledger.companies import CODED, NAMED
 from propertytriage.ledger.recorder import company_from_row
 from propertytriage.ledger.schema import COMPANIES
 from propertytriage.models import clock
@@ -87,7 +87,7 @@ def _coded_of_name(request: Request, key: str, identity: dict[str, Any]) -> list
     the company by name would land on such a record (ledger/companies.py ``resolved_by_name``) or be
     refused as ambiguous, never on the record the page shows and the case is decided from."""
     name = identity.get("name")
-    if not key.startswith("name:") or not name:
+    if not key.startswith(NAMED) or not name:
         return []
     with pages_of(request).ledger.engine.connect() as connection:
         keys = connection.scalars(select(COMPANIES.c.company_key).where(COMPANIES.c.name == name)).all()
