@@ -70,3 +70,15 @@ def test_a_reason_that_is_not_utf8_is_refused_once_in_the_reasons_own_words(clie
     [error] = answer.json()["errors"]
     assert (error["loc"], error["code"]) == ("reason", "invalid_value")
     assert error["message_zh"].startswith("更正原因")
+
+
+def test_a_sheet_named_for_a_json_upload_is_refused_naming_every_workbook_format(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    answer = client.post("/v1/import?sheet=%E5%8F%B0%E8%B4%A6", content=b"[]",
+                         headers={**bearer(tokens["court"]), "Content-Type": "application/json"})
+    assert answer.status_code == 422
+    [error] = answer.json()["errors"]
+    assert (error["loc"], error["code"]) == ("sheet", "not_a_workbook")
+    for suffix in (".xlsx", ".xlsm", ".xls", ".ods"):  # every workbook the upload takes has sheets
+        assert suffix in error["message_zh"] and suffix in error["message_en"]

@@ -26,6 +26,7 @@ from propertytriage.models import clock
 from propertytriage.models.types import IsoDate, half_character
 from propertytriage.models.vocabulary import NextStage
 from propertytriage.ruledata.corrections import checked_reason
+from propertytriage.sheets.sources import WORKBOOK_SUFFIXES
 from propertytriage.web import importing, sheet_upload
 from propertytriage.web.auth import allowed
 from propertytriage.web.importpool import ImportPool
@@ -190,8 +191,9 @@ async def import_documents(request: Request, caller: Annotated[Principal, Depend
     if kind in importing.SPREADSHEET_TYPES:
         return await _import_sheet(request, caller, kind)
     if "sheet" in request.query_params:
-        raise InputError([Problem("sheet", "not_a_workbook", "只有上传 .xlsx 表格时才能指定工作表（sheet）",
-                                  "sheet is taken only with an uploaded workbook")])
+        formats = "、".join(WORKBOOK_SUFFIXES)  # every workbook the upload takes; a CSV or JSON has no sheets
+        raise InputError([Problem("sheet", "not_a_workbook", f"只有上传工作簿（{formats}）时才能指定工作表（sheet）",
+                                  f"sheet is taken only with an uploaded workbook ({', '.join(WORKBOOK_SUFFIXES)})")])
     if kind != "application/json" and kind not in importing.JSON_LINES_TYPES:
         raise ProblemError(415, "unsupported_media_type", f"不支持的内容类型：{echoed(kind, quote=False)}",
                            f"unsupported content type {echoed(kind)}; send application/json or application/x-ndjson")
